@@ -1,0 +1,136 @@
+/** The `twiga-edge` command line: train, evaluate, predict, demo. */
+import { Command, Option } from 'commander';
+import { TwigaError } from '../../runtime/errors.js';
+import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
+import { runDemo } from '../demo/run-demo.js';
+import { evaluate } from '../evaluate.js';
+import { createLogger } from '../log.js';
+import { predict } from '../predict.js';
+import { train } from '../train.js';
+import { trainConfigFromFlags } from './train-flags.js';
+
+const ensembleOption = () =>
+  new Option('--ensemble <strategy>', 'ensemble strategy').choices(['mean', 'median']);
+const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+export function buildProgram(): Command {
+  const program = new Command('twiga-edge')
+    .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('train')
+    .description(
+      'train models, evaluate them on the test split, save a checkpoint; prints a TrainingResult JSON',
+    )
+    .option('--config <file>', 'JSON config (data, pipeline, models, train); flags override it')
+    .option('--data <file>', 'CSV, TSV or Parquet file')
+    .option('--target <cols>', 'target column(s), comma-separated')
+    .option('--time-col <col>', 'time column (default "timestamp")')
+    .option('--time-format <fmt>', 'strptime pattern, e.g. "%d-%m-%Y %H:%M" (auto-detected by default)')
+    .option('--period <p>', 'sampling period, e.g. 30min, 1h (default 1h)')
+    .option('--horizon <h>', 'forecast horizon: periods or a duration like 1D (default 1D)')
+    .option('--lookback <l>', 'history length: periods or a duration (default 7D)')
+    .option('--stride <s>', 'spacing of evaluation origins (default: the horizon)')
+    .option('--train-stride <s>', 'spacing of training windows (default 1: every window)')
+    .option(
+      '--calendar <list>',
+      'any of hour,day_of_week,month,weekend,day_night (default hour,day_of_week,weekend)',
+    )
+    .option('--exogenous <cols>', 'known-ahead covariates (values at the forecast steps are used)')
+    .option('--past-exogenous <cols>', 'observed-only covariates (values over the lookback are used)')
+    .option('--latitude <deg>', 'site latitude, for day_night')
+    .option('--longitude <deg>', 'site longitude, for day_night')
+    .option('--models <list>', 'e.g. seasonal_naive:1D,seasonal_naive:7D,linear (default: those three)')
+    .option('--train-end <date>', 'last day of training (inclusive)')
+    .option('--test-start <date>', 'first day of the test split (inclusive)')
+    .option('--checkpoints <dir>', 'checkpoint root folder (default ./checkpoints)')
+    .option('--name <name>', 'checkpoint name (default twiga)')
+    .addOption(ensembleOption())
+    .addOption(
+      new Option('--duplicates <policy>', 'duplicated timestamps').choices([
+        'mean',
+        'first',
+        'last',
+        'error',
+      ]),
+    )
+    .addOption(new Option('--gaps <policy>', 'missing periods').choices(['interpolate', 'keep', 'error']))
+    .action(async (flags) => {
+      const config = await trainConfigFromFlags(flags);
+      printJson(await train({ config }));
+    });
+
+  program
+    .command('evaluate')
+    .description('evaluate a checkpoint on a data file; prints metrics JSON')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .requiredOption('--data <file>', 'CSV, TSV or Parquet file')
+    .option('--test-start <date>', 'first day to evaluate (default: the test start recorded at training)')
+    .addOption(ensembleOption())
+    .option('--out <file.csv>', 'write predictions as origin,timestamp,step,model,prediction,actual')
+    .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--version <n>', 'evaluate this checkpoint version instead of the active one', Number)
+    .action(async (flags) => {
+      printJson(await evaluate({ ...flags, logger: createLogger() }));
+    });
+
+  program
+    .command('predict')
+    .description('forecast the horizon after the last known target value; prints forecast JSON')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .requiredOption(
+      '--data <file>',
+      'recent history (at least the lookback), plus future covariates if the model uses them',
+    )
+    .addOption(ensembleOption())
+    .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
+    .action(async (flags) => {
+      printJson(await predict({ ...flags, logger: createLogger() }));
+    });
+
+  program
+    .command('versions')
+    .description('list the versions of a checkpoint (JSON), marking the active one')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .action(async (flags) => {
+      printJson(await listCheckpointVersions(flags.checkpoint));
+    });
+
+  program
+    .command('rollback')
+    .description('make an earlier version active again (verifies its files first); prints the new manifest')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .requiredOption('--version <n>', 'version to activate', Number)
+    .action(async (flags) => {
+      printJson(await rollbackCheckpoint(flags.checkpoint, flags.version));
+    });
+
+  program
+    .command('demo')
+    .description('make a synthetic 30-min net-load dataset, train, evaluate and forecast (no network)')
+    .option('--dir <dir>', 'working folder for data and checkpoints', '.twiga-demo')
+    .option('--days <n>', 'days of data to generate', Number, 182)
+    .option('--json', 'print the TrainingResult JSON instead of tables')
+    .action(async (flags) => {
+      await runDemo({ dir: flags.dir, days: flags.days, json: flags.json === true });
+    });
+
+  return program;
+}
+
+/** Run the CLI; typed errors become one readable line (plus field issues) and exit code 1. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof TwigaError) {
+      process.stderr.write(`twiga-edge: ${error.name}: ${error.message}\n`);
+      return error.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+/** Data loading for Node: CSV, TSV and Parquet through duckdb-wasm into a repaired Frame and Arrow table. */
+export { closeDuckDB, getDuckDB } from './duckdb.js';
+export { type LoadOptions, LoadOptionsSchema, type LoadResult, loadData } from './load.js';
+export { type FileFormat, FORMATS, formatOf } from './read-file.js';
+export { DUPLICATE_POLICIES, type DuplicatePolicy, GAP_POLICIES, type GapPolicy } from './repair.js';
+export { formatReport, type LoadReport } from './report.js';
+export {
+  CANDIDATE_PATTERNS,
+  type Detection,
+  detectTimeFormat,
+  formatPeriod,
+  formatTimestamp,
+  type TimeFormat,
+} from './timestamps.js';

@@ -1,0 +1,226 @@
+/** Load a data file into a regular Frame and an Arrow table, repairing it and reporting every repair. */
+import { makeData, makeVector, Table, TimestampMillisecond } from 'apache-arrow';
+import { z } from 'zod';
+import { DataError } from '../../runtime/errors.js';
+import type { Frame } from '../../runtime/frame.js';
+import { parsePeriod, tryParsePeriod } from '../../runtime/period.js';
+import { parseWith } from '../../runtime/schemas/parse.js';
+import { getDuckDB, Scratch } from './duckdb.js';
+import { interpolateInPlace } from './interpolate.js';
+import { readSource } from './read-file.js';
+import {
+  DUPLICATE_POLICIES,
+  type DuplicatePolicy,
+  deduplicate,
+  findGaps,
+  GAP_POLICIES,
+  type GapPolicy,
+  regularRows,
+  stageRows,
+} from './repair.js';
+import type { LoadReport } from './report.js';
+import { resolveTimeFormat } from './time-column.js';
+import { describeTimeFormat, formatTimestamp } from './timestamps.js';
+
+/** What to load and how to repair it. */
+export interface LoadOptions {
+  /** Column holding the timestamps. */
+  timeColumn: string;
+  /** Numeric columns needed (targets and exogenous); values that are not numbers become NaN. */
+  columns: string[];
+  /** strptime pattern such as `%d-%m-%Y %H:%M`, or `epoch_s` / `epoch_ms`; detected when absent. */
+  timeFormat?: string | undefined;
+  /** Period such as `1h`; inferred as the most common step when absent. */
+  period?: string | undefined;
+  /** Rows sharing a timestamp: `mean` of valid values (default), `first` or `last` in file order, or `error`. */
+  duplicates?: DuplicatePolicy | undefined;
+  /**
+   * Missing periods: `interpolate` (default) inserts them and fills NaNs between two valid values
+   * linearly (leading/trailing NaNs stay NaN: trailing blanks mark future rows); `keep` inserts them
+   * as NaN; `error` fails. Invalid values stay NaN unless interpolated.
+   */
+  gaps?: GapPolicy | undefined;
+}
+
+/** zod schema of `LoadOptions`, with the defaults applied. */
+export const LoadOptionsSchema = z
+  .object({
+    timeColumn: z.string().min(1),
+    columns: z.array(z.string().min(1)),
+    timeFormat: z.string().min(1).optional(),
+    period: z
+      .string()
+      .refine((s) => tryParsePeriod(s) !== undefined, {
+        message: 'expected a period such as "30min", "1h", "1D" or "7D"',
+      })
+      .optional(),
+    duplicates: z.enum(DUPLICATE_POLICIES).default('mean'),
+    gaps: z.enum(GAP_POLICIES).default('interpolate'),
+  })
+  .superRefine((o, ctx) => {
+    const seen = new Set<string>();
+    o.columns.forEach((column, i) => {
+      if (column === o.timeColumn)
+        ctx.addIssue({ code: 'custom', path: ['columns', i], message: `"${column}" is the time column` });
+      else if (seen.has(column))
+        ctx.addIssue({ code: 'custom', path: ['columns', i], message: `"${column}" is listed twice` });
+      seen.add(column);
+    });
+  });
+
+/** A loaded file: the regular frame, the same data as Arrow, and the report. */
+export interface LoadResult {
+  frame: Frame;
+  /** The time column (Timestamp, ms, naive) and the requested columns (Float64), sharing memory with `frame`. */
+  table: Table;
+  report: LoadReport;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function toTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
+  const ms = frame.time;
+  const data = makeData({
+    type: new TimestampMillisecond(),
+    length: ms.length,
+    nullCount: 0,
+    data: BigInt64Array.from(ms, (t) => BigInt(t)),
+  });
+  const vectors = { [timeColumn]: makeVector(data) } as Record<string, ReturnType<typeof makeVector>>;
+  for (const column of columns) vectors[column] = makeVector(frame.columns[column]!);
+  return new Table(vectors);
+}
+
+/**
+ * Read `path` (.csv, .tsv, .txt, .parquet; .csv.gz, .tsv.gz), parse its time column, sort,
+ * merge duplicated timestamps, regularise to the period and fill gaps by policy.
+ * @example
+ * const { frame, report } = await loadData('PJME_hourly.csv', { timeColumn: 'Datetime', columns: ['PJME_MW'] });
+ * console.error(formatReport(report));
+ */
+export async function loadData(path: string, options: LoadOptions): Promise<LoadResult> {
+  const o = parseWith(LoadOptionsSchema, options, 'load options');
+  const started = performance.now();
+  const duck = await getDuckDB();
+  const scratch = new Scratch(duck);
+  try {
+    const source = await readSource(duck, scratch, path, o.timeColumn, o.columns);
+    const time = resolveTimeFormat(duck, source, o.timeColumn, o.timeFormat);
+    const staged = stageRows(duck, scratch, source, time.format, o.timeColumn);
+    o.columns.forEach((column, i) => {
+      const bad = staged.invalid[i]!;
+      if (bad.count === source.rows) {
+        throw new DataError(
+          `column "${column}" has no numeric values in ${path} (e.g. "${bad.example?.value ?? ''}" at row ${bad.example?.row})`,
+          { path, column },
+        );
+      }
+    });
+    const k = o.columns.length;
+    const duplicates = deduplicate(duck, scratch, staged, k, o.duplicates, o.timeColumn);
+    const gaps = findGaps(
+      duck,
+      duplicates.table,
+      o.period === undefined ? undefined : parsePeriod(o.period),
+      o.timeColumn,
+    );
+    if (gaps.count > 0 && o.gaps === 'error') {
+      throw new DataError(
+        `${plural(gaps.missingRows, 'period')} missing from column "${o.timeColumn}" in ${plural(gaps.count, 'gap')} ` +
+          `at period ${gaps.period}, e.g. ${gaps.examples.join(', ')}; set gaps to interpolate or keep`,
+        {
+          path,
+          column: o.timeColumn,
+          period: gaps.period,
+          gaps: gaps.count,
+          missingRows: gaps.missingRows,
+          examples: gaps.examples,
+        },
+      );
+    }
+    const rows = regularRows(duck, duplicates.table, k, gaps);
+
+    const actions: string[] = [];
+    if (staged.outOfOrder > 0) {
+      actions.push(
+        `sorted ${source.rows} rows by time (${staged.outOfOrder} were earlier than the row before)`,
+      );
+    }
+    if (duplicates.count > 0) {
+      actions.push(
+        `merged ${plural(duplicates.count, 'duplicated timestamp')} (${plural(duplicates.extraRows, 'extra row')}) ` +
+          `by ${o.duplicates}, e.g. ${duplicates.examples.join(', ')}`,
+      );
+    }
+    if (gaps.count > 0) {
+      actions.push(
+        `inserted ${plural(gaps.missingRows, 'missing row')} in ${plural(gaps.count, 'gap')} of the ${gaps.period} grid` +
+          `${o.gaps === 'keep' ? ' as NaN' : ''}, e.g. ${gaps.examples.join(', ')}`,
+      );
+    }
+    const invalidValues: Record<string, number> = {};
+    const filled: Record<string, number> = {};
+    const columns: Record<string, Float64Array> = {};
+    o.columns.forEach((column, i) => {
+      const bad = staged.invalid[i]!;
+      invalidValues[column] = bad.count;
+      if (bad.example) {
+        const value = bad.example.value === '' ? '(empty)' : `"${bad.example.value}"`;
+        actions.push(
+          `set ${plural(bad.count, 'invalid value')} in "${column}" to NaN, first at row ${bad.example.row}: ${value}`,
+        );
+      }
+      const values = rows.values[i]!;
+      filled[column] = 0;
+      if (o.gaps === 'interpolate') {
+        const { interior, edges } = interpolateInPlace(values);
+        filled[column] = interior;
+        if (interior > 0)
+          actions.push(`interpolated ${plural(interior, 'NaN value')} in "${column}" linearly`);
+        if (edges > 0) {
+          actions.push(
+            `left ${plural(edges, 'missing value')} at the start or end of "${column}" as NaN (nothing to interpolate towards)`,
+          );
+        }
+      }
+      columns[column] = values;
+    });
+
+    const frame: Frame = { time: rows.time, columns };
+    const n = rows.time.length;
+    const report: LoadReport = {
+      file: path,
+      format: source.format,
+      rowsRead: source.rows,
+      rowsOut: n,
+      timeColumn: o.timeColumn,
+      timeFormat: describeTimeFormat(time.format),
+      timeFormatInferred: time.inferred,
+      period: gaps.period,
+      periodInferred: gaps.periodInferred,
+      outOfOrder: staged.outOfOrder,
+      sorted: staged.outOfOrder > 0,
+      duplicates: {
+        count: duplicates.count,
+        extraRows: duplicates.extraRows,
+        policy: o.duplicates,
+        examples: [...duplicates.examples],
+      },
+      gaps: {
+        count: gaps.count,
+        missingRows: gaps.missingRows,
+        policy: o.gaps,
+        examples: [...gaps.examples],
+      },
+      invalidValues,
+      filled,
+      first: formatTimestamp(rows.time[0]!),
+      last: formatTimestamp(rows.time[n - 1]!),
+      actions,
+      elapsedMs: performance.now() - started,
+    };
+    return { frame, table: toTable(o.timeColumn, o.columns, frame), report };
+  } finally {
+    scratch.dropAll();
+  }
+}

@@ -1,0 +1,22 @@
+/** twiga-edge/node: training, evaluation, prediction, data loading and the file-system store. */
+export { listCheckpointVersions, rollbackCheckpoint } from './checkpoints.js';
+export { buildProgram, main } from './cli/main.js';
+export { parseModelsFlag, type TrainFlags, trainConfigFromFlags } from './cli/train-flags.js';
+export {
+  closeDuckDB,
+  formatReport,
+  type LoadOptions,
+  LoadOptionsSchema,
+  type LoadReport,
+  type LoadResult,
+  loadData,
+} from './data/index.js';
+export { runDemo, writeDemoData } from './demo/run-demo.js';
+export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
+export { FsCheckpointStore } from './fs-store.js';
+export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
+export { createLogger, type Logger, memoryLogger } from './log.js';
+export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';
+export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
+export { GramAccumulator } from './trainers/gram.js';
+export { type RidgeFit, type RidgeOptions, solveRidge, trainRidge } from './trainers/linear.js';

@@ -1,0 +1,85 @@
+/** Forecast the window that follows the last known target value in a data file. */
+import { requiredColumns } from '../runtime/features/pipeline.js';
+import type { ForecastBatch } from '../runtime/forecaster.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import { formatTimestamp } from '../runtime/time-format.js';
+import { loadData } from './data/index.js';
+import { loadForecaster } from './load-forecaster.js';
+import type { Logger } from './log.js';
+
+export interface PredictOptions {
+  checkpoint: string;
+  data: string;
+  ensemble?: EnsembleStrategy;
+  timeFormat?: string;
+  version?: number;
+  logger?: Logger;
+}
+
+/** JSON forecast: timestamps, then per model (and `ensemble`) per target the values per step. */
+export interface ForecastJson {
+  version: number;
+  /** Last timestamp of the history the forecast was made from. */
+  issued_after: string;
+  horizon: number;
+  targets: string[];
+  timestamps: string[];
+  ensemble_strategy: EnsembleStrategy;
+  forecasts: Record<string, Record<string, number[]>>;
+}
+
+/** Shape one window of a ForecastBatch as ForecastJson. */
+export function forecastToJson(
+  batch: ForecastBatch,
+  window: number,
+  version: number,
+  ensemble: EnsembleStrategy,
+): ForecastJson {
+  const { horizon, targets, periodMs } = batch;
+  const T = targets.length;
+  const start = batch.originTimes[window]!;
+  const forecasts: ForecastJson['forecasts'] = {};
+  for (const [label, values] of Object.entries(batch.predictions)) {
+    forecasts[label] = {};
+    targets.forEach((target, t) => {
+      forecasts[label]![target] = Array.from(
+        { length: horizon },
+        (_, h) => values[(window * horizon + h) * T + t]!,
+      );
+    });
+  }
+  return {
+    version,
+    issued_after: formatTimestamp(start - periodMs),
+    horizon,
+    targets,
+    timestamps: Array.from({ length: horizon }, (_, h) => formatTimestamp(start + h * periodMs)),
+    ensemble_strategy: ensemble,
+    forecasts,
+  };
+}
+
+/**
+ * @example
+ * const forecast = await predict({ checkpoint: 'checkpoints/etth1', data: 'recent.csv' });
+ * console.log(forecast.timestamps[0], forecast.forecasts.ensemble.OT[0]);
+ */
+export async function predict(options: PredictOptions): Promise<ForecastJson> {
+  const loaded = await loadForecaster(
+    options.checkpoint,
+    options.version === undefined ? {} : { version: options.version },
+  );
+  if (loaded.fallback) options.logger?.warn(loaded.fallback);
+  const { forecaster } = loaded;
+  const config = forecaster.pipeline.config;
+  const { frame, report } = await loadData(options.data, {
+    timeColumn: config.timeColumn,
+    columns: requiredColumns(config),
+    period: config.period,
+    ...(options.timeFormat ? { timeFormat: options.timeFormat } : {}),
+  });
+  for (const action of report.actions) options.logger?.info(action);
+  const ensemble = options.ensemble ?? forecaster.manifest.ensemble;
+  const batch = await forecaster.predictLatest(frame, ensemble);
+  return forecastToJson(batch, 0, loaded.version, ensemble);
+}

@@ -1,0 +1,227 @@
+/** Training: load → split → fit pipeline → train models → export ONNX → evaluate through ORT → checkpoint. */
+import { randomUUID } from 'node:crypto';
+import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import { ConfigError, DataError } from '../runtime/errors.js';
+import {
+  type FittedPipeline,
+  fitPipeline,
+  prepareFrame,
+  requiredColumns,
+} from '../runtime/features/pipeline.js';
+import { splitRows } from '../runtime/features/split.js';
+import { windowOrigins } from '../runtime/features/windows.js';
+import { Forecaster } from '../runtime/forecaster.js';
+import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import { exportModel } from '../runtime/models/export.js';
+import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
+import { parseWith } from '../runtime/schemas/parse.js';
+import { PipelineConfigSchema } from '../runtime/schemas/pipeline-config.js';
+import { type TrainConfigInput, TrainConfigSchema } from '../runtime/schemas/train-config.js';
+import { formatTimestamp } from '../runtime/time-format.js';
+import { metricsToJson, type TrainingResult } from '../runtime/training-result.js';
+import { loadData } from './data/index.js';
+import { FsCheckpointStore } from './fs-store.js';
+import { createLogger, type Logger } from './log.js';
+import { trainModel } from './trainers/index.js';
+
+export const REFERENCE_FILE = 'reference.json';
+
+export interface TrainOptions {
+  /** Everything a config file holds; validated with zod. `data.path` is required. */
+  config: TrainConfigInput;
+  logger?: Logger;
+  /** Inference engine for evaluation; one is created (and kept) when absent. */
+  engine?: OnnxEngine;
+}
+
+/** Models trained when none are named: seasonal naive at one day and one week (when the lookback allows), and ridge. */
+export function defaultModels(lookbackSteps: number, periodMs: number): ModelConfig[] {
+  const models: ModelConfig[] = [];
+  for (const season of ['1D', '7D']) {
+    const steps = (season === '1D' ? 86_400_000 : 604_800_000) / periodMs;
+    if (Number.isInteger(steps) && steps <= lookbackSteps) models.push({ name: 'seasonal_naive', season });
+  }
+  models.push({ name: 'linear', alpha: 1 });
+  return models;
+}
+
+/**
+ * Train, evaluate and save a checkpoint.
+ * @example
+ * const result = await train({ config: { data: { path: 'ETTh1.csv' }, pipeline: { target: 'OT', timeColumn: 'date' } } });
+ * console.log(result.metrics.linear.mae);
+ */
+export async function train(options: TrainOptions): Promise<TrainingResult> {
+  const cfg = parseWith(TrainConfigSchema, options.config, 'training config');
+  const path = cfg.data.path;
+  if (!path) {
+    throw new ConfigError('Invalid training config:\n  - data.path: a data file is required', [
+      { path: 'data.path', message: 'a data file is required' },
+    ]);
+  }
+  // Check the pipeline before reading data; the period may still come from the data itself.
+  const draft = parseWith(
+    PipelineConfigSchema,
+    { period: '1h', ...cfg.pipeline },
+    'pipeline config',
+    'pipeline',
+  );
+  const log = options.logger ?? createLogger({ totalSteps: 4 + (cfg.models?.length ?? 3) });
+  const runId = randomUUID().replaceAll('-', '');
+  log.step('loading data');
+  const { frame, report } = await loadData(path, {
+    timeColumn: draft.timeColumn,
+    columns: requiredColumns(draft),
+    duplicates: cfg.data.duplicates,
+    gaps: cfg.data.gaps,
+    ...(cfg.pipeline.period ? { period: cfg.pipeline.period } : {}),
+    ...(cfg.data.timeFormat ? { timeFormat: cfg.data.timeFormat } : {}),
+  });
+  for (const action of report.actions) log.info(action);
+  if (!cfg.pipeline.period) log.info(`period ${report.period} inferred from the data`);
+  const pipelineConfig = parseWith(
+    PipelineConfigSchema,
+    { ...cfg.pipeline, period: cfg.pipeline.period ?? report.period },
+    'pipeline config',
+    'pipeline',
+  );
+  const models = cfg.models ?? defaultModels(pipelineConfig.lookback, pipelineConfig.periodMs);
+  const labels = models.map(modelLabel);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup) {
+    throw new ConfigError(`two models share the label "${dup}"; give one a "label"`, [
+      { path: 'models', message: `duplicate label "${dup}"` },
+    ]);
+  }
+
+  const split = splitRows(frame, cfg.train.split);
+  const pipeline = fitPipeline(pipelineConfig, frame, split.trainEnd);
+  const prepared = prepareFrame(pipeline, frame);
+  const { lookback, horizon, trainStride } = pipelineConfig;
+  const valRows = Math.floor(cfg.train.split.valFraction * split.trainEnd);
+  const valStart = split.trainEnd - valRows;
+  const fitOrigins = windowOrigins(frame.time.length, {
+    lookback,
+    horizon,
+    stride: trainStride,
+    last: valStart,
+  });
+  if (fitOrigins.length === 0) {
+    throw new DataError(
+      `no training windows: the training split has ${valStart} rows, a window needs ${lookback + horizon} (lookback + horizon)`,
+      { rows: valStart, lookback, horizon },
+    );
+  }
+  log.info(
+    `split: ${split.rule}; ${split.trainEnd} train rows (${valRows} for validation), ${frame.time.length - split.testStart} test rows; ${fitOrigins.length} training windows`,
+  );
+
+  const files: Record<string, Uint8Array> = {};
+  const entries: ModelEntry[] = [];
+  const modelTimes: TrainingResult['models'] = [];
+  models.forEach((config, i) => {
+    const label = labels[i]!;
+    log.step(`training ${label}`);
+    const trained = trainModel(config, label, pipeline, prepared, fitOrigins);
+    if (trained.skipped > 0)
+      log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
+    const file = `${label}.onnx`;
+    files[file] = exportModel(trained.spec);
+    entries.push({ label, kind: config.name, file, config: { ...config } });
+    modelTimes.push({ label, kind: config.name, seconds: trained.seconds });
+  });
+  const trainedInfo = {
+    run_id: runId,
+    data: path,
+    first: formatTimestamp(frame.time[0]!),
+    last: formatTimestamp(frame.time[frame.time.length - 1]!),
+    train_end: formatTimestamp(frame.time[split.trainEnd - 1]!),
+    test_start: formatTimestamp(frame.time[split.testStart]!),
+    validation_start: formatTimestamp(frame.time[valStart] ?? frame.time[split.trainEnd - 1]!),
+  };
+  files[PIPELINE_FILE] = encodePipelineFile({
+    pipeline,
+    models: entries,
+    ensemble: cfg.train.ensemble,
+    trained: trainedInfo,
+  });
+
+  log.step('evaluating through onnxruntime-web');
+  const engine = options.engine ?? createOnnxEngine();
+  const forecaster = await Forecaster.fromFiles(files, engine);
+  const val =
+    valRows > 0 ? await forecaster.evaluate(frame, valStart, { endRow: split.trainEnd }) : undefined;
+  const test = await forecaster.evaluate(frame, split.testStart);
+  if (test.batch.origins.length === 0) {
+    throw new DataError(
+      `no complete test windows after ${trainedInfo.test_start}: the test split needs ${horizon} rows`,
+      { horizon },
+    );
+  }
+  const metrics = metricsToJson(stripCount(test.metrics));
+  const validationMetrics = val ? metricsToJson(stripCount(val.metrics)) : {};
+  files[REFERENCE_FILE] = encodeReference(pipeline, validationMetrics, metrics);
+
+  log.step('saving checkpoint');
+  const store = new FsCheckpointStore(cfg.train.checkpointRoot);
+  const saved = await saveCheckpoint(store, cfg.train.name, files, {
+    modelType: `ensemble[${labels.join(',')}]`,
+    checkpointFile: PIPELINE_FILE,
+    metrics: finiteOnly(metrics),
+    extra: { run_id: runId },
+  });
+  log.done();
+  return {
+    checkpoint_path: store.describe(saved.key),
+    run_id: runId,
+    version: saved.version,
+    metrics,
+    validation_metrics: validationMetrics,
+    split: {
+      rule: split.rule,
+      train_rows: split.trainEnd,
+      test_rows: frame.time.length - split.testStart,
+      train_windows: fitOrigins.length,
+      validation_windows: val?.batch.origins.length ?? 0,
+      test_windows: test.batch.origins.length,
+      test_start: trainedInfo.test_start,
+    },
+    models: modelTimes,
+    data: { ...report },
+  };
+}
+
+function stripCount(metrics: Record<string, object>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [model, m] of Object.entries(metrics)) {
+    const { n: _n, ...rest } = m as Record<string, number>;
+    out[model] = rest;
+  }
+  return out;
+}
+
+function finiteOnly(
+  metrics: Record<string, Record<string, number | null>>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [model, m] of Object.entries(metrics)) {
+    out[model] = {};
+    for (const [k, v] of Object.entries(m)) if (v !== null) out[model][k] = v;
+  }
+  return out;
+}
+
+function encodeReference(
+  pipeline: FittedPipeline,
+  validation: Record<string, unknown>,
+  test: Record<string, unknown>,
+): Uint8Array {
+  const json = {
+    format_version: 1,
+    targets: pipeline.config.target,
+    validation_metrics: validation,
+    test_metrics: test,
+  };
+  return new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
+}

@@ -1,0 +1,73 @@
+/** The checkpoint's file set: pipeline.json (pipeline + model list) and one ONNX file per model. */
+import { z } from 'zod';
+import { CheckpointError } from './errors.js';
+import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
+import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
+
+export const PIPELINE_FILE = 'pipeline.json';
+
+export const ModelEntrySchema = z.object({
+  label: z.string(),
+  kind: z.string(),
+  file: z.string(),
+  /** The model config it was trained with, for retraining and display. */
+  config: z.record(z.string(), z.unknown()),
+});
+export type ModelEntry = z.output<typeof ModelEntrySchema>;
+
+const PipelineFileSchema = z.looseObject({
+  models: z.array(ModelEntrySchema).min(1),
+  ensemble: z.enum(ENSEMBLE_STRATEGIES),
+  trained: z.record(z.string(), z.unknown()).optional(),
+});
+
+export interface ForecasterManifest {
+  pipeline: FittedPipeline;
+  models: ModelEntry[];
+  ensemble: EnsembleStrategy;
+  trained?: Record<string, unknown>;
+}
+
+/** Serialise the pipeline and model list to pipeline.json bytes. */
+export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
+  const json = {
+    ...pipelineToJson(m.pipeline),
+    models: m.models,
+    ensemble: m.ensemble,
+    trained: m.trained ?? {},
+  };
+  return new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** Parse pipeline.json bytes; a malformed file is a corrupt checkpoint naming the problem. */
+export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new CheckpointError(
+      'CHECKPOINT_CORRUPT',
+      `${PIPELINE_FILE} is not valid JSON`,
+      { file: PIPELINE_FILE },
+      cause,
+    );
+  }
+  try {
+    const head = PipelineFileSchema.parse(json);
+    const out: ForecasterManifest = {
+      pipeline: pipelineFromJson(json),
+      models: head.models,
+      ensemble: head.ensemble,
+    };
+    if (head.trained) out.trained = head.trained;
+    return out;
+  } catch (cause) {
+    const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);
+    throw new CheckpointError(
+      'CHECKPOINT_CORRUPT',
+      `${PIPELINE_FILE} is invalid: ${detail}`,
+      { file: PIPELINE_FILE },
+      cause,
+    );
+  }
+}

@@ -1,0 +1,192 @@
+/** A loaded forecaster: the fitted pipeline plus ONNX models, run through one inference engine. */
+import { combine } from './ensemble.js';
+import { DataError } from './errors.js';
+import type { FittedPipeline } from './features/pipeline.js';
+import { buildFeatures, prepareFrame } from './features/pipeline.js';
+import { inverseTransform } from './features/scalers.js';
+import { originsFrom } from './features/windows.js';
+import { decodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from './forecaster-files.js';
+import type { Frame } from './frame.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+import type { OnnxEngine, OnnxModel } from './onnx/engine.js';
+import type { EnsembleStrategy } from './schemas/forecaster-config.js';
+
+export const ENSEMBLE_LABEL = 'ensemble';
+
+/** Forecasts for a batch of windows, in the targets' original units. */
+export interface ForecastBatch {
+  targets: string[];
+  horizon: number;
+  /** Row index (in the input frame) of each window's first forecast step. */
+  origins: number[];
+  /** Timestamp (epoch ms) of each window's first forecast step; step h is `+ h · period`. */
+  originTimes: number[];
+  periodMs: number;
+  /** Per model label, plus `ensemble`: flat [window, step, target]. */
+  predictions: Record<string, Float64Array>;
+  /** Origins skipped because an input value was missing. */
+  skipped: number[];
+}
+
+export interface EvaluationResult {
+  batch: ForecastBatch;
+  /** Actuals laid out like the predictions. */
+  actual: Float64Array;
+  /** Metrics per model label (and `ensemble`), over every forecast point. */
+  metrics: Record<string, Metrics>;
+}
+
+export class Forecaster {
+  readonly manifest: ForecasterManifest;
+  private readonly models: ReadonlyArray<{ label: string; model: OnnxModel }>;
+
+  private constructor(
+    manifest: ForecasterManifest,
+    models: ReadonlyArray<{ label: string; model: OnnxModel }>,
+  ) {
+    this.manifest = manifest;
+    this.models = models;
+  }
+
+  /** Build from a checkpoint's files (`pipeline.json` and each model's ONNX file). */
+  static async fromFiles(
+    files: Readonly<Record<string, Uint8Array>>,
+    engine: OnnxEngine,
+  ): Promise<Forecaster> {
+    const pipelineBytes = files[PIPELINE_FILE];
+    if (!pipelineBytes)
+      throw new DataError(`checkpoint has no ${PIPELINE_FILE}`, { files: Object.keys(files) });
+    const manifest = decodePipelineFile(pipelineBytes);
+    const models = [];
+    for (const entry of manifest.models) {
+      const bytes = files[entry.file];
+      if (!bytes)
+        throw new DataError(`checkpoint has no ${entry.file} for model "${entry.label}"`, {
+          model: entry.label,
+        });
+      models.push({ label: entry.label, model: await engine.load(bytes, entry.label) });
+    }
+    return new Forecaster(manifest, models);
+  }
+
+  get pipeline(): FittedPipeline {
+    return this.manifest.pipeline;
+  }
+
+  get modelLabels(): string[] {
+    return this.models.map((m) => m.label);
+  }
+
+  /** Forecast the windows starting at `origins` (rows of `frame`). */
+  async predictOrigins(
+    frame: Frame,
+    origins: readonly number[],
+    ensemble?: EnsembleStrategy,
+  ): Promise<ForecastBatch> {
+    const p = this.pipeline;
+    const { horizon, target, periodMs } = p.config;
+    const prepared = prepareFrame(p, frame);
+    const batch = buildFeatures(p, prepared, origins);
+    const n = batch.origins.length;
+    const F = p.layout.nFeatures;
+    const features32 = Float32Array.from(batch.features);
+    const predictions: Record<string, Float64Array> = {};
+    for (const { label, model } of this.models) {
+      const out = n === 0 ? new Float32Array(0) : await model.run(features32, n, F);
+      predictions[label] = this.inverse(out, n);
+    }
+    const members = this.models.map((m) => predictions[m.label]!);
+    predictions[ENSEMBLE_LABEL] = combine(members, ensemble ?? this.manifest.ensemble);
+    const lastHistory = (o: number) => frame.time[o - 1]!;
+    return {
+      targets: target,
+      horizon,
+      origins: batch.origins,
+      originTimes: batch.origins.map((o) => lastHistory(o) + periodMs),
+      periodMs,
+      predictions,
+      skipped: batch.skipped,
+    };
+  }
+
+  /**
+   * Forecast the window that starts right after the last row with a known target — the usual
+   * "what happens next" call. Known-ahead covariates must be present for the `horizon` rows after it.
+   */
+  async predictLatest(frame: Frame, ensemble?: EnsembleStrategy): Promise<ForecastBatch> {
+    const p = this.pipeline;
+    const first = frame.columns[p.config.target[0]!];
+    if (!first)
+      throw new DataError(`missing target column "${p.config.target[0]}"`, { column: p.config.target[0] });
+    let origin = first.length;
+    while (origin > 0 && !Number.isFinite(first[origin - 1]!)) origin--;
+    if (origin < p.config.lookback) {
+      throw new DataError(`need at least ${p.config.lookback} rows of history (lookback), got ${origin}`, {
+        required: p.config.lookback,
+        rows: origin,
+      });
+    }
+    if (p.config.exogenous.length > 0 && origin + p.config.horizon > frame.time.length) {
+      throw new DataError(
+        `known-ahead covariates ${p.config.exogenous.join(', ')} need ${p.config.horizon} rows after the last target value`,
+        { required: p.config.horizon, rows: frame.time.length - origin },
+      );
+    }
+    const batch = await this.predictOrigins(frame, [origin], ensemble);
+    if (batch.skipped.length > 0) {
+      throw new DataError('the latest window has missing values (NaN) in its history or covariates', {
+        origin,
+      });
+    }
+    return batch;
+  }
+
+  /**
+   * Evaluate on windows whose forecasts start at `startRow` or later (and end before `endRow`),
+   * spaced by the pipeline's stride.
+   */
+  async evaluate(
+    frame: Frame,
+    startRow: number,
+    options: { ensemble?: EnsembleStrategy; endRow?: number } = {},
+  ): Promise<EvaluationResult> {
+    const { lookback, horizon, stride } = this.pipeline.config;
+    const last = options.endRow ?? frame.time.length;
+    const origins = originsFrom(frame.time.length, startRow, { lookback, horizon, stride, last });
+    const batch = await this.predictOrigins(frame, origins, options.ensemble);
+    const actual = actualsFor(frame, this.pipeline, batch.origins);
+    const metrics: Record<string, Metrics> = {};
+    for (const [label, pred] of Object.entries(batch.predictions))
+      metrics[label] = computeMetrics(actual, pred);
+    return { batch, actual, metrics };
+  }
+
+  private inverse(out: Float32Array, n: number): Float64Array {
+    const { horizon, target } = this.pipeline.config;
+    const T = target.length;
+    const res = new Float64Array(n * horizon * T);
+    for (let t = 0; t < T; t++) {
+      const scaler = this.pipeline.scalers.target[target[t]!]!;
+      const col = new Float64Array(n * horizon);
+      for (let i = 0; i < n * horizon; i++) col[i] = out[i * T + t]!;
+      const inv = inverseTransform(scaler, col);
+      for (let i = 0; i < n * horizon; i++) res[i * T + t] = inv[i]!;
+    }
+    return res;
+  }
+}
+
+/** Actual target values laid out [window, step, target] for the given origins. */
+export function actualsFor(frame: Frame, p: FittedPipeline, origins: readonly number[]): Float64Array {
+  const { horizon, target } = p.config;
+  const T = target.length;
+  const out = new Float64Array(origins.length * horizon * T);
+  for (let t = 0; t < T; t++) {
+    const col = frame.columns[target[t]!]!;
+    origins.forEach((o, w) => {
+      for (let h = 0; h < horizon; h++)
+        out[(w * horizon + h) * T + t] = o + h < col.length ? col[o + h]! : Number.NaN;
+    });
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/** twiga-edge/runtime: the isomorphic core — configs, features, metrics, ONNX export and inference, checkpoints. */
+export * from './checkpoint/index.js';
+export { combine } from './ensemble.js';
+export * from './errors.js';
+export {
+  calendarFeatureNames,
+  calendarMatrix,
+  calendarWidth,
+  createCalendarEncoder,
+} from './features/calendar.js';
+export { buildLayout, type FeatureBlock, type FeatureLayout, featureName } from './features/layout.js';
+export {
+  buildFeatures,
+  type FittedPipeline,
+  fitPipeline,
+  type PreparedFrame,
+  pipelineFromJson,
+  pipelineToJson,
+  prepareFrame,
+  requiredColumns,
+  type WindowBatch,
+} from './features/pipeline.js';
+export {
+  fitScaler,
+  inverseTransform,
+  type ScalerParams,
+  ScalerParamsSchema,
+  transform,
+} from './features/scalers.js';
+export { parseDateBound, type SplitRows, splitRows } from './features/split.js';
+export { originsFrom, windowOrigins } from './features/windows.js';
+export {
+  actualsFor,
+  ENSEMBLE_LABEL,
+  type EvaluationResult,
+  type ForecastBatch,
+  Forecaster,
+} from './forecaster.js';
+export {
+  decodePipelineFile,
+  encodePipelineFile,
+  type ForecasterManifest,
+  type ModelEntry,
+  PIPELINE_FILE,
+} from './forecaster-files.js';
+export { type Frame, lowerBound, sliceFrame } from './frame.js';
+export {
+  computeMetrics,
+  corr,
+  METRIC_DEFINITIONS,
+  type Metrics,
+  mae,
+  nbias,
+  rmse,
+  smape,
+  wmape,
+} from './metrics.js';
+export { exportModel, predictInMemory } from './models/export.js';
+export { linearToOnnx, predictLinear } from './models/linear.js';
+export { predictSeasonalNaive, seasonalNaiveIndices, seasonalNaiveToOnnx } from './models/seasonal-naive.js';
+export type { LinearSpec, ModelSpec, SeasonalNaiveSpec } from './models/spec.js';
+export { createOnnxEngine, type OnnxEngine, type OnnxEngineOptions, type OnnxModel } from './onnx/engine.js';
+export { parsePeriod, tryParsePeriod } from './period.js';
+export * from './schemas/forecaster-config.js';
+export * from './schemas/model-config.js';
+export { parseWith } from './schemas/parse.js';
+export * from './schemas/pipeline-config.js';
+export * from './schemas/train-config.js';
+export { mulberry32, type SyntheticSeries, syntheticNetLoad } from './synthetic.js';
+export { formatTimestamp } from './time-format.js';
+export * from './training-result.js';

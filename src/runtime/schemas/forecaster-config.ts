@@ -1,0 +1,39 @@
+/** ForecasterConfig: where checkpoints go, how data is split, how models are combined. */
+import { z } from 'zod';
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
+  message: 'expected a date such as "2017-06-30" or "2017-06-30T12:00"',
+});
+
+export const SplitConfigSchema = z
+  .object({
+    /** Last day (inclusive) of the training split. */
+    trainEnd: isoDate.optional(),
+    /** First day (inclusive) of the test split. */
+    testStart: isoDate.optional(),
+    /** Share of rows held out for test when neither date is given. */
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+    /** Share of the training windows (the latest) held out for validation metrics. */
+    valFraction: z.number().min(0).lt(1).default(0.1),
+  })
+  .strict();
+export type SplitConfig = z.output<typeof SplitConfigSchema>;
+
+export const ENSEMBLE_STRATEGIES = ['mean', 'median'] as const;
+export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
+
+export const ForecasterConfigSchema = z
+  .object({
+    /** Folder (or bucket prefix) holding checkpoints. */
+    checkpointRoot: z.string().min(1).default('checkpoints'),
+    /** Checkpoint name: versions live under `<checkpointRoot>/<name>/`. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { message: 'use letters, digits, ".", "_" or "-"' })
+      .default('twiga'),
+    split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
+    ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
+    seed: z.int().default(42),
+  })
+  .strict();
+export type ForecasterConfig = z.output<typeof ForecasterConfigSchema>;

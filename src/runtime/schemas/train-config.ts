@@ -1,0 +1,63 @@
+/** The training config file: data, pipeline, models and training parameters, in twiga's vocabulary. */
+import { z } from 'zod';
+import { ForecasterConfigSchema } from './forecaster-config.js';
+import { ModelConfigSchema } from './model-config.js';
+import { PipelineConfigInput } from './pipeline-config.js';
+
+/** twiga's DataPipelineConfig names → ours, so a twiga user's config reads as-is. */
+const ALIASES: Record<string, string> = {
+  target_feature: 'target',
+  target_features: 'target',
+  date_column: 'timeColumn',
+  time_col: 'timeColumn',
+  forecast_horizon: 'horizon',
+  lookback_window_size: 'lookback',
+  calendar_variables: 'calendar',
+  calendar_features: 'calendar',
+  exogenous_features: 'exogenous',
+  past_exogenous_features: 'pastExogenous',
+  checkpoints: 'checkpointRoot',
+  checkpoint_dir: 'checkpointRoot',
+  model_name: 'name',
+  ensemble_strategy: 'ensemble',
+  data_pipeline: 'pipeline',
+  data_params: 'pipeline',
+  model_params: 'models',
+  train_params: 'train',
+};
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Rename snake_case and twiga keys to our camelCase names, recursively (values untouched). */
+export function normaliseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normaliseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[ALIASES[k] ?? camel(k)] = normaliseKeys(v);
+  return out;
+}
+
+export const DuplicatePolicy = z.enum(['mean', 'first', 'last', 'error']);
+export const GapPolicy = z.enum(['interpolate', 'keep', 'error']);
+
+export const DataSourceSchema = z
+  .object({
+    /** CSV, TSV or Parquet file. */
+    path: z.string().min(1).optional(),
+    /** strptime pattern such as `%d-%m-%Y %H:%M`; auto-detected when absent. */
+    timeFormat: z.string().min(1).optional(),
+    duplicates: DuplicatePolicy.default('mean'),
+    gaps: GapPolicy.default('interpolate'),
+  })
+  .strict();
+
+export const TrainConfigSchema = z
+  .object({
+    data: DataSourceSchema.default({ duplicates: 'mean', gaps: 'interpolate' }),
+    pipeline: PipelineConfigInput,
+    models: z.array(ModelConfigSchema).min(1).optional(),
+    train: ForecasterConfigSchema.default(ForecasterConfigSchema.parse({})),
+  })
+  .strict();
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+export type TrainConfig = z.output<typeof TrainConfigSchema>;

@@ -1,0 +1,36 @@
+/** TrainingResult: what a training run returns and prints (twiga's fields plus what reproduces it). */
+import { z } from 'zod';
+
+export const MetricsByModelSchema = z.record(z.string(), z.record(z.string(), z.number().nullable()));
+export type MetricsByModel = z.output<typeof MetricsByModelSchema>;
+
+export const TrainingResultSchema = z.object({
+  checkpoint_path: z.string(),
+  run_id: z.string(),
+  version: z.int(),
+  /** Test-split metrics keyed by model label (and `ensemble`), then metric. */
+  metrics: MetricsByModelSchema,
+  validation_metrics: MetricsByModelSchema,
+  split: z.object({
+    rule: z.string(),
+    train_rows: z.int(),
+    test_rows: z.int(),
+    train_windows: z.int(),
+    validation_windows: z.int(),
+    test_windows: z.int(),
+    test_start: z.string(),
+  }),
+  models: z.array(z.object({ label: z.string(), kind: z.string(), seconds: z.number() })),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TrainingResult = z.output<typeof TrainingResultSchema>;
+
+/** Metrics as JSON-safe numbers: NaN (e.g. corr of a constant forecast) becomes null. */
+export function metricsToJson(metrics: Record<string, Record<string, number>>): MetricsByModel {
+  const out: MetricsByModel = {};
+  for (const [model, m] of Object.entries(metrics)) {
+    out[model] = {};
+    for (const [k, v] of Object.entries(m)) out[model][k] = Number.isFinite(v) ? v : null;
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/** Run the real `twiga-edge` CLI (from source, through tsx) as a child process. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/node/cli.ts`, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Run and parse stdout as JSON; fails with stderr in the message when the CLI fails. */
+export async function runCliJson<T = Record<string, unknown>>(args: string[]): Promise<T> {
+  const r = await runCli(args);
+  if (r.code !== 0) throw new Error(`twiga-edge ${args[0]} exited ${r.code}:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}

@@ -1,0 +1,64 @@
+/** PJME day-ahead through the real CLI: the loader's repairs, and linear against the reference figures. */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliJson } from './cli-run.js';
+import { SHARED_DATA, tempFiles } from './data/fixtures.js';
+
+const files = tempFiles();
+afterAll(() => files.cleanup());
+type Metrics = Record<string, Record<string, number>>;
+
+describe('PJME day-ahead (protocol of ../shared/data/README.md)', () => {
+  it('linear beats the better seasonal naive and matches the ridge reference (1361.1) within 2 %', async () => {
+    const data = join(SHARED_DATA, 'PJME_hourly.csv');
+    const checkpoints = join(files.dir, 'checkpoints');
+    // 70 % of the 145,392 repaired rows end at 2013-08-11 14:00; forecasts start at every midnight after.
+    await runCliJson([
+      'train',
+      ...[
+        '--data',
+        data,
+        '--target',
+        'PJME_MW',
+        '--time-col',
+        'Datetime',
+        '--horizon',
+        '24',
+        '--lookback',
+        '168',
+      ],
+      ...[
+        '--train-end',
+        '2013-08-11T14:00',
+        '--test-start',
+        '2013-08-12',
+        '--checkpoints',
+        checkpoints,
+        '--name',
+        'pjme',
+      ],
+    ]);
+    const { metrics, points } = await runCliJson<{ metrics: Metrics; points: number }>([
+      'evaluate',
+      ...['--checkpoint', join(checkpoints, 'pjme'), '--data', data],
+    ]);
+    expect(points).toBe(43_608);
+    expect(metrics['seasonal_naive_1D']!['mae']).toBeCloseTo(2226.5, 0);
+    expect(metrics['seasonal_naive_7D']!['mae']).toBeCloseTo(3308.8, 0);
+    const best = Math.min(metrics['seasonal_naive_1D']!['mae']!, metrics['seasonal_naive_7D']!['mae']!);
+    expect(metrics['linear']!['mae']).toBeLessThan(best);
+    expect(Math.abs(metrics['linear']!['mae']! / 1361.1 - 1)).toBeLessThan(0.02);
+  });
+});
+
+describe('twiga-edge demo', () => {
+  it('makes data, trains, evaluates and prints a forecast table', async () => {
+    const { runCli } = await import('./cli-run.js');
+    const r = await runCli(['demo', '--dir', join(files.dir, 'demo'), '--days', '60']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Checkpoint v1 saved to .*net-load\/v0001/);
+    expect(r.stdout).toMatch(/^linear\s+\d/m);
+    expect(r.stdout).toMatch(/Forecast for \d{4}-\d{2}-\d{2} \(every 2 h/);
+    expect(r.stdout.match(/^\d{4}-\d{2}-\d{2} \d{2}:00 /gm)).toHaveLength(12);
+  });
+});
