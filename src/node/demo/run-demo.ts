@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   out.push(formatTable(['time', 'actual', ...models], rows));
   out.push(
     '',
-    `Data and checkpoint are in ${dir}. Try: npx twiga-edge evaluate --checkpoint ${join(dir, 'checkpoints', 'net-load')} --data ${data.history}`,
+    `Data and checkpoint are in ${dir}. Try: node dist/node/cli.js evaluate --checkpoint ${join(dir, 'checkpoints', 'net-load')} --data ${data.history}`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }
