@@ -2,15 +2,13 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { requiredColumns } from '../runtime/features/pipeline.js';
 import { parseDateBound } from '../runtime/features/split.js';
 import type { EvaluationResult } from '../runtime/forecaster.js';
 import { lowerBound } from '../runtime/frame.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
-import { loadData } from './data/index.js';
-import { loadForecaster } from './load-forecaster.js';
+import { loadForecasterAndData } from './load-forecaster.js';
 import type { Logger } from './log.js';
 
 export interface EvaluateOptions {
@@ -43,20 +41,9 @@ export interface EvaluateReport {
  * console.log(report.metrics.linear.mae);
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateReport> {
-  const loaded = await loadForecaster(
-    options.checkpoint,
-    options.version === undefined ? {} : { version: options.version },
-  );
-  if (loaded.fallback) options.logger?.warn(loaded.fallback);
-  const { forecaster } = loaded;
+  const loaded = await loadForecasterAndData(options);
+  const { forecaster, frame } = loaded;
   const config = forecaster.pipeline.config;
-  const { frame, report } = await loadData(options.data, {
-    timeColumn: config.timeColumn,
-    columns: requiredColumns(config),
-    period: config.period,
-    ...(options.timeFormat ? { timeFormat: options.timeFormat } : {}),
-  });
-  for (const action of report.actions) options.logger?.info(action);
   const recorded = forecaster.manifest.trained?.['test_start'];
   const testStart = options.testStart ?? (typeof recorded === 'string' ? recorded : undefined);
   const startRow =

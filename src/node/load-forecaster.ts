@@ -1,9 +1,13 @@
 /** Open a checkpoint folder on disk as a ready Forecaster. */
 import { basename, dirname, resolve } from 'node:path';
 import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import { requiredColumns } from '../runtime/features/pipeline.js';
 import { Forecaster } from '../runtime/forecaster.js';
+import type { Frame } from '../runtime/frame.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import { loadData } from './data/index.js';
 import { FsCheckpointStore } from './fs-store.js';
+import type { Logger } from './log.js';
 
 export interface LoadedForecaster {
   forecaster: Forecaster;
@@ -34,4 +38,31 @@ export async function loadForecaster(
   const out: LoadedForecaster = { forecaster, version: loaded.version, path: store.describe(name) };
   if (loaded.fallback) out.fallback = loaded.fallback;
   return out;
+}
+
+/**
+ * Load a checkpoint and a data file shaped for it: the time column, targets and covariates the
+ * checkpoint's pipeline names, repaired at its period. Fallbacks and repairs go to `logger`.
+ */
+export async function loadForecasterAndData(options: {
+  checkpoint: string;
+  data: string;
+  timeFormat?: string;
+  version?: number;
+  logger?: Logger;
+}): Promise<LoadedForecaster & { frame: Frame }> {
+  const loaded = await loadForecaster(
+    options.checkpoint,
+    options.version === undefined ? {} : { version: options.version },
+  );
+  if (loaded.fallback) options.logger?.warn(loaded.fallback);
+  const config = loaded.forecaster.pipeline.config;
+  const { frame, report } = await loadData(options.data, {
+    timeColumn: config.timeColumn,
+    columns: requiredColumns(config),
+    period: config.period,
+    ...(options.timeFormat ? { timeFormat: options.timeFormat } : {}),
+  });
+  for (const action of report.actions) options.logger?.info(action);
+  return { ...loaded, frame };
 }

@@ -1,10 +1,8 @@
 /** Forecast the window that follows the last known target value in a data file. */
-import { requiredColumns } from '../runtime/features/pipeline.js';
 import type { ForecastBatch } from '../runtime/forecaster.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
-import { loadData } from './data/index.js';
-import { loadForecaster } from './load-forecaster.js';
+import { loadForecasterAndData } from './load-forecaster.js';
 import type { Logger } from './log.js';
 
 export interface PredictOptions {
@@ -65,20 +63,8 @@ export function forecastToJson(
  * console.log(forecast.timestamps[0], forecast.forecasts.ensemble.OT[0]);
  */
 export async function predict(options: PredictOptions): Promise<ForecastJson> {
-  const loaded = await loadForecaster(
-    options.checkpoint,
-    options.version === undefined ? {} : { version: options.version },
-  );
-  if (loaded.fallback) options.logger?.warn(loaded.fallback);
-  const { forecaster } = loaded;
-  const config = forecaster.pipeline.config;
-  const { frame, report } = await loadData(options.data, {
-    timeColumn: config.timeColumn,
-    columns: requiredColumns(config),
-    period: config.period,
-    ...(options.timeFormat ? { timeFormat: options.timeFormat } : {}),
-  });
-  for (const action of report.actions) options.logger?.info(action);
+  const loaded = await loadForecasterAndData(options);
+  const { forecaster, frame } = loaded;
   const ensemble = options.ensemble ?? forecaster.manifest.ensemble;
   const batch = await forecaster.predictLatest(frame, ensemble);
   return forecastToJson(batch, 0, loaded.version, ensemble);

@@ -1,8 +1,10 @@
-/** Run the real `twiga-edge` CLI (from source, through tsx) as a child process. */
+/** Run the real `twiga-edge` CLI (from source, through tsx) — or any TS file — as a child process. */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Named by URL so the child finds tsx whatever its working folder.
+const TSX = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface CliResult {
   code: number;
@@ -11,8 +13,13 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  return runTs(`${ROOT}src/node/cli.ts`, args, options);
+}
+
+/** Run a TypeScript file with the package's `source` export condition (imports resolve to src/). */
+export function runTs(file: string, args: string[] = [], options: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/node/cli.ts`, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, file, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
