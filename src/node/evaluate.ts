@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseDateBound } from '../runtime/features/split.js';
-import type { EvaluationResult } from '../runtime/forecaster.js';
+import type { EvaluationResult, Intervals } from '../runtime/forecaster.js';
 import { lowerBound } from '../runtime/frame.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
@@ -17,8 +17,13 @@ export interface EvaluateOptions {
   /** First day of the test split; defaults to the one recorded at training. */
   testStart?: string;
   ensemble?: EnsembleStrategy;
-  /** Write predictions `origin,timestamp,step,model,prediction,actual` here. */
+  /** Write predictions `origin,timestamp,step,model,prediction,actual[,lower_<level>,upper_<level>…]` here. */
   out?: string;
+  /**
+   * Conformal interval levels to score (coverage, mean width) and write. Default: `[0.9]` when the
+   * checkpoint has a conformal table, none otherwise; asking for levels without one is an error.
+   */
+  levels?: number[];
   timeFormat?: string;
   version?: number;
   logger?: Logger;
@@ -32,6 +37,8 @@ export interface EvaluateReport {
   points: number;
   /** Metrics keyed by model (and `ensemble`), then metric. */
   metrics: MetricsByModel;
+  /** Per model, per level: share of actuals inside the interval and its mean width. */
+  intervals?: Record<string, Record<string, { coverage: number; mean_width: number }>>;
   out?: string;
 }
 
@@ -55,35 +62,64 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateReport
     startRow,
     options.ensemble === undefined ? {} : { ensemble: options.ensemble },
   );
-  const metrics: Record<string, Record<string, number>> = {};
-  for (const [model, m] of Object.entries(result.metrics)) {
-    const { n: _n, ...rest } = m;
-    metrics[model] = rest;
-  }
+  const levels = options.levels ?? (forecaster.manifest.conformal ? [0.9] : []);
+  const intervals = levels.length > 0 ? forecaster.intervals(result.batch, levels) : undefined;
   const out: EvaluateReport = {
     checkpoint: loaded.path,
     version: loaded.version,
     test_start: formatTimestamp(frame.time[startRow] ?? Number.NaN),
     windows: result.batch.origins.length,
     points: result.batch.origins.length * config.horizon * config.target.length,
-    metrics: metricsToJson(metrics),
+    metrics: metricsToJson(result.metrics),
   };
+  if (intervals) out.intervals = scoreIntervals(intervals, result.actual);
   if (options.out) {
-    await writePredictionsCsv(options.out, result);
+    await writePredictionsCsv(options.out, result, intervals);
     out.out = options.out;
   }
   return out;
 }
 
+/** Empirical coverage (actual within [lower, upper]) and mean width, over finite actuals. */
+export function scoreIntervals(
+  intervals: Intervals,
+  actual: Float64Array,
+): NonNullable<EvaluateReport['intervals']> {
+  const out: NonNullable<EvaluateReport['intervals']> = {};
+  for (const [label, byLevel] of Object.entries(intervals)) {
+    out[label] = {};
+    for (const [level, { lower, upper }] of Object.entries(byLevel)) {
+      let inside = 0;
+      let width = 0;
+      let n = 0;
+      for (let i = 0; i < actual.length; i++) {
+        const y = actual[i]!;
+        if (!Number.isFinite(y)) continue;
+        n++;
+        if (y >= lower[i]! && y <= upper[i]!) inside++;
+        width += upper[i]! - lower[i]!;
+      }
+      out[label]![level] = { coverage: inside / n, mean_width: width / n };
+    }
+  }
+  return out;
+}
+
 /** Long format, one row per (origin, step, target, model); `model` carries the target when there are several. */
-export async function writePredictionsCsv(path: string, result: EvaluationResult): Promise<void> {
+export async function writePredictionsCsv(
+  path: string,
+  result: EvaluationResult,
+  intervals?: Intervals,
+): Promise<void> {
   const { batch, actual } = result;
+  const levels = intervals ? Object.keys(Object.values(intervals)[0] ?? {}) : [];
   const T = batch.targets.length;
   const stream = createWriteStream(path);
   const write = async (line: string) => {
     if (!stream.write(line)) await once(stream, 'drain');
   };
-  await write('origin,timestamp,step,model,prediction,actual\n');
+  const bounds = levels.map((l) => `,lower_${l},upper_${l}`).join('');
+  await write(`origin,timestamp,step,model,prediction,actual${bounds}\n`);
   const labels = Object.keys(batch.predictions);
   for (let w = 0; w < batch.origins.length; w++) {
     const originTime = batch.originTimes[w]!;
@@ -94,7 +130,12 @@ export async function writePredictionsCsv(path: string, result: EvaluationResult
         const i = (w * batch.horizon + h) * T + t;
         for (const label of labels) {
           const model = T > 1 ? `${label}:${batch.targets[t]}` : label;
-          await write(`${origin},${ts},${h + 1},${model},${batch.predictions[label]![i]},${actual[i]}\n`);
+          const extra = levels
+            .map((l) => `,${intervals![label]![l]!.lower[i]},${intervals![label]![l]!.upper[i]}`)
+            .join('');
+          await write(
+            `${origin},${ts},${h + 1},${model},${batch.predictions[label]![i]},${actual[i]}${extra}\n`,
+          );
         }
       }
     }

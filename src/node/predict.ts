@@ -1,5 +1,5 @@
 /** Forecast the window that follows the last known target value in a data file. */
-import type { ForecastBatch } from '../runtime/forecaster.js';
+import type { ForecastBatch, Intervals } from '../runtime/forecaster.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { loadForecasterAndData } from './load-forecaster.js';
@@ -9,6 +9,8 @@ export interface PredictOptions {
   checkpoint: string;
   data: string;
   ensemble?: EnsembleStrategy;
+  /** Conformal interval levels to add, e.g. `[0.8, 0.9]`. */
+  levels?: number[];
   timeFormat?: string;
   version?: number;
   logger?: Logger;
@@ -24,6 +26,8 @@ export interface ForecastJson {
   timestamps: string[];
   ensemble_strategy: EnsembleStrategy;
   forecasts: Record<string, Record<string, number[]>>;
+  /** Per model, per target, per level: lower and upper bounds per step (with `levels`). */
+  intervals?: Record<string, Record<string, Record<string, { lower: number[]; upper: number[] }>>>;
 }
 
 /** Shape one window of a ForecastBatch as ForecastJson. */
@@ -32,21 +36,18 @@ export function forecastToJson(
   window: number,
   version: number,
   ensemble: EnsembleStrategy,
+  intervals?: Intervals,
 ): ForecastJson {
   const { horizon, targets, periodMs } = batch;
   const T = targets.length;
   const start = batch.originTimes[window]!;
+  const steps = (values: Float64Array, t: number) =>
+    Array.from({ length: horizon }, (_, h) => values[(window * horizon + h) * T + t]!);
   const forecasts: ForecastJson['forecasts'] = {};
   for (const [label, values] of Object.entries(batch.predictions)) {
-    forecasts[label] = {};
-    targets.forEach((target, t) => {
-      forecasts[label]![target] = Array.from(
-        { length: horizon },
-        (_, h) => values[(window * horizon + h) * T + t]!,
-      );
-    });
+    forecasts[label] = Object.fromEntries(targets.map((target, t) => [target, steps(values, t)]));
   }
-  return {
+  const out: ForecastJson = {
     version,
     issued_after: formatTimestamp(start - periodMs),
     horizon,
@@ -55,6 +56,23 @@ export function forecastToJson(
     ensemble_strategy: ensemble,
     forecasts,
   };
+  if (intervals) {
+    out.intervals = {};
+    for (const [label, byLevel] of Object.entries(intervals)) {
+      out.intervals[label] = Object.fromEntries(
+        targets.map((target, t) => [
+          target,
+          Object.fromEntries(
+            Object.entries(byLevel).map(([level, b]) => [
+              level,
+              { lower: steps(b.lower, t), upper: steps(b.upper, t) },
+            ]),
+          ),
+        ]),
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -66,6 +84,10 @@ export async function predict(options: PredictOptions): Promise<ForecastJson> {
   const loaded = await loadForecasterAndData(options);
   const { forecaster, frame } = loaded;
   const ensemble = options.ensemble ?? forecaster.manifest.ensemble;
+  if (options.levels) {
+    const { batch, intervals } = await forecaster.predictInterval(frame, options.levels, ensemble);
+    return forecastToJson(batch, 0, loaded.version, ensemble, intervals);
+  }
   const batch = await forecaster.predictLatest(frame, ensemble);
   return forecastToJson(batch, 0, loaded.version, ensemble);
 }

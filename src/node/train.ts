@@ -2,28 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { ConfigError, DataError } from '../runtime/errors.js';
-import {
-  type FittedPipeline,
-  fitPipeline,
-  prepareFrame,
-  requiredColumns,
-} from '../runtime/features/pipeline.js';
+import { requiredColumns } from '../runtime/features/pipeline.js';
 import { splitRows } from '../runtime/features/split.js';
-import { windowOrigins } from '../runtime/features/windows.js';
-import { Forecaster } from '../runtime/forecaster.js';
-import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
-import { exportModel } from '../runtime/models/export.js';
+import { PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
-import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
+import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import { parseWith } from '../runtime/schemas/parse.js';
 import { PipelineConfigSchema } from '../runtime/schemas/pipeline-config.js';
 import { type TrainConfigInput, TrainConfigSchema } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { metricsToJson, type TrainingResult } from '../runtime/training-result.js';
 import { loadData } from './data/index.js';
+import { fitForecaster, modelLabels } from './fit.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { createLogger, type Logger } from './log.js';
-import { trainModel } from './trainers/index.js';
 
 export const REFERENCE_FILE = 'reference.json';
 
@@ -87,81 +79,46 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     'pipeline',
   );
   const models = cfg.models ?? defaultModels(pipelineConfig.lookback, pipelineConfig.periodMs);
-  const labels = models.map(modelLabel);
-  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dup) {
-    throw new ConfigError(`two models share the label "${dup}"; give one a "label"`, [
-      { path: 'models', message: `duplicate label "${dup}"` },
-    ]);
-  }
-
+  const labels = modelLabels(models);
   const split = splitRows(frame, cfg.train.split);
-  const pipeline = fitPipeline(pipelineConfig, frame, split.trainEnd);
-  const prepared = prepareFrame(pipeline, frame);
-  const { lookback, horizon, trainStride } = pipelineConfig;
-  const valRows = Math.floor(cfg.train.split.valFraction * split.trainEnd);
-  const valStart = split.trainEnd - valRows;
-  const fitOrigins = windowOrigins(frame.time.length, {
-    lookback,
-    horizon,
-    stride: trainStride,
-    last: valStart,
+  const testStart = formatTimestamp(frame.time[split.testStart]!);
+  const engine = options.engine ?? createOnnxEngine();
+  const fit = await fitForecaster({
+    frame,
+    pipelineConfig,
+    models,
+    trainEnd: split.trainEnd,
+    valFraction: cfg.train.split.valFraction,
+    ensemble: cfg.train.ensemble,
+    engine,
+    logger: log,
+    trained: {
+      run_id: runId,
+      data: path,
+      first: formatTimestamp(frame.time[0]!),
+      last: formatTimestamp(frame.time[frame.time.length - 1]!),
+      train_end: formatTimestamp(frame.time[split.trainEnd - 1]!),
+      test_start: testStart,
+    },
   });
-  if (fitOrigins.length === 0) {
-    throw new DataError(
-      `no training windows: the training split has ${valStart} rows, a window needs ${lookback + horizon} (lookback + horizon)`,
-      { rows: valStart, lookback, horizon },
-    );
-  }
   log.info(
-    `split: ${split.rule}; ${split.trainEnd} train rows (${valRows} for validation), ${frame.time.length - split.testStart} test rows; ${fitOrigins.length} training windows`,
+    `split: ${split.rule}; ${split.trainEnd} train rows (${split.trainEnd - fit.valStart} for validation), ${frame.time.length - split.testStart} test rows; ${fit.trainWindows} training windows`,
   );
 
-  const files: Record<string, Uint8Array> = {};
-  const entries: ModelEntry[] = [];
-  const modelTimes: TrainingResult['models'] = [];
-  models.forEach((config, i) => {
-    const label = labels[i]!;
-    log.step(`training ${label}`);
-    const trained = trainModel(config, label, pipeline, prepared, fitOrigins);
-    if (trained.skipped > 0)
-      log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
-    const file = `${label}.onnx`;
-    files[file] = exportModel(trained.spec);
-    entries.push({ label, kind: config.name, file, config: { ...config } });
-    modelTimes.push({ label, kind: config.name, seconds: trained.seconds });
-  });
-  const trainedInfo = {
-    run_id: runId,
-    data: path,
-    first: formatTimestamp(frame.time[0]!),
-    last: formatTimestamp(frame.time[frame.time.length - 1]!),
-    train_end: formatTimestamp(frame.time[split.trainEnd - 1]!),
-    test_start: formatTimestamp(frame.time[split.testStart]!),
-    validation_start: formatTimestamp(frame.time[valStart] ?? frame.time[split.trainEnd - 1]!),
-  };
-  files[PIPELINE_FILE] = encodePipelineFile({
-    pipeline,
-    models: entries,
-    ensemble: cfg.train.ensemble,
-    trained: trainedInfo,
-  });
-
   log.step('evaluating through onnxruntime-web');
-  const engine = options.engine ?? createOnnxEngine();
-  const forecaster = await Forecaster.fromFiles(files, engine);
-  const val =
-    valRows > 0 ? await forecaster.evaluate(frame, valStart, { endRow: split.trainEnd }) : undefined;
-  const test = await forecaster.evaluate(frame, split.testStart);
+  const test = await fit.forecaster.evaluate(frame, split.testStart);
   if (test.batch.origins.length === 0) {
     throw new DataError(
-      `no complete test windows after ${trainedInfo.test_start}: the test split needs ${horizon} rows`,
-      { horizon },
+      `no complete test windows after ${testStart}: the test split needs ${pipelineConfig.horizon} rows`,
+      { horizon: pipelineConfig.horizon },
     );
   }
-  const metrics = metricsToJson(stripCount(test.metrics));
-  const validationMetrics = val ? metricsToJson(stripCount(val.metrics)) : {};
-  files[REFERENCE_FILE] = encodeReference(pipeline, validationMetrics, metrics);
+  const metrics = metricsToJson(test.metrics);
+  const validationMetrics = fit.validation ? metricsToJson(fit.validation.metrics) : {};
+  const files = {
+    ...fit.files,
+    [REFERENCE_FILE]: encodeReference(pipelineConfig.target, validationMetrics, metrics),
+  };
 
   log.step('saving checkpoint');
   const store = new FsCheckpointStore(cfg.train.checkpointRoot);
@@ -182,23 +139,14 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       rule: split.rule,
       train_rows: split.trainEnd,
       test_rows: frame.time.length - split.testStart,
-      train_windows: fitOrigins.length,
-      validation_windows: val?.batch.origins.length ?? 0,
+      train_windows: fit.trainWindows,
+      validation_windows: fit.validation?.batch.origins.length ?? 0,
       test_windows: test.batch.origins.length,
-      test_start: trainedInfo.test_start,
+      test_start: testStart,
     },
-    models: modelTimes,
+    models: fit.models.map(({ label, kind, seconds }) => ({ label, kind, seconds })),
     data: { ...report },
   };
-}
-
-function stripCount(metrics: Record<string, object>): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [model, m] of Object.entries(metrics)) {
-    const { n: _n, ...rest } = m as Record<string, number>;
-    out[model] = rest;
-  }
-  return out;
 }
 
 function finiteOnly(
@@ -213,13 +161,13 @@ function finiteOnly(
 }
 
 function encodeReference(
-  pipeline: FittedPipeline,
+  targets: string[],
   validation: Record<string, unknown>,
   test: Record<string, unknown>,
 ): Uint8Array {
   const json = {
     format_version: 1,
-    targets: pipeline.config.target,
+    targets,
     validation_metrics: validation,
     test_metrics: test,
   };

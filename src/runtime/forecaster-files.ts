@@ -1,5 +1,6 @@
 /** The checkpoint's file set: pipeline.json (pipeline + model list) and one ONNX file per model. */
 import { z } from 'zod';
+import { type Conformal, ConformalSchema } from './conformal.js';
 import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
@@ -19,6 +20,7 @@ const PipelineFileSchema = z.looseObject({
   models: z.array(ModelEntrySchema).min(1),
   ensemble: z.enum(ENSEMBLE_STRATEGIES),
   trained: z.record(z.string(), z.unknown()).optional(),
+  conformal: ConformalSchema.nullable().optional(),
 });
 
 export interface ForecasterManifest {
@@ -26,6 +28,8 @@ export interface ForecasterManifest {
   models: ModelEntry[];
   ensemble: EnsembleStrategy;
   trained?: Record<string, unknown>;
+  /** Split-conformal residual quantiles from the validation split, when it had any windows. */
+  conformal?: Conformal;
 }
 
 /** Serialise the pipeline and model list to pipeline.json bytes. */
@@ -35,8 +39,17 @@ export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
     models: m.models,
     ensemble: m.ensemble,
     trained: m.trained ?? {},
+    conformal: m.conformal ?? null,
   };
-  return new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
+  return new TextEncoder().encode(`${prettyJson(json)}\n`);
+}
+
+/** Indented JSON with arrays of numbers kept on one line, so tables stay readable and small. */
+export function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g,
+    (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`,
+  );
 }
 
 /** Parse pipeline.json bytes; a malformed file is a corrupt checkpoint naming the problem. */
@@ -60,6 +73,7 @@ export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
       ensemble: head.ensemble,
     };
     if (head.trained) out.trained = head.trained;
+    if (head.conformal) out.conformal = head.conformal;
     return out;
   } catch (cause) {
     const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);

@@ -1,6 +1,7 @@
 /** A loaded forecaster: the fitted pipeline plus ONNX models, run through one inference engine. */
+import { type Conformal, halfWidth, maxSupportedLevel } from './conformal.js';
 import { combine } from './ensemble.js';
-import { DataError } from './errors.js';
+import { DataError, ModelError } from './errors.js';
 import type { FittedPipeline } from './features/pipeline.js';
 import { buildFeatures, prepareFrame } from './features/pipeline.js';
 import { inverseTransform } from './features/scalers.js';
@@ -27,6 +28,12 @@ export interface ForecastBatch {
   /** Origins skipped because an input value was missing. */
   skipped: number[];
 }
+
+/** Lower and upper bounds per model label (and `ensemble`) per level, laid out like the predictions. */
+export type Intervals = Record<string, Record<string, { lower: Float64Array; upper: Float64Array }>>;
+
+/** `level` as used in keys and column names: `0.9` → `"0.9"`. */
+export const levelKey = (level: number): string => String(level);
 
 export interface EvaluationResult {
   batch: ForecastBatch;
@@ -159,6 +166,67 @@ export class Forecaster {
     for (const [label, pred] of Object.entries(batch.predictions))
       metrics[label] = computeMetrics(actual, pred);
     return { batch, actual, metrics };
+  }
+
+  /**
+   * Symmetric split-conformal intervals around each model's forecasts: ŷ ± the validation split's
+   * absolute-residual quantile for that step at each level (0 < level < 1).
+   * @throws ModelError when the checkpoint has no conformal table or a level needs more residuals.
+   */
+  intervals(batch: ForecastBatch, levels: readonly number[]): Intervals {
+    const conformal = this.requireConformal();
+    const out: Intervals = {};
+    for (const [label, values] of Object.entries(batch.predictions)) {
+      const table = conformal.models[label];
+      if (!table) throw new ModelError(`no conformal residuals for model "${label}"`, { model: label });
+      const nOut = table.quantiles.length;
+      out[label] = {};
+      for (const level of levels) {
+        if (!(level > 0 && level < 1))
+          throw new ModelError(`levels must be between 0 and 1, got ${level}`, { level });
+        if (level > maxSupportedLevel(table)) {
+          throw new ModelError(
+            `level ${level} needs more validation residuals than the ${Math.min(...table.n)} stored for "${label}"`,
+            { level, model: label },
+          );
+        }
+        const width = Float64Array.from({ length: nOut }, (_, o) =>
+          halfWidth(table, conformal.levels, o, level),
+        );
+        const lower = new Float64Array(values.length);
+        const upper = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) {
+          lower[i] = values[i]! - width[i % nOut]!;
+          upper[i] = values[i]! + width[i % nOut]!;
+        }
+        out[label]![levelKey(level)] = { lower, upper };
+      }
+    }
+    return out;
+  }
+
+  /** {@link predictLatest} plus conformal intervals at `levels`. */
+  async predictInterval(
+    frame: Frame,
+    levels: readonly number[],
+    ensemble?: EnsembleStrategy,
+  ): Promise<{ batch: ForecastBatch; intervals: Intervals }> {
+    this.requireConformal();
+    const batch = await this.predictLatest(frame, ensemble);
+    return { batch, intervals: this.intervals(batch, levels) };
+  }
+
+  private requireConformal(): Conformal {
+    const conformal = this.manifest.conformal;
+    if (!conformal) {
+      throw new ModelError(
+        'this checkpoint has no conformal residuals (it was trained without a validation split)',
+        {
+          reason: 'no_conformal',
+        },
+      );
+    }
+    return conformal;
   }
 
   private inverse(out: Float32Array, n: number): Float64Array {

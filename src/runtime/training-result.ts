@@ -1,5 +1,6 @@
 /** TrainingResult: what a training run returns and prints (twiga's fields plus what reproduces it). */
 import { z } from 'zod';
+import type { Metrics } from './metrics.js';
 
 export const MetricsByModelSchema = z.record(z.string(), z.record(z.string(), z.number().nullable()));
 export type MetricsByModel = z.output<typeof MetricsByModelSchema>;
@@ -25,12 +26,15 @@ export const TrainingResultSchema = z.object({
 });
 export type TrainingResult = z.output<typeof TrainingResultSchema>;
 
-/** Metrics as JSON-safe numbers: NaN (e.g. corr of a constant forecast) becomes null. */
-export function metricsToJson(metrics: Record<string, Record<string, number>>): MetricsByModel {
+/**
+ * Metrics as JSON-safe numbers keyed by model then metric: NaN (e.g. corr of a constant forecast)
+ * becomes null, and the point count `n` is left out.
+ */
+export function metricsToJson(metrics: Record<string, Record<string, number> | Metrics>): MetricsByModel {
   const out: MetricsByModel = {};
   for (const [model, m] of Object.entries(metrics)) {
     out[model] = {};
-    for (const [k, v] of Object.entries(m)) out[model][k] = Number.isFinite(v) ? v : null;
+    for (const [k, v] of Object.entries(m)) if (k !== 'n') out[model][k] = Number.isFinite(v) ? v : null;
   }
   return out;
 }

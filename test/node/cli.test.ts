@@ -62,7 +62,13 @@ describe('twiga-edge train', () => {
 });
 
 describe('twiga-edge evaluate', () => {
-  let evaluated: { metrics: Metrics; windows: number; points: number; version: number };
+  let evaluated: {
+    metrics: Metrics;
+    windows: number;
+    points: number;
+    version: number;
+    intervals: Record<string, Record<string, { coverage: number; mean_width: number }>>;
+  };
   const out = join(files.dir, 'predictions.csv');
   beforeAll(async () => {
     evaluated = await runCliJson(['evaluate', '--checkpoint', checkpoint, '--data', ETTH1, '--out', out]);
@@ -84,11 +90,24 @@ describe('twiga-edge evaluate', () => {
     expect(Math.abs(m['linear']!['mae']! / 1.274 - 1)).toBeLessThan(0.02);
   });
 
-  it('writes long-format predictions', () => {
+  it('scores 90 % conformal intervals: they cover 85–95 % of test points', () => {
+    for (const model of ['linear', 'ensemble']) {
+      const { coverage, mean_width } = evaluated.intervals[model]!['0.9']!;
+      expect(coverage).toBeGreaterThanOrEqual(0.85);
+      expect(coverage).toBeLessThanOrEqual(0.95);
+      expect(mean_width).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes long-format predictions with interval bounds', () => {
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('origin,timestamp,step,model,prediction,actual');
+    expect(lines[0]).toBe('origin,timestamp,step,model,prediction,actual,lower_0.9,upper_0.9');
     expect(lines.length).toBe(1 + 5184 * 4);
-    const [origin, timestamp, step, model, , actual] = lines[1]!.split(',');
+    const [origin, timestamp, step, model, prediction, actual, lower, upper] = lines[1]!
+      .split(',')
+      .map(String);
+    expect(Number(lower)).toBeLessThan(Number(prediction));
+    expect(Number(upper) - Number(prediction)).toBeCloseTo(Number(prediction) - Number(lower), 6);
     expect([origin, timestamp, step, model]).toEqual([
       '2017-11-21T23:00:00',
       '2017-11-22T00:00:00',
@@ -126,6 +145,31 @@ describe('twiga-edge predict', () => {
       'ensemble',
     ]);
     expect(forecast.forecasts['linear']!['OT']!.every(Number.isFinite)).toBe(true);
+  });
+
+  it('adds conformal intervals with --levels', async () => {
+    const recent = files.file(
+      'recent-levels.csv',
+      readFileSync(ETTH1, 'utf8')
+        .split('\n')
+        .slice(0, 1 + 400)
+        .join('\n'),
+    );
+    const forecast = await runCliJson<{
+      forecasts: Record<string, Record<string, number[]>>;
+      intervals: Record<string, Record<string, Record<string, { lower: number[]; upper: number[] }>>>;
+    }>(['predict', '--checkpoint', checkpoint, '--data', recent, '--levels', '0.8,0.95']);
+    const point = forecast.forecasts['linear']!['OT']!;
+    const { lower, upper } = forecast.intervals['linear']!['OT']!['0.95']!;
+    const narrow = forecast.intervals['linear']!['OT']!['0.8']!;
+    point.forEach((p, h) => {
+      expect(lower[h]!).toBeLessThan(narrow.lower[h]!);
+      expect(narrow.lower[h]!).toBeLessThan(p);
+      expect(upper[h]!).toBeGreaterThan(narrow.upper[h]!);
+    });
+    const bad = await runCli(['predict', '--checkpoint', checkpoint, '--data', recent, '--levels', '90']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('each level must be a number between 0 and 1, got "90"');
   });
 
   it('says how much history is missing', async () => {

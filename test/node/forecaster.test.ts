@@ -126,6 +126,11 @@ describe('Forecaster', () => {
     expect(Array.from(latest.predictions['linear']!)).toEqual(Array.from(direct.predictions['linear']!));
   });
 
+  it('refuses intervals when the checkpoint has no conformal table', async () => {
+    const batch = await forecaster.predictOrigins(frame, [trainEnd]);
+    expect(() => forecaster.intervals(batch, [0.9])).toThrow(/no conformal residuals/);
+  });
+
   it('names what is missing when the history is too short or covariates are absent', async () => {
     const short: Frame = { time: frame.time.subarray(0, 50), columns: { ...frame.columns } };
     const cols = Object.fromEntries(Object.entries(frame.columns).map(([k, v]) => [k, v.subarray(0, 50)]));

@@ -38,16 +38,20 @@ describe('PJME day-ahead (protocol of ../shared/data/README.md)', () => {
         'pjme',
       ],
     ]);
-    const { metrics, points } = await runCliJson<{ metrics: Metrics; points: number }>([
-      'evaluate',
-      ...['--checkpoint', join(checkpoints, 'pjme'), '--data', data],
-    ]);
+    const { metrics, points, intervals } = await runCliJson<{
+      metrics: Metrics;
+      points: number;
+      intervals: Record<string, Record<string, { coverage: number }>>;
+    }>(['evaluate', ...['--checkpoint', join(checkpoints, 'pjme'), '--data', data]]);
     expect(points).toBe(43_608);
     expect(metrics['seasonal_naive_1D']!['mae']).toBeCloseTo(2226.5, 0);
     expect(metrics['seasonal_naive_7D']!['mae']).toBeCloseTo(3308.8, 0);
     const best = Math.min(metrics['seasonal_naive_1D']!['mae']!, metrics['seasonal_naive_7D']!['mae']!);
     expect(metrics['linear']!['mae']).toBeLessThan(best);
     expect(Math.abs(metrics['linear']!['mae']! / 1361.1 - 1)).toBeLessThan(0.02);
+    // 90 % split-conformal intervals cover 85–95 % of the test points
+    expect(intervals['linear']!['0.9']!.coverage).toBeGreaterThanOrEqual(0.85);
+    expect(intervals['linear']!['0.9']!.coverage).toBeLessThanOrEqual(0.95);
   });
 });
 

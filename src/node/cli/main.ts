@@ -1,5 +1,5 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
@@ -12,6 +12,17 @@ import { trainConfigFromFlags } from './train-flags.js';
 const ensembleOption = () =>
   new Option('--ensemble <strategy>', 'ensemble strategy').choices(['mean', 'median']);
 const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/** `0.8,0.9` → [0.8, 0.9]; each strictly between 0 and 1. */
+function parseLevels(value: string): number[] {
+  return value.split(',').map((s) => {
+    const level = Number(s.trim());
+    if (!(level > 0 && level < 1)) {
+      throw new InvalidArgumentError(`each level must be a number between 0 and 1, got "${s.trim()}"`);
+    }
+    return level;
+  });
+}
 
 export function buildProgram(): Command {
   const program = new Command('twiga-edge')
@@ -69,7 +80,15 @@ export function buildProgram(): Command {
     .requiredOption('--data <file>', 'CSV, TSV or Parquet file')
     .option('--test-start <date>', 'first day to evaluate (default: the test start recorded at training)')
     .addOption(ensembleOption())
-    .option('--out <file.csv>', 'write predictions as origin,timestamp,step,model,prediction,actual')
+    .option(
+      '--levels <list>',
+      'conformal interval levels to score and write, e.g. 0.8,0.9 (default 0.9)',
+      parseLevels,
+    )
+    .option(
+      '--out <file.csv>',
+      'write origin,timestamp,step,model,prediction,actual[,lower_<level>,upper_<level>]',
+    )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
     .option('--version <n>', 'evaluate this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
@@ -85,6 +104,7 @@ export function buildProgram(): Command {
       'recent history (at least the lookback), plus future covariates if the model uses them',
     )
     .addOption(ensembleOption())
+    .option('--levels <list>', 'add conformal prediction intervals at these levels, e.g. 0.8,0.9', parseLevels)
     .option('--time-format <fmt>', 'strptime pattern for the time column')
     .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
     .action(async (flags) => {

@@ -12,19 +12,25 @@ export interface TrainedModel {
   seconds: number;
 }
 
-export function trainModel(
+/** Windows to fit on and (for models that stop early) to validate on, as origin rows. */
+export interface TrainingWindows {
+  fit: readonly number[];
+  validation: readonly number[];
+}
+
+export async function trainModel(
   config: ModelConfig,
   label: string,
   p: FittedPipeline,
   f: PreparedFrame,
-  origins: readonly number[],
-): TrainedModel {
+  windows: TrainingWindows,
+): Promise<TrainedModel> {
   const t0 = performance.now();
   switch (config.name) {
     case 'seasonal_naive':
       return { spec: seasonalNaiveSpec(p, config, label), windows: 0, skipped: 0, seconds: 0 };
     case 'linear': {
-      const fit = trainRidge(p, f, origins, { label, alpha: config.alpha });
+      const fit = trainRidge(p, f, windows.fit, { label, alpha: config.alpha });
       return {
         spec: fit.spec,
         windows: fit.windows,

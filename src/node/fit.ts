@@ -1,0 +1,132 @@
+/** Fit a forecaster on rows `[0, trainEnd)` of a frame: pipeline, models, ONNX files, validation, conformal table. */
+import { CONFORMAL_GRID, type Conformal, conformalTable } from '../runtime/conformal.js';
+import { ConfigError, DataError } from '../runtime/errors.js';
+import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
+import { windowOrigins } from '../runtime/features/windows.js';
+import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
+import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import type { Frame } from '../runtime/frame.js';
+import { exportModel } from '../runtime/models/export.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
+import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import type { Logger } from './log.js';
+import { trainModel } from './trainers/index.js';
+
+export interface FitOptions {
+  frame: Frame;
+  pipelineConfig: PipelineConfig;
+  models: readonly ModelConfig[];
+  /** Exclusive end row of the training rows; scalers and models see nothing after it. */
+  trainEnd: number;
+  /** Share of the training rows (the latest) held out for validation, early stopping and conformal intervals. */
+  valFraction: number;
+  ensemble: EnsembleStrategy;
+  engine: OnnxEngine;
+  logger: Logger;
+  /** Extra facts recorded in pipeline.json under `trained`. */
+  trained?: Record<string, unknown>;
+}
+
+export interface FitResult {
+  files: Record<string, Uint8Array>;
+  forecaster: Forecaster;
+  labels: string[];
+  models: Array<{ label: string; kind: string; seconds: number; windows: number }>;
+  /** Row where validation starts (= trainEnd when there is none). */
+  valStart: number;
+  trainWindows: number;
+  /** Stride-spaced validation windows, scored like the test split. */
+  validation?: EvaluationResult;
+}
+
+/** Labels of `models`, rejecting two that would collide. */
+export function modelLabels(models: readonly ModelConfig[]): string[] {
+  const labels = models.map(modelLabel);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup) {
+    throw new ConfigError(`two models share the label "${dup}"; give one a "label"`, [
+      { path: 'models', message: `duplicate label "${dup}"` },
+    ]);
+  }
+  return labels;
+}
+
+export async function fitForecaster(o: FitOptions): Promise<FitResult> {
+  const { frame, pipelineConfig, trainEnd, logger: log } = o;
+  const labels = modelLabels(o.models);
+  const pipeline = fitPipeline(pipelineConfig, frame, trainEnd);
+  const prepared = prepareFrame(pipeline, frame);
+  const { lookback, horizon, trainStride } = pipelineConfig;
+  const valStart = trainEnd - Math.floor(o.valFraction * trainEnd);
+  const n = frame.time.length;
+  const fitOrigins = windowOrigins(n, { lookback, horizon, stride: trainStride, last: valStart });
+  if (fitOrigins.length === 0) {
+    throw new DataError(
+      `no training windows: the training rows number ${valStart}, a window needs ${lookback + horizon} (lookback + horizon)`,
+      { rows: valStart, lookback, horizon },
+    );
+  }
+  // Every validation window (stride 1): early stopping and conformal residuals want as many as there are.
+  const valOrigins =
+    valStart < trainEnd
+      ? windowOrigins(n, {
+          lookback,
+          horizon,
+          stride: 1,
+          first: Math.max(0, valStart - lookback),
+          last: trainEnd,
+        })
+      : [];
+
+  const files: Record<string, Uint8Array> = {};
+  const entries: ModelEntry[] = [];
+  const models: FitResult['models'] = [];
+  for (const [i, config] of o.models.entries()) {
+    const label = labels[i]!;
+    log.step(`training ${label}`);
+    const trained = await trainModel(config, label, pipeline, prepared, {
+      fit: fitOrigins,
+      validation: valOrigins,
+    });
+    if (trained.skipped > 0)
+      log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
+    const file = `${label}.onnx`;
+    files[file] = exportModel(trained.spec);
+    entries.push({ label, kind: config.name, file, config: { ...config } });
+    models.push({ label, kind: config.name, seconds: trained.seconds, windows: trained.windows });
+  }
+  const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
+  files[PIPELINE_FILE] = encodePipelineFile(manifest);
+  let forecaster = await Forecaster.fromFiles(files, o.engine);
+
+  let validation: EvaluationResult | undefined;
+  if (valOrigins.length > 0) {
+    validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
+    const conformal = await conformalFrom(forecaster, frame, valOrigins);
+    files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });
+    forecaster = await Forecaster.fromFiles(files, o.engine);
+  } else {
+    log.warn('no validation windows: the checkpoint will have no validation metrics or prediction intervals');
+  }
+  const out: FitResult = { files, forecaster, labels, models, valStart, trainWindows: fitOrigins.length };
+  if (validation) out.validation = validation;
+  return out;
+}
+
+/** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
+async function conformalFrom(
+  forecaster: Forecaster,
+  frame: Frame,
+  origins: readonly number[],
+): Promise<Conformal> {
+  const batch = await forecaster.predictOrigins(frame, origins);
+  const actual = actualsFor(frame, forecaster.pipeline, batch.origins);
+  const nOut = batch.horizon * batch.targets.length;
+  const models: Conformal['models'] = {};
+  for (const [label, predicted] of Object.entries(batch.predictions)) {
+    models[label] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
+  }
+  return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+}
