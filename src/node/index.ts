@@ -1,4 +1,13 @@
 /** twiga-edge/node: training, evaluation, prediction, data loading and the file-system store. */
+export {
+  type BacktestFold,
+  type BacktestOptions,
+  type BacktestResult,
+  BacktestSchema,
+  backtest,
+  foldRanges,
+  writeBacktestCsv,
+} from './backtest.js';
 export { listCheckpointVersions, rollbackCheckpoint } from './checkpoints.js';
 export { buildProgram, main } from './cli/main.js';
 export { parseModelsFlag, type TrainFlags, trainConfigFromFlags } from './cli/train-flags.js';
@@ -13,6 +22,7 @@ export {
 } from './data/index.js';
 export { runDemo, writeDemoData } from './demo/run-demo.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
+export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
 export { FsCheckpointStore } from './fs-store.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
@@ -20,3 +30,4 @@ export { type ForecastJson, forecastToJson, type PredictOptions, predict } from 
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
 export { GramAccumulator } from './trainers/gram.js';
 export { type RidgeFit, type RidgeOptions, solveRidge, trainRidge } from './trainers/linear.js';
+export { loadTrainingData, type TrainingData } from './training-data.js';

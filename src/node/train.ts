@@ -1,21 +1,19 @@
 /** Training: load → split → fit pipeline → train models → export ONNX → evaluate through ORT → checkpoint. */
 import { randomUUID } from 'node:crypto';
 import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
-import { ConfigError, DataError } from '../runtime/errors.js';
-import { requiredColumns } from '../runtime/features/pipeline.js';
+import { DataError } from '../runtime/errors.js';
 import { splitRows } from '../runtime/features/split.js';
 import { PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
-import type { ModelConfig } from '../runtime/schemas/model-config.js';
-import { parseWith } from '../runtime/schemas/parse.js';
-import { PipelineConfigSchema } from '../runtime/schemas/pipeline-config.js';
-import { type TrainConfigInput, TrainConfigSchema } from '../runtime/schemas/train-config.js';
+import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { metricsToJson, type TrainingResult } from '../runtime/training-result.js';
-import { loadData } from './data/index.js';
 import { fitForecaster, modelLabels } from './fit.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { createLogger, type Logger } from './log.js';
+import { loadTrainingData } from './training-data.js';
+
+export { defaultModels } from './training-data.js';
 
 export const REFERENCE_FILE = 'reference.json';
 
@@ -27,17 +25,6 @@ export interface TrainOptions {
   engine?: OnnxEngine;
 }
 
-/** Models trained when none are named: seasonal naive at one day and one week (when the lookback allows), and ridge. */
-export function defaultModels(lookbackSteps: number, periodMs: number): ModelConfig[] {
-  const models: ModelConfig[] = [];
-  for (const season of ['1D', '7D']) {
-    const steps = (season === '1D' ? 86_400_000 : 604_800_000) / periodMs;
-    if (Number.isInteger(steps) && steps <= lookbackSteps) models.push({ name: 'seasonal_naive', season });
-  }
-  models.push({ name: 'linear', alpha: 1 });
-  return models;
-}
-
 /**
  * Train, evaluate and save a checkpoint.
  * @example
@@ -45,40 +32,17 @@ export function defaultModels(lookbackSteps: number, periodMs: number): ModelCon
  * console.log(result.metrics.linear.mae);
  */
 export async function train(options: TrainOptions): Promise<TrainingResult> {
-  const cfg = parseWith(TrainConfigSchema, options.config, 'training config');
-  const path = cfg.data.path;
-  if (!path) {
-    throw new ConfigError('Invalid training config:\n  - data.path: a data file is required', [
-      { path: 'data.path', message: 'a data file is required' },
-    ]);
-  }
-  // Check the pipeline before reading data; the period may still come from the data itself.
-  const draft = parseWith(
-    PipelineConfigSchema,
-    { period: '1h', ...cfg.pipeline },
-    'pipeline config',
-    'pipeline',
-  );
-  const log = options.logger ?? createLogger({ totalSteps: 4 + (cfg.models?.length ?? 3) });
+  const log = options.logger ?? createLogger({ totalSteps: 4 + (options.config.models?.length ?? 3) });
   const runId = randomUUID().replaceAll('-', '');
   log.step('loading data');
-  const { frame, report } = await loadData(path, {
-    timeColumn: draft.timeColumn,
-    columns: requiredColumns(draft),
-    duplicates: cfg.data.duplicates,
-    gaps: cfg.data.gaps,
-    ...(cfg.pipeline.period ? { period: cfg.pipeline.period } : {}),
-    ...(cfg.data.timeFormat ? { timeFormat: cfg.data.timeFormat } : {}),
-  });
-  for (const action of report.actions) log.info(action);
-  if (!cfg.pipeline.period) log.info(`period ${report.period} inferred from the data`);
-  const pipelineConfig = parseWith(
-    PipelineConfigSchema,
-    { ...cfg.pipeline, period: cfg.pipeline.period ?? report.period },
-    'pipeline config',
-    'pipeline',
-  );
-  const models = cfg.models ?? defaultModels(pipelineConfig.lookback, pipelineConfig.periodMs);
+  const {
+    config: cfg,
+    path,
+    frame,
+    report,
+    pipelineConfig,
+    models,
+  } = await loadTrainingData(options.config, log);
   const labels = modelLabels(models);
   const split = splitRows(frame, cfg.train.split);
   const testStart = formatTimestamp(frame.time[split.testStart]!);

@@ -1,5 +1,14 @@
 /** twiga-edge/runtime: the isomorphic core — configs, features, metrics, ONNX export and inference, checkpoints. */
+export { addDuration, isDuration } from './calendar-duration.js';
 export * from './checkpoint/index.js';
+export {
+  CONFORMAL_GRID,
+  type Conformal,
+  ConformalSchema,
+  conformalQuantile,
+  conformalTable,
+  halfWidth,
+} from './conformal.js';
 export { combine } from './ensemble.js';
 export * from './errors.js';
 export {
@@ -35,6 +44,8 @@ export {
   type EvaluationResult,
   type ForecastBatch,
   Forecaster,
+  type Intervals,
+  levelKey,
 } from './forecaster.js';
 export {
   decodePipelineFile,

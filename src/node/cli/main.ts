@@ -1,6 +1,7 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
+import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
 import { evaluate } from '../evaluate.js';
@@ -24,17 +25,9 @@ function parseLevels(value: string): number[] {
   });
 }
 
-export function buildProgram(): Command {
-  const program = new Command('twiga-edge')
-    .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-  program
-    .command('train')
-    .description(
-      'train models, evaluate them on the test split, save a checkpoint; prints a TrainingResult JSON',
-    )
+/** Data, pipeline and model flags shared by `train` and `backtest`. */
+function addTrainingOptions(command: Command): Command {
+  return command
     .option('--config <file>', 'JSON config (data, pipeline, models, train); flags override it')
     .option('--data <file>', 'CSV, TSV or Parquet file')
     .option('--target <cols>', 'target column(s), comma-separated')
@@ -54,10 +47,6 @@ export function buildProgram(): Command {
     .option('--latitude <deg>', 'site latitude, for day_night')
     .option('--longitude <deg>', 'site longitude, for day_night')
     .option('--models <list>', 'e.g. seasonal_naive:1D,seasonal_naive:7D,linear (default: those three)')
-    .option('--train-end <date>', 'last day of training (inclusive)')
-    .option('--test-start <date>', 'first day of the test split (inclusive)')
-    .option('--checkpoints <dir>', 'checkpoint root folder (default ./checkpoints)')
-    .option('--name <name>', 'checkpoint name (default twiga)')
     .addOption(ensembleOption())
     .addOption(
       new Option('--duplicates <policy>', 'duplicated timestamps').choices([
@@ -67,10 +56,56 @@ export function buildProgram(): Command {
         'error',
       ]),
     )
-    .addOption(new Option('--gaps <policy>', 'missing periods').choices(['interpolate', 'keep', 'error']))
+    .addOption(new Option('--gaps <policy>', 'missing periods').choices(['interpolate', 'keep', 'error']));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('twiga-edge')
+    .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  addTrainingOptions(
+    program
+      .command('train')
+      .description(
+        'train models, evaluate them on the test split, save a checkpoint; prints a TrainingResult JSON',
+      ),
+  )
+    .option('--train-end <date>', 'last day of training (inclusive)')
+    .option('--test-start <date>', 'first day of the test split (inclusive)')
+    .option('--checkpoints <dir>', 'checkpoint root folder (default ./checkpoints)')
+    .option('--name <name>', 'checkpoint name (default twiga)')
     .action(async (flags) => {
-      const config = await trainConfigFromFlags(flags);
-      printJson(await train({ config }));
+      printJson(await train({ config: await trainConfigFromFlags(flags) }));
+    });
+
+  addTrainingOptions(
+    program
+      .command('backtest')
+      .description(
+        'rolling-origin backtest: refit on each fold, score its test window; prints per-fold and mean metrics',
+      ),
+  )
+    .requiredOption('--train-size <d>', 'training window per fold, e.g. 3M, 90D')
+    .requiredOption('--test-size <d>', 'test window per fold, e.g. 1M, 7D')
+    .option('--step <d>', 'how far each fold moves (default: the test size)')
+    .option('--expanding', 'every fold trains from the first row (expanding window)')
+    .option('--max-folds <n>', 'stop after this many folds', Number)
+    .option('--out <file.csv>', 'write one row per fold and model')
+    .action(async (flags) => {
+      const result = await backtest({
+        config: await trainConfigFromFlags(flags),
+        backtest: {
+          trainSize: flags.trainSize,
+          testSize: flags.testSize,
+          expanding: flags.expanding === true,
+          ...(flags.step ? { step: flags.step } : {}),
+          ...(flags.maxFolds ? { maxFolds: flags.maxFolds } : {}),
+        },
+      });
+      if (flags.out) await writeBacktestCsv(flags.out, result);
+      printJson(result);
     });
 
   program
@@ -104,7 +139,11 @@ export function buildProgram(): Command {
       'recent history (at least the lookback), plus future covariates if the model uses them',
     )
     .addOption(ensembleOption())
-    .option('--levels <list>', 'add conformal prediction intervals at these levels, e.g. 0.8,0.9', parseLevels)
+    .option(
+      '--levels <list>',
+      'add conformal prediction intervals at these levels, e.g. 0.8,0.9',
+      parseLevels,
+    )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
     .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
