@@ -24,6 +24,7 @@ export { runDemo, writeDemoData } from './demo/run-demo.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
 export { FsCheckpointStore } from './fs-store.js';
+export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
 export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';

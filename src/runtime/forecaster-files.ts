@@ -13,6 +13,9 @@ export const ModelEntrySchema = z.object({
   file: z.string(),
   /** The model config it was trained with, for retraining and display. */
   config: z.record(z.string(), z.unknown()),
+  /** Tensor names of a model written by another tool (defaults: `features` / `forecast`, or its only ones). */
+  input: z.string().optional(),
+  output: z.string().optional(),
 });
 export type ModelEntry = z.output<typeof ModelEntrySchema>;
 

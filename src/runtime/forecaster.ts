@@ -71,7 +71,11 @@ export class Forecaster {
         throw new DataError(`checkpoint has no ${entry.file} for model "${entry.label}"`, {
           model: entry.label,
         });
-      models.push({ label: entry.label, model: await engine.load(bytes, entry.label) });
+      const io = {
+        ...(entry.input ? { input: entry.input } : {}),
+        ...(entry.output ? { output: entry.output } : {}),
+      };
+      models.push({ label: entry.label, model: await engine.load(bytes, entry.label, io) });
     }
     return new Forecaster(manifest, models);
   }

@@ -5,6 +5,7 @@ import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
 import { evaluate } from '../evaluate.js';
+import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
 import { predict } from '../predict.js';
 import { train } from '../train.js';
@@ -46,7 +47,12 @@ function addTrainingOptions(command: Command): Command {
     .option('--past-exogenous <cols>', 'observed-only covariates (values over the lookback are used)')
     .option('--latitude <deg>', 'site latitude, for day_night')
     .option('--longitude <deg>', 'site longitude, for day_night')
-    .option('--models <list>', 'e.g. seasonal_naive:1D,seasonal_naive:7D,linear (default: those three)')
+    .option(
+      '--models <list>',
+      'e.g. seasonal_naive:1D,seasonal_naive:7D,linear,gbdt (default: the first three); lightgbm = gbdt',
+    )
+    .option('--tune', 'tune gbdt models with TPE on the validation windows')
+    .option('--trials <n>', 'trials per tuned model (default 20)')
     .addOption(ensembleOption())
     .addOption(
       new Option('--duplicates <policy>', 'duplicated timestamps').choices([
@@ -148,6 +154,21 @@ export function buildProgram(): Command {
     .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
       printJson(await predict({ ...flags, logger: createLogger() }));
+    });
+
+  program
+    .command('import-onnx')
+    .description(
+      'wrap ONNX models written by another tool (e.g. onnxmltools) in a checkpoint, given a pipeline spec',
+    )
+    .requiredOption(
+      '--spec <file.json>',
+      'pipeline + scalers + model files (see README "Bring your own ONNX")',
+    )
+    .requiredOption('--checkpoints <dir>', 'checkpoint root folder')
+    .requiredOption('--name <name>', 'checkpoint name')
+    .action(async (flags) => {
+      printJson(await importOnnx({ spec: flags.spec, checkpoints: flags.checkpoints, name: flags.name }));
     });
 
   program

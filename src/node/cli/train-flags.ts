@@ -27,6 +27,8 @@ export interface TrainFlags {
   longitude?: string;
   duplicates?: string;
   gaps?: string;
+  tune?: boolean;
+  trials?: string;
 }
 
 /** `24` stays a number of periods; `1D` stays a duration. */
@@ -46,6 +48,7 @@ export function parseModelsFlag(value: string): Record<string, unknown>[] {
     if (arg === undefined) return { name };
     if (name === 'seasonal_naive') return { name, season: steps(arg) };
     if (name === 'linear') return { name, alpha: num(arg) };
+    if (name === 'gbdt' || name === 'lightgbm') return { name, objective: arg };
     return { name, arg };
   });
 }
@@ -109,6 +112,8 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
   set(trainCfg, 'checkpointRoot', flags.checkpoints);
   set(trainCfg, 'name', flags.name);
   set(trainCfg, 'ensemble', flags.ensemble);
+  set(trainCfg, 'tune', flags.tune);
+  set(trainCfg, 'numTrials', flags.trials && num(flags.trials));
   if (Object.keys(split).length > 0) trainCfg['split'] = split;
   const out: Record<string, unknown> = { ...file, data, pipeline, train: trainCfg };
   if (flags.models) out['models'] = parseModelsFlag(flags.models);

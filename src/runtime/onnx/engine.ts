@@ -28,13 +28,40 @@ export interface OnnxModel {
 }
 
 /** Loads ONNX models into sessions that share ORT's one WASM instance. */
+/** Which of a model's tensors carry the features in and the forecast out. */
+export interface ModelIONames {
+  /** @default `features`, or the model's only input */
+  input?: string;
+  /** @default `forecast`, or the model's first output */
+  output?: string;
+}
+
 export interface OnnxEngine {
-  /** Parses and prepares a model; `label` names it in errors. */
-  load(bytes: Uint8Array, label: string): Promise<OnnxModel>;
+  /**
+   * Parses and prepares a model; `label` names it in errors. Models written by this package use
+   * `features`/`forecast`; models from other tools (e.g. onnxmltools) name theirs in `io` or are
+   * read through their only input and first output.
+   */
+  load(bytes: Uint8Array, label: string, io?: ModelIONames): Promise<OnnxModel>;
 }
 
 const INPUT = 'features';
 const OUTPUT = 'forecast';
+
+/** Resolve the input/output tensor names, or say what the model offers. */
+function ioNames(
+  label: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  io: ModelIONames,
+): { input: string; output: string } | string {
+  const input = io.input ?? (inputs.includes(INPUT) ? INPUT : inputs.length === 1 ? inputs[0] : undefined);
+  const output = io.output ?? (outputs.includes(OUTPUT) ? OUTPUT : outputs[0]);
+  if (input === undefined || !inputs.includes(input) || output === undefined || !outputs.includes(output)) {
+    return `model "${label}" needs one float input of features and an output of forecasts${io.input || io.output ? ` (asked for input "${io.input ?? INPUT}", output "${io.output ?? OUTPUT}")` : ''}; it has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]`;
+  }
+  return { input, output };
+}
 
 interface WasmApi {
   instantiate(source: unknown, imports?: unknown): Promise<unknown>;
@@ -144,6 +171,7 @@ class OrtModel implements OnnxModel {
   constructor(
     readonly label: string,
     session: ort.InferenceSession,
+    private readonly names: { input: string; output: string },
   ) {
     this.#session = session;
   }
@@ -173,8 +201,10 @@ class OrtModel implements OnnxModel {
     }
     let output: ort.Tensor | undefined;
     try {
-      const result = await session.run({ [INPUT]: new ort.Tensor('float32', features, shape) });
-      output = result[OUTPUT];
+      const result = await session.run({ [this.names.input]: new ort.Tensor('float32', features, shape) }, [
+        this.names.output,
+      ]);
+      output = result[this.names.output];
     } catch (err) {
       throw new ModelError(
         `model "${this.label}" failed on features [${shape.join(', ')}]: ${describe(err)}`,
@@ -185,7 +215,7 @@ class OrtModel implements OnnxModel {
     }
     if (!output || !(output.data instanceof Float32Array)) {
       throw new ModelError(
-        `model "${this.label}": output "${OUTPUT}" is missing or not float32`,
+        `model "${this.label}": output "${this.names.output}" is missing or not float32`,
         { ...context, stage: 'run', outputType: output?.type },
         undefined,
         'INFERENCE_ERROR',
@@ -215,7 +245,7 @@ class OrtModel implements OnnxModel {
 export function createOnnxEngine(options: OnnxEngineOptions = {}): OnnxEngine {
   configure(options);
   return {
-    async load(bytes: Uint8Array, label: string): Promise<OnnxModel> {
+    async load(bytes: Uint8Array, label: string, io: ModelIONames = {}): Promise<OnnxModel> {
       let session: ort.InferenceSession;
       try {
         session = await createSession(bytes);
@@ -227,15 +257,13 @@ export function createOnnxEngine(options: OnnxEngineOptions = {}): OnnxEngine {
           'INFERENCE_ERROR',
         );
       }
-      if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
-        const io = { inputs: [...session.inputNames], outputs: [...session.outputNames] };
+      const names = ioNames(label, session.inputNames, session.outputNames, io);
+      if (typeof names === 'string') {
+        const found = { inputs: [...session.inputNames], outputs: [...session.outputNames] };
         await session.release();
-        throw new ModelError(
-          `model "${label}" must take input "${INPUT}" and produce output "${OUTPUT}", has inputs [${io.inputs.join(', ')}] and outputs [${io.outputs.join(', ')}]`,
-          { label, ...io, stage: 'load' },
-        );
+        throw new ModelError(names, { label, ...found, stage: 'load' });
       }
-      return new OrtModel(label, session);
+      return new OrtModel(label, session, names);
     },
   };
 }

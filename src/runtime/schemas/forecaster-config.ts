@@ -34,6 +34,10 @@ export const ForecasterConfigSchema = z
     split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
     seed: z.int().default(42),
+    /** Tune tunable models (gbdt) with TPE on the validation windows. */
+    tune: z.boolean().default(false),
+    /** Trials per tuned model (the configured parameters are the first). */
+    numTrials: z.int().min(1).default(20),
   })
   .strict();
 export type ForecasterConfig = z.output<typeof ForecasterConfigSchema>;

@@ -71,7 +71,7 @@ describe('createOnnxEngine', () => {
     expect(garbage.name).toBe('ModelError');
   });
 
-  it('rejects a model without the features → forecast interface', async () => {
+  it('reads a foreign model through its only input, or the names it is given, and refuses unknown names', async () => {
     const bytes = buildModel({
       graph: {
         name: 'identity',
@@ -81,8 +81,14 @@ describe('createOnnxEngine', () => {
       },
       opsets: [{ domain: '', version: 17 }],
     });
-    const err = await caught(engine.load(bytes, 'identity'));
-    expect(err.message).toMatch(/input "features".*output "forecast"/);
+    const model = await engine.load(bytes, 'identity');
+    expect(Array.from(await model.run(Float32Array.from([1, 2, 3, 4]), 2, 2))).toEqual([1, 2, 3, 4]);
+    const named = await engine.load(bytes, 'identity', { input: 'x', output: 'y' });
+    expect(Array.from(await named.run(Float32Array.from([5, 6]), 1, 2))).toEqual([5, 6]);
+    const err = await caught(engine.load(bytes, 'identity', { output: 'variable' }));
+    expect(err.message).toBe(
+      'model "identity" needs one float input of features and an output of forecasts (asked for input "features", output "variable"); it has inputs [x] and outputs [y]',
+    );
   });
 
   it('rejects run after release', async () => {
