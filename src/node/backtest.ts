@@ -135,8 +135,10 @@ function meanOverFolds(folds: readonly BacktestFold[]): MetricsByModel {
   for (const fold of folds) {
     for (const [model, m] of Object.entries(fold.metrics)) {
       sums[model] ??= {};
+      const byMetric = sums[model];
       for (const [k, v] of Object.entries(m)) {
-        const acc = (sums[model][k] ??= { sum: 0, n: 0 });
+        byMetric[k] ??= { sum: 0, n: 0 };
+        const acc = byMetric[k];
         if (v !== null) {
           acc.sum += v;
           acc.n++;

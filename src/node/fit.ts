@@ -7,11 +7,13 @@ import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/foreca
 import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import { exportModel } from '../runtime/models/export.js';
+import type { ModelSpec } from '../runtime/models/spec.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import type { Logger } from './log.js';
+import type { TuningRecord } from './trainers/gbdt-model.js';
 import { trainModel } from './trainers/index.js';
 
 export interface FitOptions {
@@ -27,13 +29,23 @@ export interface FitOptions {
   logger: Logger;
   /** Extra facts recorded in pipeline.json under `trained`. */
   trained?: Record<string, unknown>;
+  /** Tune tunable models (gbdt) with TPE on the validation windows. */
+  tune?: { numTrials: number; seed: number };
 }
 
 export interface FitResult {
   files: Record<string, Uint8Array>;
   forecaster: Forecaster;
   labels: string[];
-  models: Array<{ label: string; kind: string; seconds: number; windows: number }>;
+  models: Array<{
+    label: string;
+    kind: string;
+    seconds: number;
+    windows: number;
+    /** The trained model as plain data (what was exported to ONNX). */
+    spec: ModelSpec;
+    tuning?: TuningRecord;
+  }>;
   /** Row where validation starts (= trainEnd when there is none). */
   valStart: number;
   trainWindows: number;
@@ -86,16 +98,27 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   for (const [i, config] of o.models.entries()) {
     const label = labels[i]!;
     log.step(`training ${label}`);
-    const trained = await trainModel(config, label, pipeline, prepared, {
-      fit: fitOrigins,
-      validation: valOrigins,
-    });
+    const windows = { fit: fitOrigins, validation: valOrigins };
+    const trained = await trainModel(config, label, pipeline, prepared, windows, o.tune);
     if (trained.skipped > 0)
       log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
     const file = `${label}.onnx`;
     files[file] = exportModel(trained.spec);
     entries.push({ label, kind: config.name, file, config: { ...config } });
-    models.push({ label, kind: config.name, seconds: trained.seconds, windows: trained.windows });
+    models.push({
+      label,
+      kind: config.name,
+      seconds: trained.seconds,
+      windows: trained.windows,
+      spec: trained.spec,
+      ...(trained.tuning ? { tuning: trained.tuning } : {}),
+    });
+    if (trained.tuning) {
+      const { best, trials } = trained.tuning;
+      log.info(
+        `${label}: best of ${trials.length} trials is #${best.number} (validation MAE ${best.score.toPrecision(4)}, scaled)`,
+      );
+    }
   }
   const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
   files[PIPELINE_FILE] = encodePipelineFile(manifest);

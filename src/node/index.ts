@@ -21,6 +21,8 @@ export {
   loadData,
 } from './data/index.js';
 export { runDemo, writeDemoData } from './demo/run-demo.js';
+export { type RunDriftOptions, runDrift } from './drift.js';
+export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
 export { FsCheckpointStore } from './fs-store.js';
@@ -28,7 +30,26 @@ export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } fro
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
 export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';
+export { fileReportSink } from './report-sink.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
+export {
+  GBDT_DEFAULTS,
+  type GbdtData,
+  type GbdtFit,
+  type GbdtParams,
+  type GbdtTrainOptions,
+  predictGbdt,
+  trainGbdt,
+} from './trainers/gbdt/index.js';
+export { GBDT_SEARCH_SPACE, type TuningRecord } from './trainers/gbdt-model.js';
 export { GramAccumulator } from './trainers/gram.js';
 export { type RidgeFit, type RidgeOptions, solveRidge, trainRidge } from './trainers/linear.js';
 export { loadTrainingData, type TrainingData } from './training-data.js';
+export {
+  type Params,
+  type SearchSpace,
+  type TpeOptions,
+  type TpeResult,
+  type Trial,
+  tpe,
+} from './tune/tpe.js';

@@ -1,9 +1,12 @@
 /** Training: load → split → fit pipeline → train models → export ONNX → evaluate through ORT → checkpoint. */
 import { randomUUID } from 'node:crypto';
 import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import { trainingDriftReference } from '../runtime/drift/checkpoint-reference.js';
+import type { DriftReference } from '../runtime/drift/reference.js';
 import { DataError } from '../runtime/errors.js';
+import { requiredColumns } from '../runtime/features/pipeline.js';
 import { splitRows } from '../runtime/features/split.js';
-import { PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import { PIPELINE_FILE, prettyJson } from '../runtime/forecaster-files.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
 import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
@@ -56,6 +59,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     ensemble: cfg.train.ensemble,
     engine,
     logger: log,
+    ...(cfg.train.tune ? { tune: { numTrials: cfg.train.numTrials, seed: cfg.train.seed } } : {}),
     trained: {
       run_id: runId,
       data: path,
@@ -69,6 +73,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     `split: ${split.rule}; ${split.trainEnd} train rows (${split.trainEnd - fit.valStart} for validation), ${frame.time.length - split.testStart} test rows; ${fit.trainWindows} training windows`,
   );
 
+  const tuning = fit.models.filter((m) => m.tuning);
   log.step('evaluating through onnxruntime-web');
   const test = await fit.forecaster.evaluate(frame, split.testStart);
   if (test.batch.origins.length === 0) {
@@ -81,7 +86,12 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   const validationMetrics = fit.validation ? metricsToJson(fit.validation.metrics) : {};
   const files = {
     ...fit.files,
-    [REFERENCE_FILE]: encodeReference(pipelineConfig.target, validationMetrics, metrics),
+    [REFERENCE_FILE]: encodeReference(
+      pipelineConfig.target,
+      validationMetrics,
+      metrics,
+      trainingDriftReference(frame, requiredColumns(pipelineConfig), split.trainEnd),
+    ),
   };
 
   log.step('saving checkpoint');
@@ -108,7 +118,8 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       test_windows: test.batch.origins.length,
       test_start: testStart,
     },
-    models: fit.models.map(({ label, kind, seconds }) => ({ label, kind, seconds })),
+    models: fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows })),
+    ...(tuning.length > 0 ? { tuning: Object.fromEntries(tuning.map((m) => [m.label, m.tuning!])) } : {}),
     data: { ...report },
   };
 }
@@ -128,12 +139,14 @@ function encodeReference(
   targets: string[],
   validation: Record<string, unknown>,
   test: Record<string, unknown>,
+  drift: DriftReference,
 ): Uint8Array {
   const json = {
     format_version: 1,
     targets,
     validation_metrics: validation,
     test_metrics: test,
+    drift,
   };
-  return new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
+  return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }

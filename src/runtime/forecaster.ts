@@ -1,7 +1,7 @@
 /** A loaded forecaster: the fitted pipeline plus ONNX models, run through one inference engine. */
 import { type Conformal, halfWidth, maxSupportedLevel } from './conformal.js';
 import { combine } from './ensemble.js';
-import { DataError, ModelError } from './errors.js';
+import { CheckpointError, DataError, ModelError } from './errors.js';
 import type { FittedPipeline } from './features/pipeline.js';
 import { buildFeatures, prepareFrame } from './features/pipeline.js';
 import { inverseTransform } from './features/scalers.js';
@@ -61,16 +61,24 @@ export class Forecaster {
     engine: OnnxEngine,
   ): Promise<Forecaster> {
     const pipelineBytes = files[PIPELINE_FILE];
-    if (!pipelineBytes)
-      throw new DataError(`checkpoint has no ${PIPELINE_FILE}`, { files: Object.keys(files) });
+    if (!pipelineBytes) {
+      throw new CheckpointError('CHECKPOINT_CORRUPT', `checkpoint has no ${PIPELINE_FILE}`, {
+        files: Object.keys(files),
+      });
+    }
     const manifest = decodePipelineFile(pipelineBytes);
     const models = [];
     for (const entry of manifest.models) {
       const bytes = files[entry.file];
-      if (!bytes)
-        throw new DataError(`checkpoint has no ${entry.file} for model "${entry.label}"`, {
-          model: entry.label,
-        });
+      if (!bytes) {
+        throw new CheckpointError(
+          'CHECKPOINT_CORRUPT',
+          `checkpoint has no ${entry.file} for model "${entry.label}"`,
+          {
+            model: entry.label,
+          },
+        );
+      }
       const io = {
         ...(entry.input ? { input: entry.input } : {}),
         ...(entry.output ? { output: entry.output } : {}),

@@ -9,6 +9,8 @@ export {
   conformalTable,
   halfWidth,
 } from './conformal.js';
+// Drift statistics and detection (WASM core)
+export * from './drift/index.js';
 export { combine } from './ensemble.js';
 export * from './errors.js';
 export {
@@ -67,9 +69,10 @@ export {
   wmape,
 } from './metrics.js';
 export { exportModel, predictInMemory } from './models/export.js';
+export { gbdtToOnnx, predictGbdtSpec } from './models/gbdt.js';
 export { linearToOnnx, predictLinear } from './models/linear.js';
 export { predictSeasonalNaive, seasonalNaiveIndices, seasonalNaiveToOnnx } from './models/seasonal-naive.js';
-export type { LinearSpec, ModelSpec, SeasonalNaiveSpec } from './models/spec.js';
+export type { GbdtSpec, LinearSpec, ModelSpec, SeasonalNaiveSpec } from './models/spec.js';
 export { createOnnxEngine, type OnnxEngine, type OnnxEngineOptions, type OnnxModel } from './onnx/engine.js';
 export { parsePeriod, tryParsePeriod } from './period.js';
 export * from './schemas/forecaster-config.js';

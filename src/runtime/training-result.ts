@@ -21,7 +21,26 @@ export const TrainingResultSchema = z.object({
     test_windows: z.int(),
     test_start: z.string(),
   }),
-  models: z.array(z.object({ label: z.string(), kind: z.string(), seconds: z.number() })),
+  models: z.array(z.object({ label: z.string(), kind: z.string(), seconds: z.number(), windows: z.int() })),
+  /** Per tuned model: the metric, the best trial, and every trial (parameters, score, seconds). */
+  tuning: z
+    .record(
+      z.string(),
+      z.object({
+        metric: z.string(),
+        best: z.object({ number: z.int(), params: z.record(z.string(), z.number()), score: z.number() }),
+        trials: z.array(
+          z.object({
+            number: z.int(),
+            params: z.record(z.string(), z.number()),
+            score: z.number(),
+            seconds: z.number(),
+            source: z.enum(['enqueued', 'random', 'tpe']),
+          }),
+        ),
+      }),
+    )
+    .optional(),
   data: z.record(z.string(), z.unknown()),
 });
 export type TrainingResult = z.output<typeof TrainingResultSchema>;

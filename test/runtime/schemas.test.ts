@@ -82,7 +82,7 @@ describe('model configs', () => {
 
   it('rejects unknown models and bad parameters by name', () => {
     expect(() => parseWith(ModelConfigSchema, { name: 'prophet' }, 'model config')).toThrow(
-      /name: unknown model "prophet"; expected one of "seasonal_naive", "linear"/,
+      /name: unknown model "prophet"; expected one of "seasonal_naive", "linear", "gbdt" \(or lightgbm, ridge\)/,
     );
     expect(() => parseWith(ModelConfigSchema, { name: 'linear', alpha: -1 }, 'model config')).toThrow(
       /alpha: Too small/,
@@ -101,6 +101,8 @@ describe('forecaster and train configs', () => {
       split: { testFraction: 0.2, valFraction: 0.1 },
       ensemble: 'mean',
       seed: 42,
+      tune: false,
+      numTrials: 20,
     });
   });
 

@@ -4,6 +4,7 @@ import { TwigaError } from '../../runtime/errors.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
+import { runDrift } from '../drift.js';
 import { evaluate } from '../evaluate.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
@@ -186,6 +187,32 @@ export function buildProgram(): Command {
     .requiredOption('--version <n>', 'version to activate', Number)
     .action(async (flags) => {
       printJson(await rollbackCheckpoint(flags.checkpoint, flags.version));
+    });
+
+  program
+    .command('drift')
+    .description(
+      'test a data file for drift against a reference file or checkpoint; prints a DriftSummary JSON',
+    )
+    .requiredOption('--reference <path>', 'reference data (CSV, TSV, Parquet) or a checkpoint folder')
+    .requiredOption('--current <file>', 'data to test (CSV, TSV, Parquet)')
+    .option('--columns <cols>', 'columns to test, comma-separated (default: every non-time column)', (v) =>
+      v.split(',').map((c) => c.trim()),
+    )
+    .option('--report-dir <dir>', 'write the HTML report here (default: TWIGA_SERVE_REPORT_DIR)')
+    .option(
+      '--time-col <col>',
+      "time column (default: the checkpoint's, else timestamp/date/datetime/time/ds)",
+    )
+    .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option(
+      '--method <test>',
+      'auto (default, as Evidently), ks, wasserstein, chisquare, z, jensenshannon, psi or kl',
+    )
+    .option('--threshold <x>', "override the test's threshold", Number)
+    .option('--drift-share <x>', 'dataset drift when this share of columns drifted (default 0.5)', Number)
+    .action(async (flags) => {
+      printJson(await runDrift({ ...flags, timeColumn: flags.timeCol, logger: createLogger() }));
     });
 
   program

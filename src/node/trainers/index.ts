@@ -2,6 +2,7 @@
 import type { FittedPipeline, PreparedFrame } from '../../runtime/features/pipeline.js';
 import type { ModelSpec } from '../../runtime/models/spec.js';
 import type { ModelConfig } from '../../runtime/schemas/model-config.js';
+import { type TuningRecord, trainGbdtModel } from './gbdt-model.js';
 import { trainRidge } from './linear.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
 
@@ -10,6 +11,8 @@ export interface TrainedModel {
   windows: number;
   skipped: number;
   seconds: number;
+  /** Every tuning trial, when the model was tuned. */
+  tuning?: TuningRecord;
 }
 
 /** Windows to fit on and (for models that stop early) to validate on, as origin rows. */
@@ -24,6 +27,7 @@ export async function trainModel(
   p: FittedPipeline,
   f: PreparedFrame,
   windows: TrainingWindows,
+  tuning?: { numTrials: number; seed: number },
 ): Promise<TrainedModel> {
   const t0 = performance.now();
   switch (config.name) {
@@ -37,6 +41,17 @@ export async function trainModel(
         skipped: fit.skipped.length,
         seconds: (performance.now() - t0) / 1000,
       };
+    }
+    case 'gbdt': {
+      const fit = await trainGbdtModel(config, label, p, f, windows, tuning);
+      const out: TrainedModel = {
+        spec: fit.spec,
+        windows: fit.windows,
+        skipped: fit.skipped,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      if (fit.tuning) out.tuning = fit.tuning;
+      return out;
     }
   }
 }

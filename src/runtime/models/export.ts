@@ -1,6 +1,7 @@
 /** One entry point per model kind: ONNX export and the in-memory float64 reference. */
 
 import { ModelError } from '../errors.js';
+import { gbdtToOnnx, predictGbdtSpec } from './gbdt.js';
 import { linearToOnnx, predictLinear } from './linear.js';
 import { predictSeasonalNaive, seasonalNaiveToOnnx } from './seasonal-naive.js';
 import type { ModelSpec } from './spec.js';
@@ -17,6 +18,8 @@ export function exportModel(spec: ModelSpec): Uint8Array {
       return seasonalNaiveToOnnx(spec);
     case 'linear':
       return linearToOnnx(spec);
+    case 'gbdt':
+      return gbdtToOnnx(spec);
     default:
       return unknownKind(spec);
   }
@@ -29,6 +32,8 @@ export function predictInMemory(spec: ModelSpec, features: Float64Array, nRows: 
       return predictSeasonalNaive(spec, features, nRows);
     case 'linear':
       return predictLinear(spec, features, nRows);
+    case 'gbdt':
+      return predictGbdtSpec(spec, features, nRows);
     default:
       return unknownKind(spec);
   }

@@ -28,4 +28,33 @@ export interface LinearSpec extends ModelIO {
   alpha: number;
 }
 
-export type ModelSpec = SeasonalNaiveSpec | LinearSpec;
+/**
+ * Gradient-boosted regression trees, one ensemble per output. Trees are stored back to back in flat
+ * node arrays; child indices are local to their tree (node 0 is the root). A branch sends a row to
+ * `nodeLeft` when `float32(x[nodeFeature]) <= nodeThreshold`, or when x is NaN and `nodeMissingLeft` is 1.
+ */
+export interface GbdtSpec extends ModelIO {
+  kind: 'gbdt';
+  label: string;
+  objective: 'squared_error' | 'quantile';
+  /** Quantile level of the `quantile` objective. */
+  alpha?: number;
+  /** Starting value of each output, `[horizon * nTargets]`. */
+  baseValues: Float64Array;
+  /** Output index each tree adds to, `[nTrees]`. */
+  treeOutputs: Int32Array;
+  /** First node of each tree in the node arrays, `[nTrees + 1]` (the last entry is the node count). */
+  treeOffsets: Int32Array;
+  /** Split feature per node; -1 marks a leaf. */
+  nodeFeature: Int32Array;
+  /** Split threshold per node (float32, so ONNX compares exactly as the trainer did). */
+  nodeThreshold: Float32Array;
+  nodeLeft: Int32Array;
+  nodeRight: Int32Array;
+  /** 1 when a missing (NaN) value follows the left branch. */
+  nodeMissingLeft: Uint8Array;
+  /** Leaf output (learning rate applied); 0 on branches. */
+  nodeValue: Float64Array;
+}
+
+export type ModelSpec = SeasonalNaiveSpec | LinearSpec | GbdtSpec;

@@ -34,17 +34,60 @@ export const LinearConfig = z
   })
   .strict();
 
-export const MODEL_NAMES = ['seasonal_naive', 'linear'] as const;
+/** Histogram gradient-boosted trees (LightGBM's parameters, camelCase; `lightgbm` is an alias of the name). */
+export const GbdtConfig = z
+  .object({
+    name: z.literal('gbdt'),
+    objective: z.enum(['squared_error', 'l2', 'quantile']).default('squared_error'),
+    /** Quantile level for the `quantile` objective. */
+    alpha: z.number().gt(0).lt(1).default(0.5),
+    numTrees: z.int().min(1).default(300),
+    learningRate: z.number().gt(0).default(0.05),
+    numLeaves: z.int().min(2).max(4096).default(31),
+    /** −1 for no limit. */
+    maxDepth: z
+      .int()
+      .min(-1)
+      .refine((v) => v !== 0, { message: 'use -1 (no limit) or a depth >= 1' })
+      .default(6),
+    minDataInLeaf: z.int().min(1).default(20),
+    lambdaL2: z.number().min(0).default(0),
+    baggingFraction: z.number().gt(0).max(1).default(1),
+    featureFraction: z.number().gt(0).max(1).default(1),
+    maxBins: z.int().min(2).max(255).default(255),
+    /** Rounds without validation improvement before stopping; 0 disables. */
+    earlyStoppingRounds: z.int().min(0).default(30),
+    seed: z.int().default(42),
+    /** Threads for training (results do not depend on it); defaults to the machine's cores (at most 4). */
+    threads: z.int().min(1).optional(),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+  })
+  .strict();
 
-export const ModelConfigSchema = z.discriminatedUnion('name', [SeasonalNaiveConfig, LinearConfig], {
+export const MODEL_NAMES = ['seasonal_naive', 'linear', 'gbdt'] as const;
+/** Accepted alternative model names. */
+const MODEL_ALIASES: Record<string, (typeof MODEL_NAMES)[number]> = { lightgbm: 'gbdt', ridge: 'linear' };
+
+const ModelUnion = z.discriminatedUnion('name', [SeasonalNaiveConfig, LinearConfig, GbdtConfig], {
   error: (issue) =>
     issue.code === 'invalid_union'
-      ? `unknown model ${JSON.stringify((issue.input as { name?: unknown } | undefined)?.name)}; expected one of ${MODEL_NAMES.map((n) => `"${n}"`).join(', ')}`
+      ? `unknown model ${JSON.stringify((issue.input as { name?: unknown } | undefined)?.name)}; expected one of ${MODEL_NAMES.map((n) => `"${n}"`).join(', ')} (or ${Object.keys(MODEL_ALIASES).join(', ')})`
       : undefined,
 });
+
+export const ModelConfigSchema = z.preprocess((value) => {
+  const name = (value as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && MODEL_ALIASES[name]
+    ? { ...(value as object), name: MODEL_ALIASES[name] }
+    : value;
+}, ModelUnion);
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
 export type SeasonalNaiveConfig = z.output<typeof SeasonalNaiveConfig>;
 export type LinearConfig = z.output<typeof LinearConfig>;
+export type GbdtConfig = z.output<typeof GbdtConfig>;
 
 /** The label a model is reported and stored under. */
 export function modelLabel(config: ModelConfig): string {

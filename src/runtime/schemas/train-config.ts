@@ -24,6 +24,17 @@ const ALIASES: Record<string, string> = {
   data_params: 'pipeline',
   model_params: 'models',
   train_params: 'train',
+  // LightGBM / scikit-learn names of the gbdt parameters
+  n_estimators: 'numTrees',
+  num_iterations: 'numTrees',
+  num_boost_round: 'numTrees',
+  reg_lambda: 'lambdaL2',
+  subsample: 'baggingFraction',
+  colsample_bytree: 'featureFraction',
+  min_child_samples: 'minDataInLeaf',
+  max_bin: 'maxBins',
+  early_stopping_round: 'earlyStoppingRounds',
+  num_trials: 'numTrials',
 };
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

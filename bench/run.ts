@@ -1,0 +1,19 @@
+/** Benchmark dispatcher: `npm run bench -- <name> [args…]` runs `bench/<name>.ts`. */
+
+/** A benchmark module: `run` receives the arguments after its name. */
+interface Bench {
+  run(args: string[]): Promise<void>;
+}
+
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  gbdt: () => import('./gbdt.js'),
+  drift: () => import('./drift.js'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name === undefined ? undefined : BENCHES[name];
+if (load === undefined) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [args…]`);
+  process.exit(2);
+}
+await (await load()).run(args);

@@ -1,0 +1,118 @@
+/** The `gbdt` model: windows → histogram GBDT per horizon step, optionally tuned with TPE on the validation windows. */
+import { DataError } from '../../runtime/errors.js';
+import type { FittedPipeline, PreparedFrame } from '../../runtime/features/pipeline.js';
+import type { GbdtSpec } from '../../runtime/models/spec.js';
+import type { GbdtConfig } from '../../runtime/schemas/model-config.js';
+import { type Params, type SearchSpace, type TpeResult, tpe } from '../tune/tpe.js';
+import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
+import type { TrainingWindows } from './index.js';
+import { windowMatrix } from './window-matrix.js';
+
+/** What TPE searches (LightGBM's usual ranges). */
+export const GBDT_SEARCH_SPACE: SearchSpace = {
+  learningRate: { type: 'float', low: 0.01, high: 0.3, log: true },
+  numLeaves: { type: 'int', low: 8, high: 128, log: true },
+  maxDepth: { type: 'int', low: 3, high: 12 },
+  minDataInLeaf: { type: 'int', low: 5, high: 200, log: true },
+  lambdaL2: { type: 'float', low: 1e-3, high: 10, log: true },
+  baggingFraction: { type: 'float', low: 0.5, high: 1 },
+  featureFraction: { type: 'float', low: 0.5, high: 1 },
+};
+
+export interface TuningRecord {
+  metric: 'validation_mae_scaled';
+  best: { number: number; params: Params; score: number };
+  trials: TpeResult['trials'];
+}
+
+export interface GbdtModelFit {
+  spec: GbdtSpec;
+  windows: number;
+  skipped: number;
+  bestIteration: number[];
+  tuning?: TuningRecord;
+}
+
+function paramsOf(config: GbdtConfig): Partial<GbdtParams> {
+  const { name: _name, label: _label, threads, objective, ...rest } = config;
+  return { ...rest, objective, ...(threads === undefined ? {} : { threads }) };
+}
+
+/** Mean absolute error of a spec on the validation rows (in the target scaler's space). */
+function validationMae(spec: GbdtSpec, x: Float64Array, y: Float64Array, n: number): number {
+  const pred = predictGbdt(spec, x, n);
+  let sum = 0;
+  for (let i = 0; i < pred.length; i++) sum += Math.abs(pred[i]! - y[i]!);
+  return sum / pred.length;
+}
+
+export async function trainGbdtModel(
+  config: GbdtConfig,
+  label: string,
+  p: FittedPipeline,
+  f: PreparedFrame,
+  windows: TrainingWindows,
+  tuning?: { numTrials: number; seed: number },
+): Promise<GbdtModelFit> {
+  const train = windowMatrix(p, f, windows.fit);
+  const valid = windowMatrix(p, f, windows.validation);
+  if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
+  const F = p.layout.nFeatures;
+  const O = p.config.horizon * p.config.target.length;
+  const data = {
+    x: train.x,
+    y: train.y,
+    n: train.n,
+    nFeatures: F,
+    nOutputs: O,
+    ...(valid.n > 0 ? { valid: { x: valid.x, y: valid.y, n: valid.n } } : {}),
+  };
+  const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
+  const base = paramsOf(config);
+  const fitWith = (params: Partial<GbdtParams>) => trainGbdt(data, params, layout);
+
+  if (!tuning) {
+    const fit = await fitWith(base);
+    return {
+      spec: fit.spec,
+      windows: train.n,
+      skipped: train.skipped.length,
+      bestIteration: fit.bestIteration,
+    };
+  }
+  if (valid.n === 0) {
+    throw new DataError(`${label}: tuning needs validation windows; set a validation fraction above 0`, {
+      model: label,
+    });
+  }
+  // Keep each trial's model: the best one is the result, with no refit.
+  const fits: GbdtFit[] = [];
+  const result = await tpe({
+    space: GBDT_SEARCH_SPACE,
+    seed: tuning.seed,
+    nTrials: tuning.numTrials,
+    // The configured parameters go first, so tuning can only match or beat them.
+    enqueue: [
+      Object.fromEntries(
+        Object.keys(GBDT_SEARCH_SPACE).map((k) => [k, base[k as keyof GbdtParams] as number]),
+      ),
+    ],
+    objective: async (params) => {
+      const fit = await fitWith({ ...base, ...params });
+      fits.push(fit);
+      return validationMae(fit.spec, valid.x, valid.y, valid.n);
+    },
+  });
+  const best = fits[result.best.number]!;
+  return {
+    spec: best.spec,
+    windows: train.n,
+    skipped: train.skipped.length,
+    bestIteration: best.bestIteration,
+    tuning: {
+      metric: 'validation_mae_scaled',
+      best: { number: result.best.number, params: result.best.params, score: result.best.score },
+      trials: result.trials,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** DriftSummary: twiga's drift result fields plus Evidently's per-column and dataset verdicts. */
+import { z } from 'zod';
+
+export const DRIFT_METHODS = ['ks', 'wasserstein', 'chisquare', 'z', 'jensenshannon', 'psi', 'kl'] as const;
+export const DriftMethodSchema = z.enum(DRIFT_METHODS);
+/** A per-column drift test: p-value tests (`ks`, `chisquare`, `z`) or distances (the rest). */
+export type DriftMethod = z.output<typeof DriftMethodSchema>;
+
+export const ColumnDriftSchema = z.object({
+  method: DriftMethodSchema,
+  threshold: z.number(),
+  /** The p-value for `ks`/`chisquare`/`z`, else the distance (Wasserstein normed by the reference std). */
+  score: z.number(),
+  /** The test statistic behind a p-value (KS D, χ², z); null for distances, whose statistic is the score. */
+  statistic: z.number().nullable(),
+  drifted: z.boolean(),
+  kind: z.enum(['numerical', 'categorical']),
+  /** Finite values tested (NaN and ±inf are dropped first). */
+  n_reference: z.int(),
+  n_current: z.int(),
+});
+export type ColumnDrift = z.output<typeof ColumnDriftSchema>;
+
+export const DriftSummarySchema = z.object({
+  /** At least one column drifted (twiga). */
+  drift_detected: z.boolean(),
+  /** Share of tested columns that drifted (twiga). */
+  dataset_drift_score: z.number(),
+  n_drifted: z.int(),
+  total: z.int(),
+  /** Column → score (twiga). */
+  feature_drift: z.record(z.string(), z.number()),
+  /** Where the HTML report was written; null until a monitor writes one. */
+  report_path: z.string().nullable(),
+  /** ISO 8601. */
+  timestamp: z.string(),
+  columns: z.record(z.string(), ColumnDriftSchema),
+  /** Evidently's dataset verdict: share of drifted columns ≥ `drift_share`. */
+  dataset_drift: z.boolean(),
+  drift_share: z.number(),
+});
+export type DriftSummary = z.output<typeof DriftSummarySchema>;

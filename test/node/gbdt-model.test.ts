@@ -1,0 +1,90 @@
+/** The gbdt model inside the forecaster: trained per horizon step, tuned with TPE, served through ONNX. */
+import { describe, expect, it } from 'vitest';
+import { fitForecaster } from '../../src/node/fit.js';
+import { memoryLogger } from '../../src/node/log.js';
+import { buildFeatures, prepareFrame } from '../../src/runtime/features/pipeline.js';
+import type { Frame } from '../../src/runtime/frame.js';
+import { predictGbdtSpec } from '../../src/runtime/models/gbdt.js';
+import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
+import { ModelConfigSchema } from '../../src/runtime/schemas/model-config.js';
+import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
+import { syntheticNetLoad } from '../../src/runtime/synthetic.js';
+
+const series = syntheticNetLoad({ days: 45 });
+const frame: Frame = {
+  time: series.time,
+  columns: { net_load: series.net_load, temperature: series.temperature, irradiance: series.irradiance },
+};
+const pipelineConfig = PipelineConfigSchema.parse({
+  target: 'net_load',
+  period: '30min',
+  horizon: 6,
+  lookback: 48,
+  exogenous: ['temperature', 'irradiance'],
+});
+const gbdt = ModelConfigSchema.parse({
+  name: 'lightgbm',
+  numTrees: 40,
+  learningRate: 0.1,
+  numLeaves: 15,
+  threads: 1,
+});
+const base = {
+  frame,
+  pipelineConfig,
+  trainEnd: 38 * 48,
+  valFraction: 0.15,
+  ensemble: 'mean' as const,
+  engine: createOnnxEngine(),
+  logger: memoryLogger(),
+};
+
+describe('gbdt model', () => {
+  it('accepts lightgbm as an alias', () => {
+    expect(gbdt).toMatchObject({ name: 'gbdt', numTrees: 40, objective: 'squared_error', maxDepth: 6 });
+  });
+
+  it('serves the trainer’s predictions through ONNX (relative error ≤ 1e-5)', async () => {
+    const fit = await fitForecaster({ ...base, models: [gbdt] });
+    const origins = Array.from({ length: 20 }, (_, i) => base.trainEnd + i * 6);
+    const batch = await fit.forecaster.predictOrigins(frame, origins);
+    const p = fit.forecaster.pipeline;
+    const features = buildFeatures(p, prepareFrame(p, frame), origins).features;
+    const spec = fit.models[0]!.spec;
+    if (spec.kind !== 'gbdt') throw new Error('expected a gbdt spec');
+    const s = p.scalers.target['net_load']!;
+    const ref = predictGbdtSpec(spec, features, origins.length).map((z) => z * s.scale + s.center);
+    let worst = 0;
+    ref.forEach((r, i) => {
+      worst = Math.max(worst, Math.abs(batch.predictions['gbdt']![i]! - r) / Math.abs(r));
+    });
+    expect(worst).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('tuning records every trial and matches or beats the configured parameters', async () => {
+    const fit = await fitForecaster({ ...base, models: [gbdt], tune: { numTrials: 5, seed: 11 } });
+    const tuning = fit.models[0]!.tuning!;
+    expect(tuning.trials).toHaveLength(5);
+    expect(tuning.trials[0]).toMatchObject({
+      number: 0,
+      source: 'enqueued',
+      params: { learningRate: 0.1, numLeaves: 15 },
+    });
+    for (const t of tuning.trials) {
+      expect(Object.keys(t.params).sort()).toEqual([
+        'baggingFraction',
+        'featureFraction',
+        'lambdaL2',
+        'learningRate',
+        'maxDepth',
+        'minDataInLeaf',
+        'numLeaves',
+      ]);
+      expect(t.score).toBeGreaterThan(0);
+      expect(t.seconds).toBeGreaterThan(0);
+    }
+    expect(tuning.best.score).toBeLessThanOrEqual(tuning.trials[0]!.score);
+    const again = await fitForecaster({ ...base, models: [gbdt], tune: { numTrials: 5, seed: 11 } });
+    expect(again.models[0]!.tuning!.trials.map((t) => t.params)).toEqual(tuning.trials.map((t) => t.params));
+  });
+});
