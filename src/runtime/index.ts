@@ -80,6 +80,6 @@ export * from './schemas/model-config.js';
 export { parseWith } from './schemas/parse.js';
 export * from './schemas/pipeline-config.js';
 export * from './schemas/train-config.js';
-export { mulberry32, type SyntheticSeries, syntheticNetLoad } from './synthetic.js';
+export { mulberry32, type SyntheticSeries, syntheticFrame, syntheticNetLoad } from './synthetic.js';
 export { formatTimestamp } from './time-format.js';
 export * from './training-result.js';

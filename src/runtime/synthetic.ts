@@ -1,5 +1,6 @@
 /** A realistic synthetic net-load series (demand minus rooftop solar) for demos and docs. */
 import { getPosition } from 'suncalc';
+import type { Frame } from './frame.js';
 
 export interface SyntheticOptions {
   /** First timestamp (wall clock, read as UTC). */
@@ -86,4 +87,12 @@ export function syntheticNetLoad(options: SyntheticOptions = {}): SyntheticSerie
     netLoad[i] = Math.round((demand - 0.3 * irr) * 100) / 100;
   }
   return { time, net_load: netLoad, temperature, irradiance, latitude: lat, longitude: lon };
+}
+
+/** The series as a runtime Frame with columns `net_load`, `temperature`, `irradiance`. */
+export function syntheticFrame(series: SyntheticSeries): Frame {
+  return {
+    time: series.time,
+    columns: { net_load: series.net_load, temperature: series.temperature, irradiance: series.irradiance },
+  };
 }

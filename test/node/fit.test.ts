@@ -6,13 +6,10 @@ import { memoryLogger } from '../../src/node/log.js';
 import type { Frame } from '../../src/runtime/frame.js';
 import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
 import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
-import { syntheticNetLoad } from '../../src/runtime/synthetic.js';
+import { syntheticFrame, syntheticNetLoad } from '../../src/runtime/synthetic.js';
 
 const series = syntheticNetLoad({ days: 70 });
-const frame: Frame = {
-  time: series.time,
-  columns: { net_load: series.net_load, temperature: series.temperature, irradiance: series.irradiance },
-};
+const frame: Frame = syntheticFrame(series);
 const pipelineConfig = PipelineConfigSchema.parse({
   target: 'net_load',
   period: '30min',

@@ -16,13 +16,10 @@ import { exportModel, predictInMemory } from '../../src/runtime/models/export.js
 import type { ModelSpec } from '../../src/runtime/models/spec.js';
 import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
 import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
-import { syntheticNetLoad } from '../../src/runtime/synthetic.js';
+import { syntheticFrame, syntheticNetLoad } from '../../src/runtime/synthetic.js';
 
 const series = syntheticNetLoad({ days: 40 });
-const frame: Frame = {
-  time: series.time,
-  columns: { net_load: series.net_load, temperature: series.temperature, irradiance: series.irradiance },
-};
+const frame: Frame = syntheticFrame(series);
 const config = PipelineConfigSchema.parse({
   target: 'net_load',
   period: '30min',
