@@ -5,7 +5,7 @@ import { mulberry32 } from '../../../runtime/synthetic.js';
 export const MISSING_BIN = 255;
 
 /** Rows sampled to place the bin edges (LightGBM samples 200,000; quantiles settle well before). */
-const SAMPLE_ROWS = Number(process.env.SAMPLE ?? 100_000);
+const SAMPLE_ROWS = 100_000;
 
 /** Per-feature bin edges. Value bin b of feature f holds the float32 values x with
  * `edges[f][b-1] < x <= edges[f][b]`; the last value bin is unbounded above. */
