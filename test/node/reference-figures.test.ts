@@ -64,5 +64,7 @@ describe('twiga-edge demo', () => {
     expect(r.stdout).toMatch(/^linear\s+\d/m);
     expect(r.stdout).toMatch(/Forecast for \d{4}-\d{2}-\d{2} \(every 2 h/);
     expect(r.stdout.match(/^\d{4}-\d{2}-\d{2} \d{2}:00 /gm)).toHaveLength(12);
+    expect(r.stdout).toMatch(/Drift of the last week against the training data: \d of 3 columns drifted/);
+    expect(r.stdout).toMatch(/Drift report: .*\.html/);
   });
 });

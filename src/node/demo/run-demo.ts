@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type SyntheticSeries, syntheticNetLoad } from '../../runtime/synthetic.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
 import type { MetricsByModel } from '../../runtime/training-result.js';
+import { runDrift } from '../drift.js';
 import { createLogger } from '../log.js';
 import { predict } from '../predict.js';
 import { train } from '../train.js';
@@ -73,7 +74,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       },
     },
   });
-  const forecast = await predict({ checkpoint: join(dir, 'checkpoints', 'net-load'), data: data.tomorrow });
+  const forecast = await predict({
+    checkpoint: join(dir, 'checkpoints', 'net-load'),
+    data: data.tomorrow,
+    levels: [0.9],
+  });
+  const band = forecast.intervals?.['linear']?.['net_load']?.['0.9'];
+  const drift = await runDrift({
+    reference: join(dir, 'checkpoints', 'net-load'),
+    current: data.tomorrow,
+    reportDir: join(dir, 'reports'),
+  });
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ training: result, forecast }, null, 2)}\n`);
     return;
@@ -97,12 +108,21 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       ts.replace('T', ' ').slice(0, 16),
       fmt(data.series.net_load[data.split + h]!),
       ...models.map((m) => fmt(forecast.forecasts[m]!['net_load']![h]!)),
+      band ? `${fmt(band.lower[h])} – ${fmt(band.upper[h])}` : '—',
     ]);
   out.push(
     '',
     `Forecast for ${forecast.timestamps[0]!.slice(0, 10)} (every 2 h; "actual" is the held-back synthetic truth):`,
   );
-  out.push(formatTable(['time', 'actual', ...models], rows));
+  out.push(formatTable(['time', 'actual', ...models, 'linear 90% interval'], rows));
+  const moved = Object.entries(drift.columns)
+    .filter(([, c]) => c.drifted)
+    .map(([name, c]) => `${name} (${c.method} ${c.score.toPrecision(3)})`);
+  out.push(
+    '',
+    `Drift of the last week against the training data: ${drift.n_drifted} of ${drift.total} columns drifted${moved.length > 0 ? `: ${moved.join(', ')}` : ''}.`,
+    `Drift report: ${drift.report_path}`,
+  );
   out.push(
     '',
     `Data and checkpoint are in ${dir}. Try: node dist/node/cli.js evaluate --checkpoint ${join(dir, 'checkpoints', 'net-load')} --data ${data.history}`,
