@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initNodeDriftWasm } from '../src/node/drift-wasm.js';
 import { ks2samp, wassersteinDistance } from '../src/runtime/index.js';
+import { xorshift32 } from '../test/runtime/drift/fixtures.js';
 
 const SIZES = [1_000, 100_000, 1_000_000];
 const RESULTS = fileURLToPath(new URL('./results/drift.json', import.meta.url));
@@ -32,15 +33,7 @@ print(json.dumps(out))
 `;
 
 function normalish(seed: number, n: number, loc: number): Float64Array {
-  let x = seed >>> 0 || 1;
-  const u = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const u = xorshift32(seed);
   return Float64Array.from({ length: n }, () => loc + (u() + u() + u() + u() - 2) * 1.7);
 }
 

@@ -46,7 +46,8 @@ export function num(v: Num): number {
   return v === 'nan' ? Number.NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
 }
 
-function xorshift32(seed: number): () => number {
+/** xorshift32 in [0, 1): the generator the Python fixture script replays bit for bit (also used by the bench). */
+export function xorshift32(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;
