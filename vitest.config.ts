@@ -1,5 +1,9 @@
-/** Test projects: `node` now; `workerd` and `chromium` join as the edge and browser land. */
-import { defineConfig } from 'vitest/config';
+/** Test projects: `node`, and `workerd` (the edge, inside the Workers runtime); `chromium` joins with the browser. */
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { ROUTE_SETTINGS } from './test/edge/route-settings.js';
+
+const WORKERD_TESTS = 'test/edge/workerd/**';
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
@@ -10,7 +14,37 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, WORKERD_TESTS],
           environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_CHECKPOINT_FILES: inject('checkpointFiles'),
+                TEST_RECORDS_JSON: inject('recordsJson'),
+                TEST_NODE_FORECAST: inject('nodeForecast'),
+                TEST_PREDICTED_JSON: inject('predictedJson'),
+                // The route suite's settings (the same as the Node server's in test/node/serve.test.ts).
+                TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
+                TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),
+                TWIGA_SERVE_MAX_BODY_BYTES: String(ROUTE_SETTINGS.maxBodyBytes),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'workerd',
+          include: [`${WORKERD_TESTS}/*.test.ts`],
+          globalSetup: ['test/edge/workerd/global-setup.ts'],
+          // One module graph for all files: each fresh isolate re-imports ORT's 14 MB .wasm (~8 s).
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

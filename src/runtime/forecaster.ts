@@ -228,6 +228,16 @@ export class Forecaster {
     return { batch, intervals: this.intervals(batch, levels) };
   }
 
+  /** Whether the checkpoint carries conformal residuals (so `intervals` can work). */
+  get hasIntervals(): boolean {
+    return this.manifest.conformal !== undefined;
+  }
+
+  /** Frees every model's inference session; later predictions reject. */
+  async release(): Promise<void> {
+    await Promise.all(this.models.map((m) => m.model.release()));
+  }
+
   private requireConformal(): Conformal {
     const conformal = this.manifest.conformal;
     if (!conformal) {

@@ -12,16 +12,23 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return runTs(`${ROOT}src/node/cli.ts`, args, options);
 }
 
 /** Run a TypeScript file with the package's `source` export condition (imports resolve to src/). */
-export function runTs(file: string, args: string[] = [], options: { cwd?: string } = {}): Promise<CliResult> {
+export function runTs(
+  file: string,
+  args: string[] = [],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, file, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -24,4 +24,5 @@ export {
   VersionInfoSchema,
 } from './manifest.js';
 export { MemoryCheckpointStore } from './memory-store.js';
+export { type PromoteOptions, promote } from './promote.js';
 export type { CheckpointStore, ObjectInfo, PutOptions } from './store.js';

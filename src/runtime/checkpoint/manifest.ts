@@ -23,7 +23,7 @@ export const HistoryEntrySchema = z.object({
   saved_at: IsoDate,
   model_type: z.string(),
   metrics: MetricsSchema,
-  action: z.enum(['saved', 'rollback']),
+  action: z.enum(['saved', 'rollback', 'promoted']),
   /** When this entry made `version` the active one. */
   at: IsoDate,
 });

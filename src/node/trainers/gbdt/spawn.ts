@@ -1,15 +1,10 @@
 /** Starts a GBDT worker thread, from `worker.js` in a build or `worker.ts` through tsx when running from source. */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker as spawnThread } from '../../spawn-worker.js';
 
-const fromSource = import.meta.url.endsWith('.ts');
-
-/** A worker running `./worker.(js|ts)`; from source it registers tsx first (dev only: tsx is a dev dependency). */
+/** A GBDT worker running `./worker.(js|ts)`. */
 export function spawnWorker(): Worker {
-  if (!fromSource) return new Worker(new URL('./worker.js', import.meta.url));
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true });
+  return spawnThread(import.meta.url, 'worker');
 }
 
 /** Resolves with the worker's first message; rejects if it fails or exits first. */

@@ -1,0 +1,34 @@
+/**
+ * Where inference runs, as a contract the app is given: in the isolate (Workers, tests) or in a pool
+ * of worker threads (`twiga-edge serve` on Node, see src/node/pool).
+ */
+import { type ForecastJson, type ForecastOptions, forecastLatest } from '../runtime/forecast-json.js';
+import { Forecaster } from '../runtime/forecaster.js';
+import type { Frame } from '../runtime/frame.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
+
+/** One loaded checkpoint version, ready to forecast. */
+export interface Predictor {
+  /** The window after `frame`'s last known target value, as JSON (with intervals when `levels` is set). */
+  forecast(frame: Frame, options: ForecastOptions): Promise<ForecastJson>;
+  /** Frees its inference sessions; called once no request uses it any more. */
+  release(): Promise<void>;
+}
+
+/** Builds predictors from a checkpoint version's verified files. */
+export interface PredictorFactory {
+  create(files: Readonly<Record<string, Uint8Array>>, version: number): Promise<Predictor>;
+}
+
+/** Inference in this JS realm through `engine` — what a Worker isolate does. */
+export function inProcessPredictors(engine: OnnxEngine): PredictorFactory {
+  return {
+    async create(files, version) {
+      const forecaster = await Forecaster.fromFiles(files, engine);
+      return {
+        forecast: (frame, options) => forecastLatest(forecaster, frame, version, options),
+        release: () => forecaster.release(),
+      };
+    },
+  };
+}

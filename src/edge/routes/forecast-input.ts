@@ -1,0 +1,82 @@
+/** Reads a forecast request: JSON records, or an Arrow IPC body with its options in the query string. */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { ForecastOptions } from '../../runtime/forecast-json.js';
+import type { Frame } from '../../runtime/frame.js';
+import { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from '../../runtime/input/arrow.js';
+import { frameFromColumns, frameFromRecords } from '../../runtime/input/frame-input.js';
+import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
+import type { AppEnv } from '../context.js';
+import { ApiError, validationError } from '../http-errors.js';
+import { Levels, PredictQuerySchema, PredictRequestSchema } from '../schemas.js';
+
+export const isArrow = (contentType: string | undefined): boolean =>
+  ARROW_MEDIA_TYPES.some((t) => contentType?.toLowerCase().startsWith(t) ?? false);
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, target: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(target, result.error);
+  return result.data;
+}
+
+/**
+ * The frame and options of a `/predict` (`withLevels` false) or `/predict-interval` request.
+ * @throws ApiError 400/415 for a malformed request; DataError (422) naming the field for unusable data.
+ */
+export async function readForecastInput(
+  c: Context<AppEnv>,
+  config: PipelineConfig,
+  withLevels: boolean,
+): Promise<{ frame: Frame; options: ForecastOptions }> {
+  const contentType = c.req.header('content-type');
+  if (isArrow(contentType)) {
+    const query = parse(PredictQuerySchema, c.req.query(), 'query');
+    if (query.levels && !withLevels) {
+      throw new ApiError(400, 'VALIDATION_ERROR', 'levels: only /predict-interval takes levels', [
+        { path: 'levels', message: 'only /predict-interval takes levels' },
+      ]);
+    }
+    const levels = withLevels
+      ? parse(Levels, query.levels?.split(',').map(Number) ?? [0.9], 'query')
+      : undefined;
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const frame = frameFromColumns(columnsFromArrowIpc(bytes), config, 'columns');
+    return {
+      frame,
+      options: {
+        ...(query.ensemble_strategy ? { ensemble: query.ensemble_strategy } : {}),
+        ...(levels ? { levels } : {}),
+      },
+    };
+  }
+  if (!contentType?.toLowerCase().startsWith('application/json')) {
+    throw new ApiError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-type: expected application/json or ${ARROW_MEDIA_TYPES.join(' / ')}, got ${contentType ?? 'none'}`,
+      [
+        {
+          path: 'content-type',
+          message: `expected application/json or an Arrow IPC type, got ${contentType ?? 'none'}`,
+        },
+      ],
+    );
+  }
+  // The route's validator has parsed JSON bodies already; parsing again gives the typed value.
+  const raw = (c.req.valid as (t: 'json') => unknown)('json');
+  const body = parse(PredictRequestSchema.extend({ levels: Levels.optional() }), raw, 'body');
+  if (body.levels && !withLevels) {
+    throw new ApiError(400, 'VALIDATION_ERROR', 'levels: only /predict-interval takes levels', [
+      { path: 'levels', message: 'only /predict-interval takes levels' },
+    ]);
+  }
+  const levels = withLevels ? (body.levels ?? [0.9]) : undefined;
+  const frame = frameFromRecords(body.records, config);
+  return {
+    frame,
+    options: {
+      ...(body.ensemble_strategy ? { ensemble: body.ensemble_strategy } : {}),
+      ...(levels ? { levels } : {}),
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * POST /monitor/drift (records vs the checkpoint's drift reference), POST /monitor/performance (actuals vs
+ * forecasts, kept in the store) and GET /monitor/performance (the latest kept summary).
+ */
+import { createRoute } from '@hono/zod-openapi';
+import { ForecastMonitor } from '../../runtime/drift/monitor.js';
+import { PerformanceSummarySchema } from '../../runtime/drift/performance.js';
+import { CheckpointError, ModelError } from '../../runtime/errors.js';
+import { type App, KEYED, type RouteDeps } from '../context.js';
+import { ApiError } from '../http-errors.js';
+import {
+  DriftRequestSchema,
+  DriftSchema,
+  ErrorSchema,
+  PerformanceRequestSchema,
+  PerformanceSchema,
+} from '../schemas.js';
+
+const json = <S>(schema: S) => ({ 'application/json': { schema } });
+const errors = {
+  400: { description: 'Malformed request', content: json(ErrorSchema) },
+  401: { description: 'Missing or wrong X-API-Key', content: json(ErrorSchema) },
+  413: { description: 'Body too large', content: json(ErrorSchema) },
+  422: {
+    description: 'Data unusable (names the field), or the checkpoint has no reference',
+    content: json(ErrorSchema),
+  },
+  503: { description: 'No model loaded', content: json(ErrorSchema) },
+};
+
+const drift = createRoute({
+  method: 'post',
+  path: '/monitor/drift',
+  summary: "Data drift of the records against the checkpoint's training reference",
+  security: KEYED,
+  request: { body: { required: true, content: json(DriftRequestSchema) } },
+  responses: { 200: { description: 'DriftSummary', content: json(DriftSchema) }, ...errors },
+});
+
+const postPerformance = createRoute({
+  method: 'post',
+  path: '/monitor/performance',
+  summary:
+    'Score forecasts against actuals and compare with the validation metrics the model was promoted with',
+  security: KEYED,
+  request: { body: { required: true, content: json(PerformanceRequestSchema) } },
+  responses: {
+    200: { description: 'PerformanceSummary (also kept as the latest)', content: json(PerformanceSchema) },
+    ...errors,
+  },
+});
+
+const getPerformance = createRoute({
+  method: 'get',
+  path: '/monitor/performance',
+  summary: 'The latest performance summary',
+  security: KEYED,
+  responses: {
+    200: { description: 'PerformanceSummary', content: json(PerformanceSchema) },
+    401: errors[401],
+    404: { description: 'None posted yet', content: json(ErrorSchema) },
+  },
+});
+
+export function monitorRoutes(app: App, deps: RouteDeps): void {
+  const { host, store, reports, settings } = deps;
+  const latestKey = () => `${settings.serve.reportPrefix}${host.name}/performance/latest.json`;
+
+  app.openapi(drift, async (c) => {
+    const body = c.req.valid('json');
+    const summary = await host.use(async (model) => {
+      const reference = model.reference?.drift;
+      if (!reference) {
+        throw new ModelError(
+          `version ${model.info.version} has no drift reference (reference.json without a sample)`,
+          {
+            reason: 'no_drift_reference',
+          },
+        );
+      }
+      const monitor = new ForecastMonitor({ now: deps.now }, reports).setReference(reference);
+      const [, result] = await monitor.runDataDrift(body.records, body.columns);
+      return result;
+    });
+    return c.json(summary, 200);
+  });
+
+  app.openapi(postPerformance, async (c) => {
+    const body = c.req.valid('json');
+    const summary = await host.use(async (model) => {
+      const monitor = new ForecastMonitor(
+        {
+          now: deps.now,
+          ...(model.reference ? { referencePerformance: model.reference.validation_metrics } : {}),
+        },
+        reports,
+      );
+      const timestamp =
+        body.timestamp ??
+        (body.records.some((r) => model.config.timeColumn in r) ? model.config.timeColumn : undefined);
+      return monitor.runPerformance(body.records, {
+        target: body.target ?? model.info.targets[0]!,
+        prediction: body.prediction,
+        ...(timestamp ? { timestamp } : {}),
+        ...(body.model ? { model: body.model } : {}),
+      });
+    });
+    await store.put(latestKey(), new TextEncoder().encode(JSON.stringify(summary)));
+    return c.json(summary, 200);
+  });
+
+  app.openapi(getPerformance, async (c) => {
+    const found = await store.get(latestKey());
+    if (!found) {
+      throw new ApiError(404, 'NOT_FOUND', 'no performance summary yet: POST /monitor/performance first');
+    }
+    const parsed = PerformanceSummarySchema.safeParse(parseJson(new TextDecoder().decode(found.bytes)));
+    if (!parsed.success) {
+      throw new CheckpointError(
+        'CHECKPOINT_CORRUPT',
+        `${store.describe(latestKey())} is not a performance summary`,
+      );
+    }
+    return c.json(parsed.data, 200);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

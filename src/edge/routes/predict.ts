@@ -1,0 +1,105 @@
+/** POST /predict and /predict-interval: per-model forecasts (and conformal intervals) for the next window. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { ModelError } from '../../runtime/errors.js';
+import { type App, KEYED, type RouteDeps } from '../context.js';
+import {
+  ErrorSchema,
+  ForecastSchema,
+  PredictIntervalRequestSchema,
+  PredictQuerySchema,
+  PredictRequestSchema,
+} from '../schemas.js';
+import { readForecastInput } from './forecast-input.js';
+
+const arrowBody = {
+  schema: z.string().openapi({
+    format: 'binary',
+    description: 'An Arrow IPC stream or file with the same columns as the records.',
+  }),
+};
+const errors = {
+  400: {
+    description: 'Malformed request (JSON, types, unknown fields)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  401: {
+    description: 'Missing or wrong X-API-Key',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  413: { description: 'Body too large', content: { 'application/json': { schema: ErrorSchema } } },
+  415: {
+    description: 'Neither JSON nor Arrow IPC',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  422: {
+    description: 'Data unusable for this model (names the field)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  503: { description: 'No model loaded', content: { 'application/json': { schema: ErrorSchema } } },
+};
+const ok = {
+  description: 'Forecasts by model (and `ensemble`) and target',
+  content: { 'application/json': { schema: ForecastSchema } },
+};
+
+const predict = createRoute({
+  method: 'post',
+  path: '/predict',
+  summary: 'Forecast the window after the last known target value',
+  security: KEYED,
+  request: {
+    query: PredictQuerySchema.pick({ ensemble_strategy: true }),
+    body: {
+      required: false,
+      content: {
+        'application/json': { schema: PredictRequestSchema },
+        'application/vnd.apache.arrow.stream': arrowBody,
+        'application/vnd.apache.arrow.file': arrowBody,
+      },
+    },
+  },
+  responses: { 200: ok, ...errors },
+});
+
+const predictInterval = createRoute({
+  method: 'post',
+  path: '/predict-interval',
+  summary: "Forecast with split-conformal intervals from the checkpoint's validation residuals",
+  security: KEYED,
+  request: {
+    query: PredictQuerySchema,
+    body: {
+      required: false,
+      content: {
+        'application/json': { schema: PredictIntervalRequestSchema },
+        'application/vnd.apache.arrow.stream': arrowBody,
+        'application/vnd.apache.arrow.file': arrowBody,
+      },
+    },
+  },
+  responses: { 200: ok, ...errors },
+});
+
+export function predictRoutes(app: App, { host }: RouteDeps): void {
+  app.openapi(predict, async (c) => {
+    const forecast = await host.use(async (model) => {
+      const { frame, options } = await readForecastInput(c, model.config, false);
+      return model.predictor.forecast(frame, options);
+    });
+    return c.json(forecast, 200);
+  });
+
+  app.openapi(predictInterval, async (c) => {
+    const forecast = await host.use(async (model) => {
+      if (model.info.max_interval_level === null) {
+        throw new ModelError(
+          `version ${model.info.version} has no conformal residuals (it was trained without a validation split); use /predict`,
+          { path: 'levels', reason: 'no_conformal' },
+        );
+      }
+      const { frame, options } = await readForecastInput(c, model.config, true);
+      return model.predictor.forecast(frame, options);
+    });
+    return c.json(forecast, 200);
+  });
+}

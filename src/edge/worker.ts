@@ -1,0 +1,72 @@
+/** The Workers entry: the Hono app on `fetch` (checkpoints in R2), the drift check on `scheduled`. */
+import type { ExecutionContext } from 'hono';
+import { settingsFromEnv } from '../runtime/settings.js';
+import { createApp, type TwigaApp } from './app.js';
+import { inProcessPredictors, type PredictorFactory } from './predictor.js';
+import { R2CheckpointStore } from './r2-store.js';
+import type { R2BucketLike } from './r2-types.js';
+import { runDriftCheck } from './scheduled.js';
+import { initEdgeRuntime } from './wasm.js';
+
+/** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
+export interface Env {
+  CHECKPOINTS: R2BucketLike;
+  /** Bucket name, for messages (`r2://<name>/…`). */
+  TWIGA_R2_BUCKET?: string;
+  [variable: string]: unknown;
+}
+
+interface Service {
+  app: TwigaApp;
+  store: R2CheckpointStore;
+  settings: ReturnType<typeof settingsFromEnv>;
+}
+
+/** ORT and the drift core start on the first model load, not at isolate start-up. */
+const predictors: PredictorFactory = {
+  async create(files, version) {
+    const { engine } = await initEdgeRuntime();
+    return inProcessPredictors(engine).create(files, version);
+  },
+};
+
+// One app per isolate: its model, etag clock and in-flight counts live as long as the isolate.
+let service: Service | undefined;
+
+function serviceFor(env: Env): Service {
+  if (!service) {
+    const settings = settingsFromEnv(env);
+    const store = new R2CheckpointStore(env.CHECKPOINTS, {
+      bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
+    });
+    service = { app: createApp({ store, settings, predictors }), store, settings };
+  }
+  return service;
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    let s: Service;
+    try {
+      s = serviceFor(env);
+    } catch (error) {
+      // Bad TWIGA_* variables: say which, as JSON, rather than failing every request with a bare 500.
+      const message = error instanceof Error ? error.message : String(error);
+      const body = { error: { code: 'CONFIG_INVALID', message: `server misconfigured: ${message}` } };
+      return Response.json(body, { status: 503 });
+    }
+    return s.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { app, store, settings } = serviceFor(env);
+    const run = runDriftCheck({ host: app.host, store, settings }).then((result) => {
+      console.log(JSON.stringify({ event: 'twiga.drift_check', ...result }));
+    });
+    ctx.waitUntil(run);
+    await run;
+  },
+} satisfies {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
+  scheduled(controller: unknown, env: Env, ctx: ExecutionContext): Promise<void>;
+};

@@ -1,0 +1,53 @@
+/** A worker thread serving forecasts: the runtime's Forecaster on onnxruntime-web, exposed with comlink. */
+import { parentPort } from 'node:worker_threads';
+import { expose } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { forecastLatest } from '../../runtime/forecast-json.js';
+import { Forecaster } from '../../runtime/forecaster.js';
+import { createOnnxEngine } from '../../runtime/onnx/engine.js';
+import { toWireError } from '../../runtime/serving/error-wire.js';
+import type { ForecastThreadApi, Reply } from './thread-api.js';
+
+const engine = createOnnxEngine();
+/**
+ * Generations by id, set as soon as a load starts: messages are handled in arrival order, so a forecast
+ * sent after a load (e.g. to a freshly replaced thread) waits for it instead of missing it.
+ */
+const generations = new Map<number, Promise<{ forecaster: Forecaster; version: number }>>();
+
+async function reply<T>(run: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+const api: ForecastThreadApi = {
+  load: (id, files, version) =>
+    reply(async () => {
+      const loading = Forecaster.fromFiles(files, engine).then((forecaster) => ({ forecaster, version }));
+      generations.set(id, loading);
+      loading.catch(() => generations.delete(id));
+      await loading;
+      return null;
+    }),
+  forecast: (id, frame, options) =>
+    reply(async () => {
+      const loading = generations.get(id);
+      if (!loading) throw new Error(`forecast thread: generation ${id} is not loaded`);
+      const { forecaster, version } = await loading;
+      return forecastLatest(forecaster, frame, version, options);
+    }),
+  release: (id) =>
+    reply(async () => {
+      const loading = generations.get(id);
+      generations.delete(id);
+      const generation = await loading?.catch(() => undefined);
+      await generation?.forecaster.release();
+      return null;
+    }),
+};
+
+if (!parentPort) throw new Error('forecast-thread must run in a worker thread');
+expose(api, nodeEndpoint(parentPort));

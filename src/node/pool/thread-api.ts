@@ -1,0 +1,13 @@
+/** The API a forecast thread exposes through comlink; replies carry typed errors as plain data. */
+import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
+import type { Frame } from '../../runtime/frame.js';
+import type { WireError } from '../../runtime/serving/error-wire.js';
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export interface ForecastThreadApi {
+  /** Builds generation `id` from a checkpoint version's verified files. */
+  load(id: number, files: Record<string, Uint8Array>, version: number): Promise<Reply<null>>;
+  forecast(id: number, frame: Frame, options: ForecastOptions): Promise<Reply<ForecastJson>>;
+  release(id: number): Promise<Reply<null>>;
+}

@@ -1,0 +1,35 @@
+/**
+ * Types of `cloudflare:test` for the workerd tests, mirrored structurally so the project's
+ * `types: ["node"]` check needs no @cloudflare/workers-types (which clash with @types/node).
+ */
+declare module 'cloudflare:test' {
+  /** Bindings from wrangler.toml plus those the vitest config adds from the global setup. */
+  interface ProvidedEnv {
+    CHECKPOINTS: import('../../../src/edge/r2-types.js').R2BucketLike;
+    TWIGA_SERVE_CHECKPOINT: string;
+    TWIGA_SERVE_POLL_SECONDS: string;
+    TWIGA_DRIFT_DATA_PREFIX: string;
+    /** `inject('checkpointFiles')`: key → base64. */
+    TEST_CHECKPOINT_FILES: Record<string, string>;
+    /** `inject('recordsJson')`. */
+    TEST_RECORDS_JSON: string;
+    /** `inject('nodeForecast')`. */
+    TEST_NODE_FORECAST: Record<string, number[]>;
+    /** `inject('predictedJson')`. */
+    TEST_PREDICTED_JSON: string;
+  }
+  export const env: ProvidedEnv;
+  /** The `main` Worker's default export, called like a service binding. */
+  export interface ExecutionContextLike {
+    waitUntil(promise: Promise<unknown>): void;
+    passThroughOnException(): void;
+    readonly props: unknown;
+  }
+  export function createExecutionContext(): ExecutionContextLike;
+  export function waitOnExecutionContext(ctx: ExecutionContextLike): Promise<void>;
+  export function createScheduledController(options?: {
+    scheduledTime?: Date | number;
+    cron?: string;
+  }): unknown;
+  export const SELF: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
+}

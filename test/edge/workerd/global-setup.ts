@@ -1,0 +1,27 @@
+/** Trains a small real checkpoint in Node for the workerd tests and records what Node predicts from it. */
+import { rm } from 'node:fs/promises';
+import type { TestProject } from 'vitest/node';
+import { FsCheckpointStore } from '../../../src/node/fs-store.js';
+import { loadCheckpoint } from '../../../src/runtime/checkpoint/index.js';
+import { Forecaster } from '../../../src/runtime/forecaster.js';
+import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
+import { buildServingFixture } from '../fixture.js';
+import { CHECKPOINT_NAME } from './provided.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const fixture = await buildServingFixture();
+  const loaded = await loadCheckpoint(new FsCheckpointStore(fixture.root), CHECKPOINT_NAME);
+  const forecaster = await Forecaster.fromFiles(loaded.files, createOnnxEngine());
+  const batch = await forecaster.predictLatest({
+    time: Float64Array.from(fixture.records, (r) => Date.parse(`${r.timestamp}Z`)),
+    columns: { net_load: Float64Array.from(fixture.records, (r) => r.net_load) },
+  });
+  const nodeForecast = Object.fromEntries(
+    Object.entries(batch.predictions).map(([label, values]) => [label, Array.from(values)]),
+  );
+  project.provide('checkpointFiles', fixture.files);
+  project.provide('recordsJson', JSON.stringify(fixture.records));
+  project.provide('nodeForecast', nodeForecast);
+  project.provide('predictedJson', JSON.stringify(fixture.predicted));
+  return () => rm(fixture.dir, { recursive: true, force: true });
+}

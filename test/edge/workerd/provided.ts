@@ -1,0 +1,17 @@
+/** What the workerd global setup (Node) hands to the pool config and the tests inside workerd. */
+
+/** Name of the checkpoint the global setup trains (`TWIGA_SERVE_CHECKPOINT` in wrangler.toml). */
+export const CHECKPOINT_NAME = 'twiga';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A real checkpoint: key relative to the store root (`twiga/v0001/pipeline.json`, …) → base64 bytes. */
+    checkpointFiles: Record<string, string>;
+    /** The last 10 days of the training series as records `[{ timestamp: '2024-…', net_load: 512.3 }]`. */
+    recordsJson: string;
+    /** `predictLatest` on those records in Node: model label (and `ensemble`) → the 48 forecast values. */
+    nodeForecast: Record<string, number[]>;
+    /** `twiga-edge predict` (the real CLI) on those records, as JSON text. */
+    predictedJson: string;
+  }
+}
