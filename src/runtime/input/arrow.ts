@@ -29,7 +29,7 @@ export function columnsFromArrowIpc(bytes: Uint8Array): ColumnsInput {
   }
   if (table.schema.fields.length === 0) {
     throw new DataError(
-      'body: the Arrow table has no columns',
+      'body: not an Arrow IPC stream or file with columns (none found)',
       { path: 'body' },
       undefined,
       'FORMAT_UNSUPPORTED',

@@ -5,6 +5,7 @@ import {
   type CheckpointStore,
   listVersions,
   loadCheckpoint,
+  promote,
   readManifest,
   rollback,
   saveCheckpoint,
@@ -299,6 +300,52 @@ export function checkpointSuite(label: string, make: () => Promise<CheckpointSto
       expect((error as Error).message).toContain('lost the compare-and-swap');
       expect(await readManifest(inner, 'twiga')).toBeUndefined();
       expect((await loadCheckpoint(inner, 'twiga')).fallback).toContain('v0001');
+    });
+
+    it('promote swaps the manifest only against the etag it was decided on: of two concurrent ones, one wins', async () => {
+      const store = await make();
+      await saveCheckpoint(store, 'twiga', filesFor('a'), meta);
+      const b = await saveCheckpoint(store, 'twiga', filesFor('b'), meta, { activate: false });
+      const c = await saveCheckpoint(store, 'twiga', filesFor('c'), meta, { activate: false });
+      const seen = (await readManifest(store, 'twiga'))!;
+      const results = await Promise.allSettled([
+        promote(store, 'twiga', b.version, { ifMatch: seen.etag }),
+        promote(store, 'twiga', c.version, { ifMatch: seen.etag }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toBeInstanceOf(CheckpointConflictError);
+      expect((lost.reason as Error).message).toMatch(/changed since it was read/);
+      const won = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ etag: string }>;
+      const live = (await readManifest(store, 'twiga'))!;
+      expect(live.etag).toBe(won.value.etag);
+      expect(live.manifest.history.at(-1)).toMatchObject({
+        action: 'promoted',
+        version: live.manifest.version,
+      });
+      // A stale decision is refused even when nobody races it.
+      await expect(promote(store, 'twiga', b.version, { ifMatch: seen.etag })).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
+      // The first promotion of a checkpoint without a manifest expects none.
+      const fresh = await make();
+      const v1 = await saveCheckpoint(fresh, 'twiga', filesFor('a'), meta, { activate: false });
+      expect((await promote(fresh, 'twiga', v1.version, { ifMatch: null })).manifest.version).toBe(1);
+    });
+
+    it('promote verifies the version first and refuses a corrupt or missing one', async () => {
+      const store = await make();
+      await saveCheckpoint(store, 'twiga', filesFor('a'), meta);
+      const b = await saveCheckpoint(store, 'twiga', filesFor('b'), meta, { activate: false });
+      await store.put(`${b.key}/linear.onnx`, utf8('tampered'));
+      const seen = (await readManifest(store, 'twiga'))!;
+      expect((await rejection(promote(store, 'twiga', b.version, { ifMatch: seen.etag }))).message).toMatch(
+        /linear\.onnx/,
+      );
+      expect((await rejection(promote(store, 'twiga', 9, { ifMatch: seen.etag }))).code).toBe(
+        'CHECKPOINT_NOT_FOUND',
+      );
+      expect((await readManifest(store, 'twiga'))!.etag).toBe(seen.etag);
     });
   });
 }
