@@ -53,3 +53,15 @@ export {
   type Trial,
   tpe,
 } from './tune/tpe.js';
+export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';
+export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './serve.js';
+export {
+  type LocalR2,
+  openLocalR2,
+  type PublishOptions,
+  type PublishSummary,
+  type PublishTarget,
+  publish,
+  publishCheckpoint,
+} from './publish.js';
+export { S3CheckpointStore, type S3StoreOptions, s3StoreFromEnv } from './s3-store.js';

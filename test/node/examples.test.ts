@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runTs } from './cli-run.js';
 import { tempFiles } from './data/fixtures.js';
 
-const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts'];
+const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts'];
 const files = tempFiles();
 afterAll(() => files.cleanup());
 
@@ -15,7 +15,7 @@ describe('README examples', () => {
     expect(readme).toContain(readFileSync(`${ROOT}examples/${file}`, 'utf8').trim());
   });
 
-  it('train-and-forecast.ts then runtime-forecaster.ts run and print results', async () => {
+  it('train-and-forecast.ts, then runtime-forecaster.ts and edge-app.ts run and print results', async () => {
     const first = await runTs(`${ROOT}examples/train-and-forecast.ts`, [], { cwd: files.dir });
     expect(first.stderr).not.toMatch(/Error/);
     expect(first.code).toBe(0);
@@ -23,5 +23,8 @@ describe('README examples', () => {
     const second = await runTs(`${ROOT}examples/runtime-forecaster.ts`, [], { cwd: files.dir });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("[ 'seasonal_naive_1D', 'linear' ]");
+    const third = await runTs(`${ROOT}examples/edge-app.ts`, [], { cwd: files.dir });
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toMatch(/^ok 1 \[ 'seasonal_naive_1D', 'linear' \]\n200 2024-06-08T00:00:00 [\d.]+ [\d.]+ [\d.]+/);
   });
 });

@@ -9,6 +9,8 @@ import { evaluate } from '../evaluate.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
 import { predict } from '../predict.js';
+import { publish } from '../publish.js';
+import { serve } from '../serve.js';
 import { train } from '../train.js';
 import { trainConfigFromFlags } from './train-flags.js';
 
@@ -26,6 +28,18 @@ function parseLevels(value: string): number[] {
     return level;
   });
 }
+
+/** A whole number ≥ 1 (`min` 1) or ≥ 0 (`min` 0). */
+function integerAtLeast(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+const positiveInt = integerAtLeast(1);
+const positiveOrZero = integerAtLeast(0);
 
 /** Data, pipeline and model flags shared by `train` and `backtest`. */
 function addTrainingOptions(command: Command): Command {
@@ -190,6 +204,31 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('publish')
+    .description(
+      'copy a checkpoint folder to R2 (the local wrangler dev state, or a bucket over its S3 API), ' +
+        'manifest last; prints a summary JSON',
+    )
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
+    .option('--local', 'publish to the local R2 state that `wrangler dev` serves')
+    .option(
+      '--persist-to <dir>',
+      'with --local: the state folder, as wrangler dev --persist-to (default .wrangler/state)',
+    )
+    .option(
+      '--bucket <name>',
+      'a real R2 bucket, over its S3 API; credentials from R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY',
+    )
+    .option(
+      '--endpoint <url>',
+      'with --bucket: S3 endpoint (default https://<R2_ACCOUNT_ID>.r2.cloudflarestorage.com)',
+    )
+    .action(async (flags) => {
+      printJson(await publish(flags));
+    });
+
+  program
     .command('drift')
     .description(
       'test a data file for drift against a reference file or checkpoint; prints a DriftSummary JSON',
@@ -213,6 +252,36 @@ export function buildProgram(): Command {
     .option('--drift-share <x>', 'dataset drift when this share of columns drifted (default 0.5)', Number)
     .action(async (flags) => {
       printJson(await runDrift({ ...flags, timeColumn: flags.timeCol, logger: createLogger() }));
+    });
+
+  program
+    .command('serve')
+    .description(
+      'serve the forecast API (health, predict, intervals, monitoring, reload) over a checkpoint folder; TWIGA_SERVE_API_KEY from the environment',
+    )
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (holding _checkpoint_manifest.json)')
+    .option('--port <n>', 'port (0 picks a free one)', positiveOrZero, 8000)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--workers <n>', 'inference worker threads (default: CPUs − 1, at least 1)', positiveInt)
+    .action(async (flags) => {
+      const server = await serve({
+        checkpoint: flags.checkpoint,
+        port: flags.port,
+        host: flags.host,
+        ...(flags.workers ? { workers: flags.workers } : {}),
+      });
+      const model = server.app.host.active!.info;
+      printJson({
+        url: server.url,
+        checkpoint: flags.checkpoint,
+        version: model.version,
+        models: model.models,
+      });
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
     });
 
   program
