@@ -210,6 +210,13 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
       await expectClientError(await post('/predict', { records: rows, horizon: 3 }), 400, 'horizon');
       await expectClientError(await post('/predict', { records: 'many' }), 400, 'records');
       await expectClientError(
+        await h().request('/predict', { method: 'POST', headers: KEY }),
+        415,
+        'content-type',
+      );
+      await expectClientError(await post('/predict', ''), 400, 'body');
+      await expectClientError(await post('/predict', { records: rows, levels: [0.9] }), 400, 'levels');
+      await expectClientError(
         await post('/predict', { records: rows.map(({ timestamp }) => ({ timestamp })) }),
         422,
         'net_load',

@@ -10,6 +10,13 @@ import type { AppEnv } from '../context.js';
 import { ApiError, validationError } from '../http-errors.js';
 import { Levels, PredictQuerySchema, PredictRequestSchema } from '../schemas.js';
 
+/** A JSON forecast request after the route's validation. */
+interface ValidatedBody {
+  records: Readonly<Record<string, unknown>>[];
+  ensemble_strategy?: 'mean' | 'median' | undefined;
+  levels?: number[] | undefined;
+}
+
 export const isArrow = (contentType: string | undefined): boolean =>
   ARROW_MEDIA_TYPES.some((t) => contentType?.toLowerCase().startsWith(t) ?? false);
 
@@ -62,14 +69,12 @@ export async function readForecastInput(
       ],
     );
   }
-  // The route's validator has parsed JSON bodies already; parsing again gives the typed value.
-  const raw = (c.req.valid as (t: 'json') => unknown)('json');
-  const body = parse(PredictRequestSchema.extend({ levels: Levels.optional() }), raw, 'body');
-  if (body.levels && !withLevels) {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'levels: only /predict-interval takes levels', [
-      { path: 'levels', message: 'only /predict-interval takes levels' },
-    ]);
-  }
+  // The route's validator has already checked the JSON body against its schema (and applied defaults);
+  // it skips only a request with no body at all, which parsing here turns into a 400 naming `records`.
+  const validated = (c.req.valid as (t: 'json') => Partial<ValidatedBody>)('json');
+  const body: ValidatedBody = validated.records
+    ? (validated as ValidatedBody)
+    : parse(PredictRequestSchema, validated, 'body');
   const levels = withLevels ? (body.levels ?? [0.9]) : undefined;
   const frame = frameFromRecords(body.records, config);
   return {
