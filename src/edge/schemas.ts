@@ -169,3 +169,9 @@ export const ReloadSchema = z
 // Rebuilt from their shapes: zod instances made before @hono/zod-openapi loaded lack `.openapi`.
 export const DriftSchema = z.object(DriftSummarySchema.shape).openapi('DriftSummary');
 export const PerformanceSchema = z.object(PerformanceSummarySchema.shape).openapi('PerformanceSummary');
+
+/** An error response in the OpenAPI document. */
+export const errorDoc = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorSchema } },
+});

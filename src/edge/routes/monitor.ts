@@ -11,21 +11,18 @@ import { ApiError } from '../http-errors.js';
 import {
   DriftRequestSchema,
   DriftSchema,
-  ErrorSchema,
+  errorDoc,
   PerformanceRequestSchema,
   PerformanceSchema,
 } from '../schemas.js';
 
 const json = <S>(schema: S) => ({ 'application/json': { schema } });
 const errors = {
-  400: { description: 'Malformed request', content: json(ErrorSchema) },
-  401: { description: 'Missing or wrong X-API-Key', content: json(ErrorSchema) },
-  413: { description: 'Body too large', content: json(ErrorSchema) },
-  422: {
-    description: 'Data unusable (names the field), or the checkpoint has no reference',
-    content: json(ErrorSchema),
-  },
-  503: { description: 'No model loaded', content: json(ErrorSchema) },
+  400: errorDoc('Malformed request'),
+  401: errorDoc('Missing or wrong X-API-Key'),
+  413: errorDoc('Body too large'),
+  422: errorDoc('Data unusable (names the field), or the checkpoint has no reference'),
+  503: errorDoc('No model loaded'),
 };
 
 const drift = createRoute({
@@ -58,7 +55,7 @@ const getPerformance = createRoute({
   responses: {
     200: { description: 'PerformanceSummary', content: json(PerformanceSchema) },
     401: errors[401],
-    404: { description: 'None posted yet', content: json(ErrorSchema) },
+    404: errorDoc('None posted yet'),
   },
 });
 

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ModelError } from '../../runtime/errors.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import {
-  ErrorSchema,
+  errorDoc,
   ForecastSchema,
   PredictIntervalRequestSchema,
   PredictQuerySchema,
@@ -18,24 +18,12 @@ const arrowBody = {
   }),
 };
 const errors = {
-  400: {
-    description: 'Malformed request (JSON, types, unknown fields)',
-    content: { 'application/json': { schema: ErrorSchema } },
-  },
-  401: {
-    description: 'Missing or wrong X-API-Key',
-    content: { 'application/json': { schema: ErrorSchema } },
-  },
-  413: { description: 'Body too large', content: { 'application/json': { schema: ErrorSchema } } },
-  415: {
-    description: 'Neither JSON nor Arrow IPC',
-    content: { 'application/json': { schema: ErrorSchema } },
-  },
-  422: {
-    description: 'Data unusable for this model (names the field)',
-    content: { 'application/json': { schema: ErrorSchema } },
-  },
-  503: { description: 'No model loaded', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorDoc('Malformed request (JSON, types, unknown fields)'),
+  401: errorDoc('Missing or wrong X-API-Key'),
+  413: errorDoc('Body too large'),
+  415: errorDoc('Neither JSON nor Arrow IPC'),
+  422: errorDoc('Data unusable for this model (names the field)'),
+  503: errorDoc('No model loaded'),
 };
 const ok = {
   description: 'Forecasts by model (and `ensemble`) and target',
