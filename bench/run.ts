@@ -8,6 +8,7 @@ interface Bench {
 const BENCHES: Record<string, () => Promise<Bench>> = {
   gbdt: () => import('./gbdt.js'),
   drift: () => import('./drift.js'),
+  edge: () => import('./edge.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
