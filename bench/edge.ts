@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { createApp } from '../src/edge/app.js';
 import { inProcessPredictors } from '../src/edge/predictor.js';
-import { Levels, PredictRequestSchema } from '../src/edge/schemas.js';
+import { PredictRequestSchema } from '../src/edge/schemas.js';
 import { FsCheckpointStore } from '../src/node/fs-store.js';
 import { memoryLogger } from '../src/node/log.js';
 import { publish } from '../src/node/publish.js';
@@ -143,7 +143,6 @@ async function inProcess(root: string, body: string, apiKey: string, reps: numbe
   const stages: Record<string, number[]> = {
     json_parse: [],
     zod: [],
-    zod_again: [],
     frame: [],
     features: [],
     predict_latest: [],
@@ -155,10 +154,8 @@ async function inProcess(root: string, body: string, apiKey: string, reps: numbe
     const t0 = performance.now();
     const raw: unknown = JSON.parse(body);
     const t1 = performance.now();
-    PredictRequestSchema.parse(raw);
-    const t1b = performance.now();
-    // What readForecastInput does after the route's validator: extend the schema and parse again.
-    const req = PredictRequestSchema.extend({ levels: Levels.optional() }).parse(raw);
+    // The route's validator; the handler then uses its output as is.
+    const req = PredictRequestSchema.parse(raw);
     const t2 = performance.now();
     const frame = frameFromRecords(req.records, p.config);
     const t3 = performance.now();
@@ -172,8 +169,7 @@ async function inProcess(root: string, body: string, apiKey: string, reps: numbe
     bytesOut = out.length;
     if (i < WARM) continue;
     stages['json_parse']!.push(t1 - t0);
-    stages['zod']!.push(t1b - t1);
-    stages['zod_again']!.push(t2 - t1b);
+    stages['zod']!.push(t2 - t1);
     stages['frame']!.push(t3 - t2);
     stages['features']!.push(t4 - t3);
     stages['predict_latest']!.push(t5 - t4);
@@ -421,7 +417,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`\nin-process anchor (this Node, median of ${f.reps}, ms), before | after the servers:`);
     const stage = (k: string) => `${ms(before.stagesMs[k])} | ${ms(after.stagesMs[k])}`;
     console.log(
-      `  JSON.parse ${stage('json_parse')} · zod ${stage('zod')} · zod again (route: extend + parse) ${stage('zod_again')}\n` +
+      `  JSON.parse ${stage('json_parse')} · zod ${stage('zod')}\n` +
         `  records→frame ${stage('frame')} · predictLatest ${stage('predict_latest')} (features ${stage('features')}, rest ORT) · ` +
         `JSON out ${stage('json_out')} · total ${stage('total')}\n` +
         `  app.request (Hono + auth + validator + all of the above, no socket): /predict ` +
