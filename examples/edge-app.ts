@@ -26,4 +26,10 @@ const res = await app.request('/predict-interval', {
 });
 const forecast = await res.json();
 const band = forecast.intervals.ensemble.net_load['0.9'];
-console.log(res.status, forecast.timestamps[0], forecast.forecasts.ensemble.net_load[0], band.lower[0], band.upper[0]);
+console.log(
+  res.status,
+  forecast.timestamps[0],
+  forecast.forecasts.ensemble.net_load[0],
+  band.lower[0],
+  band.upper[0],
+);

@@ -29,8 +29,20 @@ export { FsCheckpointStore } from './fs-store.js';
 export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
+export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';
 export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';
+export {
+  type LocalR2,
+  openLocalR2,
+  type PublishOptions,
+  type PublishSummary,
+  type PublishTarget,
+  publish,
+  publishCheckpoint,
+} from './publish.js';
 export { fileReportSink } from './report-sink.js';
+export { S3CheckpointStore, type S3StoreOptions, s3StoreFromEnv } from './s3-store.js';
+export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './serve.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
 export {
   GBDT_DEFAULTS,
@@ -53,15 +65,3 @@ export {
   type Trial,
   tpe,
 } from './tune/tpe.js';
-export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';
-export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './serve.js';
-export {
-  type LocalR2,
-  openLocalR2,
-  type PublishOptions,
-  type PublishSummary,
-  type PublishTarget,
-  publish,
-  publishCheckpoint,
-} from './publish.js';
-export { S3CheckpointStore, type S3StoreOptions, s3StoreFromEnv } from './s3-store.js';

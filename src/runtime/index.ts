@@ -58,6 +58,15 @@ export {
   PIPELINE_FILE,
 } from './forecaster-files.js';
 export { type Frame, lowerBound, sliceFrame } from './frame.js';
+export { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from './input/arrow.js';
+export {
+  type ColumnsInput,
+  frameFromColumns,
+  frameFromRecords,
+  type PathStyle,
+  parseTimestamp,
+  recordsToColumns,
+} from './input/frame-input.js';
 export {
   computeMetrics,
   corr,
@@ -81,18 +90,9 @@ export * from './schemas/model-config.js';
 export { parseWith } from './schemas/parse.js';
 export * from './schemas/pipeline-config.js';
 export * from './schemas/train-config.js';
-export { mulberry32, type SyntheticSeries, syntheticFrame, syntheticNetLoad } from './synthetic.js';
-export { formatTimestamp } from './time-format.js';
-export * from './training-result.js';
-export { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from './input/arrow.js';
-export {
-  type ColumnsInput,
-  frameFromColumns,
-  frameFromRecords,
-  type PathStyle,
-  parseTimestamp,
-  recordsToColumns,
-} from './input/frame-input.js';
 export { fromWireError, toWireError, type WireError } from './serving/error-wire.js';
 export { type ModelInfo, modelInfo } from './serving/model-info.js';
 export { SettingsEnvSchema, settingsFromEnv, type TwigaSettings } from './settings.js';
+export { mulberry32, type SyntheticSeries, syntheticFrame, syntheticNetLoad } from './synthetic.js';
+export { formatTimestamp } from './time-format.js';
+export * from './training-result.js';

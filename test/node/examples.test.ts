@@ -25,6 +25,8 @@ describe('README examples', () => {
     expect(second.stdout).toContain("[ 'seasonal_naive_1D', 'linear' ]");
     const third = await runTs(`${ROOT}examples/edge-app.ts`, [], { cwd: files.dir });
     expect(third.code, third.stderr).toBe(0);
-    expect(third.stdout).toMatch(/^ok 1 \[ 'seasonal_naive_1D', 'linear' \]\n200 2024-06-08T00:00:00 [\d.]+ [\d.]+ [\d.]+/);
+    expect(third.stdout).toMatch(
+      /^ok 1 \[ 'seasonal_naive_1D', 'linear' \]\n200 2024-06-08T00:00:00 [\d.]+ [\d.]+ [\d.]+/,
+    );
   });
 });
