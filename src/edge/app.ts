@@ -9,6 +9,7 @@ import { ApiError, errorResponse, toApiError, validationError } from './http-err
 import { ModelHost } from './model-host.js';
 import type { PredictorFactory } from './predictor.js';
 import { storeReportSink } from './report-sink.js';
+import { checkpointFileRoutes } from './routes/checkpoint-files.js';
 import { healthRoutes } from './routes/health.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { predictRoutes } from './routes/predict.js';
@@ -117,6 +118,7 @@ export function createApp(options: AppOptions): TwigaApp {
   predictRoutes(app, deps);
   monitorRoutes(app, deps);
   reloadRoutes(app, deps);
+  checkpointFileRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

@@ -11,6 +11,7 @@ import { encodeJson } from '../../src/runtime/checkpoint/manifest.js';
 import { promote } from '../../src/runtime/checkpoint/promote.js';
 import { readManifest } from '../../src/runtime/checkpoint/read.js';
 import type { CheckpointStore } from '../../src/runtime/checkpoint/store.js';
+import { UrlCheckpointStore } from '../../src/runtime/checkpoint/url-store.js';
 import type { ForecastJson } from '../../src/runtime/forecast-json.js';
 import { ROUTE_SETTINGS } from './route-settings.js';
 
@@ -96,6 +97,7 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
         ['/monitor/performance', 'GET'],
         ['/reload', 'POST'],
         ['/openapi.json', 'GET'],
+        ['/checkpoints/twiga/_checkpoint_manifest.json', 'GET'],
       ] as const) {
         const body = method === 'POST' ? JSON.stringify({ records: records() }) : null;
         const missing = await h().request(path, {
@@ -128,6 +130,7 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
           '/predict',
           '/predict-interval',
           '/reload',
+          '/checkpoints/{name}/{file}',
         ].sort(),
       );
       expect(Object.keys(doc.paths['/predict']!['post']!.requestBody!.content)).toEqual([
@@ -197,6 +200,44 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
       }
       const tooHigh = await post('/predict-interval', { records: records(), levels: [0.9999] });
       await expectClientError(tooHigh, 422, 'level');
+    });
+
+    it('serves the active checkpoint read-only: a URL store loads and verifies the same files', async () => {
+      const { store, name } = h();
+      const base = 'http://edge.test/checkpoints';
+      const overHttp = new UrlCheckpointStore(base, {
+        headers: KEY,
+        fetch: (url, init) => h().request(url.slice('http://edge.test'.length), init),
+      });
+      const remote = await loadCheckpoint(overHttp, name);
+      const local = await loadCheckpoint(store, name);
+      expect(remote.version).toBe(local.version);
+      expect(remote.files).toEqual(local.files);
+      const manifest = await h().request(`/checkpoints/${name}/_checkpoint_manifest.json`, { headers: KEY });
+      expect(manifest.headers.get('cache-control')).toBe('no-cache');
+      const etag = manifest.headers.get('etag')!;
+      expect(etag).toMatch(/^".+"$/);
+      const again = await h().request(`/checkpoints/${name}/_checkpoint_manifest.json`, {
+        headers: { ...KEY, 'if-none-match': etag },
+      });
+      expect(again.status).toBe(304);
+      const onnx = await h().request(
+        `/checkpoints/${name}/v${String(local.version).padStart(4, '0')}/linear.onnx`,
+        { headers: KEY },
+      );
+      expect(onnx.status).toBe(200);
+      expect(onnx.headers.get('cache-control')).toMatch(/immutable/);
+      expect(new Uint8Array(await onnx.arrayBuffer())).toEqual(local.files['linear.onnx']);
+      await expectClientError(
+        await h().request(`/checkpoints/${name}/../reports/x.html`, { headers: KEY }),
+        404,
+        'file',
+      );
+      await expectClientError(
+        await h().request('/checkpoints/other/_checkpoint_manifest.json', { headers: KEY }),
+        404,
+        'other',
+      );
     });
 
     it('rejects bad input with a 4xx naming the field, never a 500', async () => {

@@ -26,3 +26,4 @@ export {
 export { MemoryCheckpointStore } from './memory-store.js';
 export { type PromoteOptions, promote } from './promote.js';
 export type { CheckpointStore, ObjectInfo, PutOptions } from './store.js';
+export { type FetchLike, UrlCheckpointStore, type UrlStoreOptions } from './url-store.js';
