@@ -1,6 +1,7 @@
 /** createApp: twiga's `create_app()` as a Hono app — the same app on Workers (R2) and on Node (files). */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import type { TwigaSettings } from '../runtime/settings.js';
 import { apiKeyAuth } from './auth.js';
@@ -93,6 +94,19 @@ export function createApp(options: AppOptions): TwigaApp {
     }
     await next();
   });
+  const origins = settings.serve.corsOrigins;
+  if (origins.length > 0) {
+    // Before auth, so a browser's preflight (which carries no key) is answered.
+    app.use(
+      '*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['content-type', 'x-api-key', 'if-none-match'],
+        exposeHeaders: ['etag'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use('*', apiKeyAuth(settings.serve.apiKey));
   app.use(
     '*',

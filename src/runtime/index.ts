@@ -61,6 +61,7 @@ export { type Frame, lowerBound, sliceFrame } from './frame.js';
 export { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from './input/arrow.js';
 export {
   type ColumnsInput,
+  type FrameOptions,
   frameFromColumns,
   frameFromRecords,
   type PathStyle,

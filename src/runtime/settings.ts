@@ -22,6 +22,8 @@ export const SettingsEnvSchema = z.object({
     .int()
     .positive()
     .default(8 * 1024 * 1024),
+  /** Origins allowed to call the API from a browser: `*`, or a comma-separated list; unset = no CORS headers. */
+  TWIGA_SERVE_CORS_ORIGINS: z.string().optional(),
   /** Where drift and performance reports are written, relative to the store root. */
   TWIGA_SERVE_REPORT_PREFIX: z.string().default('reports/'),
   /** Scheduled drift check: prefix of recent data files (JSON records, CSV or Arrow IPC). */
@@ -37,6 +39,8 @@ export interface TwigaSettings {
     pollSeconds: number;
     maxBodyBytes: number;
     reportPrefix: string;
+    /** `['*']`, a list of origins, or empty (no CORS). */
+    corsOrigins: string[];
   };
   drift: { dataPrefix: string; maxRows: number };
 }
@@ -60,6 +64,10 @@ export function settingsFromEnv(env: Readonly<Record<string, unknown>>): TwigaSe
       pollSeconds: e.TWIGA_SERVE_POLL_SECONDS,
       maxBodyBytes: e.TWIGA_SERVE_MAX_BODY_BYTES,
       reportPrefix: e.TWIGA_SERVE_REPORT_PREFIX,
+      corsOrigins: (e.TWIGA_SERVE_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
     },
     drift: { dataPrefix: e.TWIGA_DRIFT_DATA_PREFIX, maxRows: e.TWIGA_DRIFT_MAX_ROWS },
   };

@@ -13,6 +13,7 @@ describe('settingsFromEnv', () => {
         pollSeconds: 10,
         maxBodyBytes: 8 * 1024 * 1024,
         reportPrefix: 'reports/',
+        corsOrigins: [],
       },
       drift: { dataPrefix: 'data/recent/', maxRows: 10_000 },
     });
@@ -26,6 +27,9 @@ describe('settingsFromEnv', () => {
     });
     expect(s.serve).toMatchObject({ apiKey: 's3cret', pollSeconds: 2.5, checkpoint: 'models/load' });
     expect(settingsFromEnv({ TWIGA_SERVE_API_KEY: '' }).serve.apiKey).toBeUndefined();
+    expect(
+      settingsFromEnv({ TWIGA_SERVE_CORS_ORIGINS: 'https://a.example, https://b.example' }).serve.corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('names each invalid variable', () => {

@@ -10,6 +10,15 @@ import { formatTimestamp } from '../time-format.js';
 /** Columns by name, each with one value per row (JSON values, typed arrays or Arrow vectors' values). */
 export type ColumnsInput = Readonly<Record<string, ArrayLike<unknown>>>;
 
+export interface FrameOptions {
+  /**
+   * Check that the data can forecast its latest window: `lookback` rows up to the last known target and,
+   * with known-ahead covariates, `horizon` rows after it. Turn off for many-window (backtest) requests.
+   * @default true
+   */
+  latestWindow?: boolean;
+}
+
 /** How a problem's location is written: `records[3].OT` for records, `OT[3]` for columns. */
 export type PathStyle = 'records' | 'columns';
 
@@ -136,6 +145,7 @@ export function frameFromColumns(
   columns: ColumnsInput,
   config: PipelineConfig,
   style: PathStyle = 'columns',
+  options: FrameOptions = {},
 ): Frame {
   const needed = [...config.target, ...config.pastExogenous, ...config.exogenous];
   const names = [config.timeColumn, ...needed];
@@ -161,7 +171,7 @@ export function frameFromColumns(
   const out: Record<string, Float64Array> = {};
   for (const name of needed)
     out[name] = numericColumn(columns[name]!, name, config.target.includes(name), style);
-  checkLength(out, rows, config, style);
+  if (options.latestWindow !== false) checkLength(out, rows, config, style);
   return { time, columns: out };
 }
 
@@ -198,8 +208,9 @@ function checkLength(
 export function frameFromRecords(
   records: readonly Readonly<Record<string, unknown>>[],
   config: PipelineConfig,
+  options: FrameOptions = {},
 ): Frame {
   if (records.length === 0) fail('records', 'no rows');
   const names = [config.timeColumn, ...config.target, ...config.pastExogenous, ...config.exogenous];
-  return frameFromColumns(recordsToColumns(records, names), config, 'records');
+  return frameFromColumns(recordsToColumns(records, names), config, 'records', options);
 }
