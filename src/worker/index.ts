@@ -1,0 +1,13 @@
+/** twiga-edge/worker: forecasting off the main thread — the forecast Web Worker and its typed client. */
+export type {
+  CheckpointSource,
+  ForecastInput,
+  ForecastWorkerClient,
+  IntervalOptions,
+  PredictOptions,
+  WindowsForecast,
+  WindowsOptions,
+  WorkerHealth,
+} from './api.js';
+export { createForecastWorker, type ForecastWorkerOptions, type WorkerLike } from './client.js';
+export { ForecastService, type ServiceCapabilities } from './service.js';

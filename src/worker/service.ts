@@ -1,0 +1,195 @@
+/**
+ * The forecast worker's implementation, free of Worker globals so it also runs (and is tested) in Node:
+ * the platform gives it an inference engine, the drift core and `fetch`.
+ */
+import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import { type FetchLike, UrlCheckpointStore } from '../runtime/checkpoint/url-store.js';
+import {
+  type CheckpointReference,
+  decodeReference,
+  REFERENCE_FILE,
+} from '../runtime/drift/checkpoint-reference.js';
+import { jsKernel } from '../runtime/drift/kernel.js';
+import { ForecastMonitor } from '../runtime/drift/monitor.js';
+import { driftKernel } from '../runtime/drift/wasm.js';
+import { ConfigError, ModelError } from '../runtime/errors.js';
+import { originsFrom } from '../runtime/features/windows.js';
+import { forecastLatest } from '../runtime/forecast-json.js';
+import { Forecaster } from '../runtime/forecaster.js';
+import type { Frame } from '../runtime/frame.js';
+import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
+import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
+import { toWireError } from '../runtime/serving/error-wire.js';
+import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
+import type {
+  CheckpointSource,
+  ForecastInput,
+  ForecastWorkerApi,
+  Reply,
+  WindowsForecast,
+  WorkerHealth,
+} from './api.js';
+
+/** What the host platform provides. */
+export interface ServiceCapabilities {
+  /** The inference engine, created on first use (so ORT's WASM loads only when a model does). */
+  engine: () => Promise<OnnxEngine>;
+  /** Instantiates the drift WASM core (installs it for every statistic). */
+  initDrift: () => Promise<unknown>;
+  fetch?: FetchLike;
+}
+
+interface Loaded {
+  forecaster: Forecaster;
+  info: ModelInfo;
+  reference: CheckpointReference | undefined;
+  source: string;
+}
+
+async function reply<T>(run: () => Promise<T> | T): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+/** Request data as columns (Arrow IPC decoded), for the drift monitor. */
+function toColumns(input: ForecastInput): ColumnsInput | readonly Readonly<Record<string, unknown>>[] {
+  if ('records' in input) return input.records;
+  if ('arrow' in input) return columnsFromArrowIpc(input.arrow);
+  return input.columns;
+}
+
+/** The worker side of `createForecastWorker()`: each method answers a value or a typed error as data. */
+export class ForecastService implements ForecastWorkerApi {
+  readonly #caps: ServiceCapabilities;
+  #loaded: Loaded | undefined;
+  #drift: Promise<unknown> | undefined;
+
+  constructor(capabilities: ServiceCapabilities) {
+    this.#caps = capabilities;
+  }
+
+  load(source: CheckpointSource): Promise<Reply<ModelInfo>> {
+    return reply(async () => {
+      const engine = await this.#caps.engine();
+      let files: Record<string, Uint8Array>;
+      let version: number;
+      let where: string;
+      if ('url' in source) {
+        const headers: Record<string, string> = source.apiKey ? { 'x-api-key': source.apiKey } : {};
+        const store = new UrlCheckpointStore(source.url, {
+          headers,
+          ...(this.#caps.fetch ? { fetch: this.#caps.fetch } : {}),
+        });
+        const loaded = await loadCheckpoint(store, source.name);
+        files = loaded.files;
+        version = loaded.version;
+        where = store.describe(source.name);
+      } else {
+        files = source.files;
+        version = source.version ?? 1;
+        where = 'files';
+      }
+      const forecaster = await Forecaster.fromFiles(files, engine);
+      const refBytes = files[REFERENCE_FILE];
+      const previous = this.#loaded;
+      this.#loaded = {
+        forecaster,
+        info: modelInfo(forecaster.manifest, version),
+        reference: refBytes ? decodeReference(refBytes) : undefined,
+        source: where,
+      };
+      await previous?.forecaster.release();
+      return this.#loaded.info;
+    });
+  }
+
+  predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } = {}) {
+    return reply(() => {
+      const { forecaster, info } = this.#require();
+      return forecastLatest(forecaster, this.#frame(input), info.version, options);
+    });
+  }
+
+  predictInterval(input: ForecastInput, options: { ensemble?: 'mean' | 'median'; levels?: number[] } = {}) {
+    return reply(() => {
+      const { forecaster, info } = this.#require();
+      const { levels = [0.9], ...rest } = options;
+      return forecastLatest(forecaster, this.#frame(input), info.version, { ...rest, levels });
+    });
+  }
+
+  predictWindows(
+    input: ForecastInput,
+    options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } = {},
+  ) {
+    return reply(async (): Promise<WindowsForecast> => {
+      const { forecaster } = this.#require();
+      const frame = this.#frame(input, false);
+      const { lookback, horizon, stride } = forecaster.pipeline.config;
+      const origins = originsFrom(frame.time.length, options.start ?? lookback, {
+        lookback,
+        horizon,
+        stride: options.stride ?? stride,
+      });
+      const batch = await forecaster.predictOrigins(frame, origins, options.ensemble);
+      return {
+        targets: batch.targets,
+        horizon: batch.horizon,
+        originTimes: Float64Array.from(batch.originTimes),
+        periodMs: batch.periodMs,
+        predictions: batch.predictions,
+      };
+    });
+  }
+
+  detectDrift(input: ForecastInput, options: { columns?: string[] } = {}) {
+    return reply(async () => {
+      const { reference, info } = this.#require();
+      if (!reference?.drift) {
+        throw new ModelError(
+          `version ${info.version} has no drift reference (reference.json without a sample)`,
+          {
+            reason: 'no_drift_reference',
+          },
+        );
+      }
+      this.#drift ??= this.#caps.initDrift();
+      await this.#drift;
+      const monitor = new ForecastMonitor().setReference(reference.drift);
+      const [, summary] = await monitor.runDataDrift(toColumns(input), options.columns);
+      return summary;
+    });
+  }
+
+  health() {
+    return reply(
+      (): WorkerHealth => ({
+        loaded: this.#loaded !== undefined,
+        model: this.#loaded?.info ?? null,
+        source: this.#loaded?.source ?? null,
+        driftKernel: driftKernel() === jsKernel ? 'js' : 'wasm',
+      }),
+    );
+  }
+
+  #require(): Loaded {
+    if (!this.#loaded) {
+      throw new ConfigError('no checkpoint loaded: call load() first', [
+        { path: 'checkpoint', message: 'not loaded' },
+      ]);
+    }
+    return this.#loaded;
+  }
+
+  /** The frame a request describes; `latestWindow` also checks it can forecast its last window. */
+  #frame(input: ForecastInput, latestWindow = true): Frame {
+    const config = this.#require().forecaster.pipeline.config;
+    if ('records' in input) return frameFromRecords(input.records, config, { latestWindow });
+    const columns = 'arrow' in input ? columnsFromArrowIpc(input.arrow) : input.columns;
+    return frameFromColumns(columns, config, 'columns', { latestWindow });
+  }
+}
