@@ -10,4 +10,3 @@ export type {
   WorkerHealth,
 } from './api.js';
 export { createForecastWorker, type ForecastWorkerOptions, type WorkerLike } from './client.js';
-export { ForecastService, type ServiceCapabilities } from './service.js';

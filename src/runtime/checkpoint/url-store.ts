@@ -39,7 +39,8 @@ export class UrlCheckpointStore implements CheckpointStore {
   /** @param base absolute URL of the store root (a trailing `/` is optional). */
   constructor(base: string, options: UrlStoreOptions = {}) {
     this.#base = base.endsWith('/') ? base : `${base}/`;
-    const fetcher = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    // Bound: browsers refuse a `fetch` called as a method of another object ("Illegal invocation").
+    const fetcher = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch?.bind(globalThis);
     if (!fetcher)
       throw new ConfigError('no fetch on this platform: pass options.fetch', [
         { path: 'fetch', message: 'missing' },
