@@ -2,30 +2,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeDriftWasm } from '../../src/node/drift-wasm.js';
 import { computeMetrics, ForecastMonitor } from '../../src/runtime/index.js';
+import { ARTIFACTS, launchChromium, skipWithoutChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const ETTH1 = fileURLToPath(new URL('../../../shared/data/ETTh1.csv', import.meta.url));
-// Debian's Chromium; Playwright gives each launch a fresh temporary profile (user-data-dir).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-// Locally a missing Chromium skips with a message; in CI (CI set) the test must run, and fails without it.
-const skip = !existsSync(CHROMIUM) && !process.env['CI'];
-if (skip) {
-  console.warn(`test/browser/reports.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const skip = skipWithoutChromium('test/browser/reports.test.ts');
 
 const HOURS_PER_YEAR = 8760;
 const [header, ...lines] = readFileSync(ETTH1, 'utf8').trim().split('\n');
@@ -131,7 +115,7 @@ describe.skipIf(skip)('reports in Chromium', () => {
 
   beforeAll(async () => {
     files = await writeReports();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
