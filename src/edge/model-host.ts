@@ -58,6 +58,8 @@ export class ModelHost {
   #loading: Promise<ActiveModel> | undefined;
   #lastCheck = Number.NEGATIVE_INFINITY;
   #lastError: string | undefined;
+  /** The last failed load and when, so a store with nothing loadable is not re-read on every request. */
+  #failure: { error: unknown; at: number } | undefined;
 
   constructor(options: ModelHostOptions) {
     this.#o = options;
@@ -78,9 +80,16 @@ export class ModelHost {
     return this.#o.name;
   }
 
-  /** The active model, loading it first when there is none (concurrent callers share one load). */
+  /**
+   * The active model, loading it first when there is none (concurrent callers share one load). While nothing
+   * is loaded, a failed load is retried at most every `pollSeconds`; in between, its error is rethrown.
+   */
   async ensure(): Promise<ActiveModel> {
-    return this.#entry?.model ?? this.#loading ?? this.reload();
+    if (this.#entry) return this.#entry.model;
+    if (this.#loading) return this.#loading;
+    const failure = this.#failure;
+    if (failure && this.#now() - failure.at < this.#o.pollSeconds * 1000) throw failure.error;
+    return this.reload();
   }
 
   /**
@@ -173,6 +182,7 @@ export class ModelHost {
       this.#entry = { model, inFlight: 0, retired: false };
       this.#lastCheck = this.#now();
       this.#lastError = undefined;
+      this.#failure = undefined;
       if (old) {
         old.retired = true;
         if (old.inFlight === 0) await this.#release(old);
@@ -180,6 +190,7 @@ export class ModelHost {
       return model;
     } catch (error) {
       this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#failure = { error, at: this.#now() };
       throw error;
     }
   }

@@ -149,4 +149,35 @@ describe('ModelHost', () => {
     expect(host.active?.info.version).toBe(2);
     expect(warnings.join('\n')).toMatch(/still serving the old model[\s\S]*linear\.onnx: sha256 mismatch/);
   });
+
+  it('with nothing loadable, retries the load at most every pollSeconds', async () => {
+    const { store } = countingStore();
+    let now = 0;
+    let lists = 0;
+    const counting: CheckpointStore = {
+      ...store,
+      get: (k) => store.get(k),
+      head: (k) => store.head(k),
+      put: (k, b, o) => store.put(k, b, o),
+      delete: (k) => store.delete(k),
+      describe: (k) => store.describe(k),
+      list: (p) => {
+        lists++;
+        return store.list(p);
+      },
+    };
+    const host = new ModelHost({
+      store: counting,
+      name: 'twiga',
+      predictors: counted().factory,
+      pollSeconds: 10,
+      now: () => now,
+    });
+    await expect(host.ensure()).rejects.toThrow(/No checkpoint "twiga"/);
+    await expect(host.ensure()).rejects.toThrow(/No checkpoint "twiga"/);
+    expect(lists).toBe(1);
+    await saveCheckpoint(store, 'twiga', files, meta);
+    now += 11_000;
+    expect((await host.ensure()).info.version).toBe(1);
+  });
 });
