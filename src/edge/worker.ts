@@ -60,9 +60,15 @@ export default {
 
   async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { app, store, settings } = serviceFor(env);
-    const run = runDriftCheck({ host: app.host, store, settings }).then((result) => {
-      console.log(JSON.stringify({ event: 'twiga.drift_check', ...result }));
-    });
+    const run = runDriftCheck({ host: app.host, store, settings }).then(
+      (result) => console.log(JSON.stringify({ event: 'twiga.drift_check', ...result })),
+      (error: unknown) => {
+        // Logged as an event for observability, then rethrown so the cron invocation is marked failed.
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(JSON.stringify({ event: 'twiga.drift_check', status: 'failed', error: message }));
+        throw error;
+      },
+    );
     ctx.waitUntil(run);
     await run;
   },
