@@ -2,7 +2,7 @@
 import type { DriftSummary } from '../runtime/drift/summary.js';
 import type { ForecastJson } from '../runtime/forecast-json.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
-import type { WireError } from '../runtime/serving/error-wire.js';
+import type { Reply } from '../runtime/serving/error-wire.js';
 import type { ModelInfo } from '../runtime/serving/model-info.js';
 
 /** Where a checkpoint comes from. */
@@ -57,7 +57,7 @@ export interface WorkerHealth {
   driftKernel: 'wasm' | 'js';
 }
 
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+export type { Reply };
 
 /** The worker side, as comlink exposes it: every reply carries a value or a typed error as data. */
 export interface ForecastWorkerApi {

@@ -1,6 +1,6 @@
 /** createForecastWorker: the typed page-side client of the forecast Web Worker. */
 import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
-import { fromWireError } from '../runtime/serving/error-wire.js';
+import { fromReply } from '../runtime/serving/error-wire.js';
 import type { ForecastInput, ForecastWorkerApi, ForecastWorkerClient, Reply } from './api.js';
 
 /** The slice of a DOM `Worker` used here (mirrored: this package's core compiles without DOM types). */
@@ -18,11 +18,7 @@ export interface ForecastWorkerOptions {
   worker?: WorkerLike;
 }
 
-async function unwrap<T>(pending: Promise<Reply<T>>): Promise<T> {
-  const reply = await pending;
-  if (reply.ok) return reply.value;
-  throw fromWireError(reply.error);
-}
+const unwrap = async <T>(pending: Promise<Reply<T>>): Promise<T> => fromReply(await pending);
 
 /** Typed arrays and Arrow bytes move to the worker (the caller's copies become empty). */
 function moved(input: ForecastInput): ForecastInput {

@@ -20,7 +20,7 @@ import type { Frame } from '../runtime/frame.js';
 import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
 import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
-import { toWireError } from '../runtime/serving/error-wire.js';
+import { toReply } from '../runtime/serving/error-wire.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
 import type {
   CheckpointSource,
@@ -47,14 +47,6 @@ interface Loaded {
   source: string;
 }
 
-async function reply<T>(run: () => Promise<T> | T): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    return { ok: false, error: toWireError(error) };
-  }
-}
-
 /** Request data as columns (Arrow IPC decoded), for the drift monitor. */
 function toColumns(input: ForecastInput): ColumnsInput | readonly Readonly<Record<string, unknown>>[] {
   if ('records' in input) return input.records;
@@ -73,7 +65,7 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   load(source: CheckpointSource): Promise<Reply<ModelInfo>> {
-    return reply(async () => {
+    return toReply(async () => {
       const engine = await this.#caps.engine();
       let files: Record<string, Uint8Array>;
       let version: number;
@@ -108,14 +100,14 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } = {}) {
-    return reply(() => {
+    return toReply(() => {
       const { forecaster, info } = this.#require();
       return forecastLatest(forecaster, this.#frame(input), info.version, options);
     });
   }
 
   predictInterval(input: ForecastInput, options: { ensemble?: 'mean' | 'median'; levels?: number[] } = {}) {
-    return reply(() => {
+    return toReply(() => {
       const { forecaster, info } = this.#require();
       const { levels = [0.9], ...rest } = options;
       return forecastLatest(forecaster, this.#frame(input), info.version, { ...rest, levels });
@@ -126,7 +118,7 @@ export class ForecastService implements ForecastWorkerApi {
     input: ForecastInput,
     options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } = {},
   ) {
-    return reply(async (): Promise<WindowsForecast> => {
+    return toReply(async (): Promise<WindowsForecast> => {
       const { forecaster } = this.#require();
       const frame = this.#frame(input, false);
       const { lookback, horizon, stride } = forecaster.pipeline.config;
@@ -147,7 +139,7 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   detectDrift(input: ForecastInput, options: { columns?: string[] } = {}) {
-    return reply(async () => {
+    return toReply(async () => {
       const { reference, info } = this.#require();
       if (!reference?.drift) {
         throw new ModelError(
@@ -166,7 +158,7 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   health() {
-    return reply(
+    return toReply(
       (): WorkerHealth => ({
         loaded: this.#loaded !== undefined,
         model: this.#loaded?.info ?? null,

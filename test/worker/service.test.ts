@@ -11,7 +11,7 @@ import { decodeReference } from '../../src/runtime/drift/checkpoint-reference.js
 import { ForecastMonitor } from '../../src/runtime/drift/monitor.js';
 import { Forecaster } from '../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
-import { fromWireError } from '../../src/runtime/serving/error-wire.js';
+import { fromReply, fromWireError } from '../../src/runtime/serving/error-wire.js';
 import type { Reply } from '../../src/worker/api.js';
 import { ForecastService } from '../../src/worker/service.js';
 import { buildServingFixture, CHECKPOINT_NAME, type ServingFixture } from '../edge/fixture.js';
@@ -22,10 +22,7 @@ let fixture: ServingFixture;
 let server: ServerProcess;
 const apiKey = routeEnv().TWIGA_SERVE_API_KEY!;
 
-const value = <T>(reply: Reply<T>): T => {
-  if (!reply.ok) throw fromWireError(reply.error);
-  return reply.value;
-};
+const value = fromReply;
 const failure = (reply: Reply<unknown>): Error => {
   if (reply.ok) throw new Error('expected a failure');
   return fromWireError(reply.error);

@@ -5,8 +5,8 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { forecastLatest } from '../../runtime/forecast-json.js';
 import { Forecaster } from '../../runtime/forecaster.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
-import { toWireError } from '../../runtime/serving/error-wire.js';
-import type { ForecastThreadApi, Reply } from './thread-api.js';
+import { toReply } from '../../runtime/serving/error-wire.js';
+import type { ForecastThreadApi } from './thread-api.js';
 
 const engine = createOnnxEngine();
 /**
@@ -15,17 +15,9 @@ const engine = createOnnxEngine();
  */
 const generations = new Map<number, Promise<{ forecaster: Forecaster; version: number }>>();
 
-async function reply<T>(run: () => Promise<T>): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    return { ok: false, error: toWireError(error) };
-  }
-}
-
 const api: ForecastThreadApi = {
   load: (id, files, version) =>
-    reply(async () => {
+    toReply(async () => {
       const loading = Forecaster.fromFiles(files, engine).then((forecaster) => ({ forecaster, version }));
       generations.set(id, loading);
       loading.catch(() => generations.delete(id));
@@ -33,14 +25,14 @@ const api: ForecastThreadApi = {
       return null;
     }),
   forecast: (id, frame, options) =>
-    reply(async () => {
+    toReply(async () => {
       const loading = generations.get(id);
       if (!loading) throw new Error(`forecast thread: generation ${id} is not loaded`);
       const { forecaster, version } = await loading;
       return forecastLatest(forecaster, frame, version, options);
     }),
   release: (id) =>
-    reply(async () => {
+    toReply(async () => {
       const loading = generations.get(id);
       generations.delete(id);
       const generation = await loading?.catch(() => undefined);

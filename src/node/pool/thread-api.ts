@@ -1,9 +1,7 @@
 /** The API a forecast thread exposes through comlink; replies carry typed errors as plain data. */
 import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
-import type { WireError } from '../../runtime/serving/error-wire.js';
-
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+import type { Reply } from '../../runtime/serving/error-wire.js';
 
 export interface ForecastThreadApi {
   /** Builds generation `id` from a checkpoint version's verified files. */

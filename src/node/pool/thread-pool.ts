@@ -10,9 +10,9 @@ import type { Predictor, PredictorFactory } from '../../edge/predictor.js';
 import { ModelError } from '../../runtime/errors.js';
 import type { ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
-import { fromWireError } from '../../runtime/serving/error-wire.js';
+import { fromReply, type Reply } from '../../runtime/serving/error-wire.js';
 import { spawnWorker } from '../spawn-worker.js';
-import type { ForecastThreadApi, Reply } from './thread-api.js';
+import type { ForecastThreadApi } from './thread-api.js';
 
 interface Thread {
   worker: Worker;
@@ -27,11 +27,6 @@ export interface ThreadPoolOptions {
   size: number;
   /** Where an unexpected thread exit is reported. @default console.error */
   warn?: (message: string) => void;
-}
-
-function unwrap<T>(reply: Reply<T>): T {
-  if (reply.ok) return reply.value;
-  throw fromWireError(reply.error);
 }
 
 /** The distinct buffers behind a frame's arrays, to transfer them to a thread. */
@@ -109,7 +104,7 @@ export class ForecastThreadPool implements PredictorFactory {
   async #call<T>(thread: Thread, run: (api: Remote<ForecastThreadApi>) => Promise<Reply<T>>): Promise<T> {
     thread.busy++;
     try {
-      return unwrap(await Promise.race([run(thread.api), thread.exited]));
+      return fromReply(await Promise.race([run(thread.api), thread.exited]));
     } finally {
       thread.busy--;
     }

@@ -82,3 +82,21 @@ function narrow<C extends TwigaErrorCode>(
 ): C | undefined {
   return allowed.find((c) => c === code);
 }
+
+/** A result crossing a worker boundary: the value, or the error as data (see {@link toWireError}). */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** Runs `run` and answers its value or its error as a {@link Reply}; never rejects. */
+export async function toReply<T>(run: () => Promise<T> | T): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+/** The value of a {@link Reply}, or its error rebuilt with its class (see {@link fromWireError}). */
+export function fromReply<T>(reply: Reply<T>): T {
+  if (reply.ok) return reply.value;
+  throw fromWireError(reply.error);
+}
