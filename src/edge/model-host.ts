@@ -57,8 +57,7 @@ export class ModelHost {
   #entry: Entry | undefined;
   #loading: Promise<ActiveModel> | undefined;
   #lastCheck = Number.NEGATIVE_INFINITY;
-  #lastError: string | undefined;
-  /** The last failed load and when, so a store with nothing loadable is not re-read on every request. */
+  /** The last failed load (since the last success) and when: `lastError`, and no re-read of an empty store per request. */
   #failure: { error: unknown; at: number } | undefined;
 
   constructor(options: ModelHostOptions) {
@@ -73,7 +72,9 @@ export class ModelHost {
 
   /** The last load or refresh failure since the last success. */
   get lastError(): string | undefined {
-    return this.#lastError;
+    const error = this.#failure?.error;
+    if (error === undefined) return undefined;
+    return error instanceof Error ? error.message : String(error);
   }
 
   get name(): string {
@@ -181,7 +182,6 @@ export class ModelHost {
       const old = this.#entry;
       this.#entry = { model, inFlight: 0, retired: false };
       this.#lastCheck = this.#now();
-      this.#lastError = undefined;
       this.#failure = undefined;
       if (old) {
         old.retired = true;
@@ -189,7 +189,6 @@ export class ModelHost {
       }
       return model;
     } catch (error) {
-      this.#lastError = error instanceof Error ? error.message : String(error);
       this.#failure = { error, at: this.#now() };
       throw error;
     }

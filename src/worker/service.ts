@@ -8,11 +8,12 @@ import {
   type CheckpointReference,
   decodeReference,
   REFERENCE_FILE,
+  requireDriftReference,
 } from '../runtime/drift/checkpoint-reference.js';
 import { jsKernel } from '../runtime/drift/kernel.js';
 import { ForecastMonitor } from '../runtime/drift/monitor.js';
 import { driftKernel } from '../runtime/drift/wasm.js';
-import { ConfigError, ModelError } from '../runtime/errors.js';
+import { ConfigError } from '../runtime/errors.js';
 import { originsFrom } from '../runtime/features/windows.js';
 import { forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
@@ -45,6 +46,8 @@ interface Loaded {
   info: ModelInfo;
   reference: CheckpointReference | undefined;
   source: string;
+  /** Built on the first drift request: the reference sample is parsed once per loaded model. */
+  monitor?: ForecastMonitor;
 }
 
 /** Request data as columns (Arrow IPC decoded), for the drift monitor. */
@@ -140,18 +143,13 @@ export class ForecastService implements ForecastWorkerApi {
 
   detectDrift(input: ForecastInput, options: { columns?: string[] } = {}) {
     return toReply(async () => {
-      const { reference, info } = this.#require();
-      if (!reference?.drift) {
-        throw new ModelError(
-          `version ${info.version} has no drift reference (reference.json without a sample)`,
-          {
-            reason: 'no_drift_reference',
-          },
-        );
-      }
+      const loaded = this.#require();
+      loaded.monitor ??= new ForecastMonitor().setReference(
+        requireDriftReference(loaded.reference, loaded.info.version),
+      );
       this.#drift ??= this.#caps.initDrift();
       await this.#drift;
-      const monitor = new ForecastMonitor().setReference(reference.drift);
+      const monitor = loaded.monitor;
       const [, summary] = await monitor.runDataDrift(toColumns(input), options.columns);
       return summary;
     });

@@ -3,11 +3,13 @@
  * forecasts, kept in the store) and GET /monitor/performance (the latest kept summary).
  */
 import { createRoute } from '@hono/zod-openapi';
+import { requireDriftReference } from '../../runtime/drift/checkpoint-reference.js';
 import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import { PerformanceSummarySchema } from '../../runtime/drift/performance.js';
-import { CheckpointError, ModelError } from '../../runtime/errors.js';
+import { CheckpointError } from '../../runtime/errors.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import { ApiError } from '../http-errors.js';
+import type { ActiveModel } from '../model-host.js';
 import {
   DriftRequestSchema,
   DriftSchema,
@@ -61,21 +63,23 @@ const getPerformance = createRoute({
 
 export function monitorRoutes(app: App, deps: RouteDeps): void {
   const { host, store, reports, settings } = deps;
+  // One monitor per served version: its reference sample is parsed once, not on every request.
+  const monitors = new WeakMap<ActiveModel, ForecastMonitor>();
+  const driftMonitor = (model: ActiveModel): ForecastMonitor => {
+    let monitor = monitors.get(model);
+    if (!monitor) {
+      const reference = requireDriftReference(model.reference, model.info.version);
+      monitor = new ForecastMonitor({ now: deps.now }, reports).setReference(reference);
+      monitors.set(model, monitor);
+    }
+    return monitor;
+  };
   const latestKey = () => `${settings.serve.reportPrefix}${host.name}/performance/latest.json`;
 
   app.openapi(drift, async (c) => {
     const body = c.req.valid('json');
     const summary = await host.use(async (model) => {
-      const reference = model.reference?.drift;
-      if (!reference) {
-        throw new ModelError(
-          `version ${model.info.version} has no drift reference (reference.json without a sample)`,
-          {
-            reason: 'no_drift_reference',
-          },
-        );
-      }
-      const monitor = new ForecastMonitor({ now: deps.now }, reports).setReference(reference);
+      const monitor = driftMonitor(model);
       const [, result] = await monitor.runDataDrift(body.records, body.columns);
       return result;
     });

@@ -1,6 +1,5 @@
 /** POST /predict and /predict-interval: per-model forecasts (and conformal intervals) for the next window. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ModelError } from '../../runtime/errors.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import {
   errorDoc,
@@ -79,12 +78,6 @@ export function predictRoutes(app: App, { host }: RouteDeps): void {
 
   app.openapi(predictInterval, async (c) => {
     const forecast = await host.use(async (model) => {
-      if (model.info.max_interval_level === null) {
-        throw new ModelError(
-          `version ${model.info.version} has no conformal residuals (it was trained without a validation split); use /predict`,
-          { path: 'levels', reason: 'no_conformal' },
-        );
-      }
       const { frame, options } = await readForecastInput(c, model.config, true);
       return model.predictor.forecast(frame, options);
     });

@@ -1,6 +1,7 @@
 /** A checkpoint's `reference.json`: the metrics the model was promoted with and its drift reference sample. */
 import { z } from 'zod';
 import { decodeJson } from '../checkpoint/manifest.js';
+import { ModelError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { MetricsByModelSchema } from '../training-result.js';
 import {
@@ -48,4 +49,18 @@ export function trainingDriftReference(
     columns.filter((c) => frame.columns[c]).map((c) => [c, frame.columns[c]!.subarray(0, trainEnd)]),
   );
   return buildDriftReference(rows, options);
+}
+
+/**
+ * The drift sample of a checkpoint's reference, or a ModelError saying the version has none (checkpoints
+ * saved before the sample existed, or imported without one).
+ */
+export function requireDriftReference(
+  reference: CheckpointReference | undefined,
+  version: number,
+): DriftReference {
+  if (reference?.drift) return reference.drift;
+  throw new ModelError(`version ${version} has no drift reference (reference.json without a sample)`, {
+    reason: 'no_drift_reference',
+  });
 }
