@@ -1,21 +1,12 @@
 /** Start and stop the two servers of the edge bench: `twiga-edge serve` (Node) and `wrangler dev` (workerd). */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WRANGLER_ENV, wranglerEntry } from '../scripts/wrangler.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** wrangler's own JS entry: its pid is the one to SIGINT (an npx wrapper would leave workerd behind). */
-export function wranglerEntry(): string {
-  const pkg = createRequire(import.meta.url).resolve('wrangler/package.json');
-  return join(dirname(pkg), 'bin', 'wrangler.js');
-}
-
-/** Offline wrangler: no metrics, no `Request.cf` fetch. */
-export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 
 /** A free TCP port on 127.0.0.1 (free when asked; the server binds it right after). */
 export function freePort(): Promise<number> {

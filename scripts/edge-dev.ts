@@ -1,12 +1,12 @@
 /** `npm run edge:dev -- --checkpoint DIR`: publish a checkpoint to the local R2 state, then run `wrangler dev` on it. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PERSIST_TO, publish } from '../src/node/publish.js';
 import { TwigaError } from '../src/runtime/errors.js';
+import { WRANGLER_ENV, wranglerEntry } from './wrangler.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as Record<string, number>;
@@ -17,12 +17,6 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError(`expected a port between 1 and 65535, got "${value}"`);
   }
   return port;
-}
-
-/** wrangler's own JS entry (not npx, whose wrapper would leave workerd behind when killed). */
-function wranglerEntry(): string {
-  const pkg = createRequire(import.meta.url).resolve('wrangler/package.json');
-  return join(dirname(pkg), 'bin', 'wrangler.js');
 }
 
 /**
@@ -86,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     ...['--var', `TWIGA_SERVE_CHECKPOINT:${summary.name}`],
     ...secrets.args,
   ];
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
+  const env = { ...process.env, ...WRANGLER_ENV };
   const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: 'inherit' });
   const running = () => child.exitCode === null && child.signalCode === null;
   const forward = (signal: NodeJS.Signals) => () => {
