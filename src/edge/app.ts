@@ -107,7 +107,7 @@ export function createApp(options: AppOptions): TwigaApp {
       }),
     );
   }
-  app.use('*', apiKeyAuth(settings.serve.apiKey));
+  app.use('*', apiKeyAuth(settings.serve.apiKey?.reveal()));
   app.use(
     '*',
     bodyLimit({

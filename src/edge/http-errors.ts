@@ -43,6 +43,7 @@ function statusOf(error: TwigaError): ContentfulStatusCode {
     case 'CHECKPOINT_CORRUPT':
       return 503;
     case 'INFERENCE_ERROR':
+    case 'TASK_FAILED':
       return 500;
   }
 }

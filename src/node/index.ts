@@ -25,6 +25,7 @@ export { type RunDriftOptions, runDrift } from './drift.js';
 export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
+export * from './flows/index.js';
 export { FsCheckpointStore } from './fs-store.js';
 export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
@@ -43,6 +44,8 @@ export {
 export { fileReportSink } from './report-sink.js';
 export { S3CheckpointStore, type S3StoreOptions, s3StoreFromEnv } from './s3-store.js';
 export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './serve.js';
+export { type LoadSettingsOptions, loadSettings } from './settings.js';
+export * from './tracking/index.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
 export {
   GBDT_DEFAULTS,

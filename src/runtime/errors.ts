@@ -9,7 +9,8 @@ export type TwigaErrorCode =
   | 'CHECKPOINT_CORRUPT'
   | 'CHECKPOINT_CONFLICT'
   | 'MODEL_ERROR'
-  | 'INFERENCE_ERROR';
+  | 'INFERENCE_ERROR'
+  | 'TASK_FAILED';
 
 export interface TwigaIssue {
   /** Dotted path of the offending field, e.g. `pipeline.horizon` or `records[3].timestamp`. */

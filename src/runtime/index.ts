@@ -40,6 +40,7 @@ export {
 } from './features/scalers.js';
 export { parseDateBound, type SplitRows, splitRows } from './features/split.js';
 export { originsFrom, windowOrigins } from './features/windows.js';
+export * from './flows/index.js';
 export { type ForecastJson, type ForecastOptions, forecastLatest, forecastToJson } from './forecast-json.js';
 export {
   actualsFor,
@@ -57,7 +58,7 @@ export {
   type ModelEntry,
   PIPELINE_FILE,
 } from './forecaster-files.js';
-export { type Frame, lowerBound, sliceFrame } from './frame.js';
+export { appendFrame, type Frame, lowerBound, sliceFrame } from './frame.js';
 export { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from './input/arrow.js';
 export {
   type ColumnsInput,
@@ -91,6 +92,7 @@ export * from './schemas/model-config.js';
 export { parseWith } from './schemas/parse.js';
 export * from './schemas/pipeline-config.js';
 export * from './schemas/train-config.js';
+export { Secret } from './secret.js';
 export { fromWireError, toWireError, type WireError } from './serving/error-wire.js';
 export { type ModelInfo, modelInfo } from './serving/model-info.js';
 export { SettingsEnvSchema, settingsFromEnv, type TwigaSettings } from './settings.js';

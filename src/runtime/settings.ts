@@ -1,12 +1,25 @@
 /** TwigaSettings: `TWIGA_*` variables from `process.env` (Node) or a Worker's `env`, parsed with zod. */
 import { z } from 'zod';
 import { parseWith } from './schemas/parse.js';
+import { Secret } from './secret.js';
 
 const seconds = z.coerce.number().min(0);
 const optionalSecret = z
   .string()
   .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : new Secret(v)));
+const optionalString = z
+  .string()
+  .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
+const share = z.coerce.number().min(0).max(1);
+/** `true/false`, `1/0`, `yes/no` (any case), as environment variables spell booleans. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** The variables, by name, with their defaults. Bindings and other variables in `env` are ignored. */
 export const SettingsEnvSchema = z.object({
@@ -30,11 +43,35 @@ export const SettingsEnvSchema = z.object({
   TWIGA_DRIFT_DATA_PREFIX: z.string().default('data/recent/'),
   /** Scheduled drift check: newest rows tested (across the newest files). */
   TWIGA_DRIFT_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
+  /** Experiment tracking: a folder (MLflow's file store, e.g. `mlruns`, or `file:///…`) or an `http(s)://` server. */
+  TWIGA_MLFLOW_TRACKING_URI: z.string().min(1).default('mlruns'),
+  /** Experiment the flows log runs to (created when missing). */
+  TWIGA_MLFLOW_EXPERIMENT: z.string().min(1).default('twiga'),
+  /** Bearer token for an MLflow server (secret). */
+  TWIGA_MLFLOW_TRACKING_TOKEN: optionalSecret,
+  /** Root folder of checkpoints in Node (`<dir>/<name>/_checkpoint_manifest.json`). */
+  TWIGA_MODEL_CHECKPOINT_DIR: z.string().min(1).default('checkpoints'),
+  /** Folder for HTML drift reports and metrics tables in Node; unset = none written. */
+  TWIGA_SERVE_REPORT_DIR: optionalString,
+  /** The serving API's `/reload` URL, POSTed after a promotion; unset = no reload call. */
+  TWIGA_SERVE_RELOAD_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Retrain when the share of drifted columns is above this. */
+  TWIGA_RETRAIN_DRIFT_THRESHOLD: share.default(0.5),
+  /** Retrain when the incumbent's metric is worse than this (above it when minimising); unset = drift only. */
+  TWIGA_RETRAIN_PERFORMANCE_THRESHOLD: z.coerce.number().optional(),
+  /** Metric that decides performance and promotion: `mae`, or `<model>/<metric>` such as `linear/rmse`. */
+  TWIGA_RETRAIN_METRIC_KEY: z.string().min(1).default('mae'),
+  /** Lower is better for the metric (`false` for e.g. `corr`). */
+  TWIGA_RETRAIN_MINIMIZE: flag.default(true),
+  /** Retries per flow task after its first attempt, on transient errors. */
+  TWIGA_FLOW_RETRIES: z.coerce.number().int().min(0).default(2),
+  /** Delay before a task's first retry; doubles on each further one. */
+  TWIGA_FLOW_RETRY_DELAY_SECONDS: seconds.default(1),
 });
 
 export interface TwigaSettings {
   serve: {
-    apiKey: string | undefined;
+    apiKey: Secret | undefined;
     checkpoint: string;
     pollSeconds: number;
     maxBodyBytes: number;
@@ -43,6 +80,18 @@ export interface TwigaSettings {
     corsOrigins: string[];
   };
   drift: { dataPrefix: string; maxRows: number };
+  mlflow: { trackingUri: string; experiment: string; token: Secret | undefined };
+  model: { checkpointDir: string };
+  /** Node's report folder (TWIGA_SERVE_REPORT_DIR). */
+  reportDir: string | undefined;
+  reloadUrl: string | undefined;
+  retrain: {
+    driftThreshold: number;
+    performanceThreshold: number | undefined;
+    metricKey: string;
+    minimize: boolean;
+  };
+  flow: { retries: number; retryDelaySeconds: number };
 }
 
 /**
@@ -70,5 +119,20 @@ export function settingsFromEnv(env: Readonly<Record<string, unknown>>): TwigaSe
         .filter((o) => o !== ''),
     },
     drift: { dataPrefix: e.TWIGA_DRIFT_DATA_PREFIX, maxRows: e.TWIGA_DRIFT_MAX_ROWS },
+    mlflow: {
+      trackingUri: e.TWIGA_MLFLOW_TRACKING_URI,
+      experiment: e.TWIGA_MLFLOW_EXPERIMENT,
+      token: e.TWIGA_MLFLOW_TRACKING_TOKEN,
+    },
+    model: { checkpointDir: e.TWIGA_MODEL_CHECKPOINT_DIR },
+    reportDir: e.TWIGA_SERVE_REPORT_DIR,
+    reloadUrl: e.TWIGA_SERVE_RELOAD_URL,
+    retrain: {
+      driftThreshold: e.TWIGA_RETRAIN_DRIFT_THRESHOLD,
+      performanceThreshold: e.TWIGA_RETRAIN_PERFORMANCE_THRESHOLD,
+      metricKey: e.TWIGA_RETRAIN_METRIC_KEY,
+      minimize: e.TWIGA_RETRAIN_MINIMIZE,
+    },
+    flow: { retries: e.TWIGA_FLOW_RETRIES, retryDelaySeconds: e.TWIGA_FLOW_RETRY_DELAY_SECONDS },
   };
 }

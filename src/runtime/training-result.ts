@@ -7,7 +7,10 @@ export type MetricsByModel = z.output<typeof MetricsByModelSchema>;
 
 export const TrainingResultSchema = z.object({
   checkpoint_path: z.string(),
+  /** Recorded in the checkpoint (pipeline.json `trained.run_id`, manifest `extra.run_id`). */
   run_id: z.string(),
+  /** The tracking run (same as `run_id` when a flow tracked it); null when nothing was tracked. */
+  mlflow_run_id: z.string().nullable(),
   version: z.int(),
   /** Test-split metrics keyed by model label (and `ensemble`), then metric. */
   metrics: MetricsByModelSchema,
@@ -42,6 +45,8 @@ export const TrainingResultSchema = z.object({
     )
     .optional(),
   data: z.record(z.string(), z.unknown()),
+  /** The markdown metrics table, when a report folder was given. */
+  report_path: z.string().optional(),
 });
 export type TrainingResult = z.output<typeof TrainingResultSchema>;
 

@@ -1,10 +1,24 @@
 /** Run the real `twiga-edge` CLI (from source, through tsx) — or any TS file — as a child process. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Named by URL so the child finds tsx whatever its working folder.
 const TSX = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
+
+// `train` tracks its runs (MLflow file store, ./mlruns by default): keep them in this file's own folder.
+let trackingDir: string | undefined;
+const tracking = () => {
+  trackingDir ??= mkdtempSync(join(tmpdir(), 'twiga-cli-mlruns-'));
+  return trackingDir;
+};
+afterAll(() => {
+  if (trackingDir) rmSync(trackingDir, { recursive: true, force: true });
+});
 
 export interface CliResult {
   code: number;
@@ -28,7 +42,7 @@ export function runTs(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, file, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: { ...process.env, NO_COLOR: '1', TWIGA_MLFLOW_TRACKING_URI: tracking(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

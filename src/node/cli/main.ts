@@ -6,12 +6,13 @@ import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
 import { runDrift } from '../drift.js';
 import { evaluate } from '../evaluate.js';
+import { TaskFailedError } from '../flows/task.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
 import { predict } from '../predict.js';
 import { publish } from '../publish.js';
 import { serve } from '../serve.js';
-import { train } from '../train.js';
+import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands.js';
 import { trainConfigFromFlags } from './train-flags.js';
 
 const ensembleOption = () =>
@@ -86,20 +87,25 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  addTrainingOptions(
-    program
-      .command('train')
-      .description(
-        'train models, evaluate them on the test split, save a checkpoint; prints a TrainingResult JSON',
-      ),
+  addFlowOptions(
+    addTrainingOptions(
+      program
+        .command('train')
+        .description(
+          'the training flow: train models, evaluate them on the test split, save a checkpoint, track the run ' +
+            '(MLflow file store or server); prints a TrainingResult JSON',
+        ),
+    ),
   )
     .option('--train-end <date>', 'last day of training (inclusive)')
     .option('--test-start <date>', 'first day of the test split (inclusive)')
-    .option('--checkpoints <dir>', 'checkpoint root folder (default ./checkpoints)')
+    .option(
+      '--checkpoints <dir>',
+      'checkpoint root folder (default: TWIGA_MODEL_CHECKPOINT_DIR, else ./checkpoints)',
+    )
     .option('--name <name>', 'checkpoint name (default twiga)')
-    .action(async (flags) => {
-      printJson(await train({ config: await trainConfigFromFlags(flags) }));
-    });
+    .action(trainCommand);
+  addRetrainCommand(program);
 
   addTrainingOptions(
     program
@@ -305,7 +311,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof TwigaError) {
       process.stderr.write(`twiga-edge: ${error.name}: ${error.message}\n`);
-      return error.code === 'CONFIG_INVALID' ? 2 : 1;
+      // A flow task that failed on bad input is a usage error, like the input itself.
+      const root = error instanceof TaskFailedError ? error.cause : error;
+      return root instanceof TwigaError && root.code === 'CONFIG_INVALID' ? 2 : 1;
     }
     throw error;
   }

@@ -53,7 +53,8 @@ export function parseModelsFlag(value: string): Record<string, unknown>[] {
   });
 }
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+/** A JSON training config file, its keys normalised (twiga snake_case accepted). */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -11,6 +11,7 @@ export {
   SYSTEM_TAGS,
   sanitizeKey,
 } from './mlflow-format.js';
+export { openTracker } from './open.js';
 export {
   type DatasetInfo,
   fileDigest,

@@ -165,13 +165,42 @@ export async function saveCheckpoint(
 
   const from = await firstFreeVersion(store, name, current?.manifest);
   const version = await claimVersion(store, name, from, { claimed_at: savedAt, model_type: meta.modelType });
-  const written = await Promise.all(
+  const info = await writeVersion(store, name, version, files, meta, entries, savedAt).catch(
+    (error: unknown) => removeVersion(store, name, version, error),
+  );
+
+  const key = versionKey(name, version);
+  if (options.activate === false) {
+    return { version, key, manifest: manifestFor(info, current?.manifest.history ?? []), activated: false };
+  }
+  const manifest = await commitManifest(store, name, (live) =>
+    manifestFor(info, [...(live?.history ?? []), historyEntry(info, 'saved', now())]),
+  );
+  return { version, key, manifest, activated: true };
+}
+
+/** Write the claimed version's files, never overwriting, then its `_version.json`. */
+async function writeVersion(
+  store: CheckpointStore,
+  name: string,
+  version: number,
+  files: Record<string, Uint8Array>,
+  meta: SaveMeta,
+  entries: Record<string, FileEntry>,
+  savedAt: string,
+): Promise<VersionInfo> {
+  // Every write settles before a failure is reported, so a clean-up never races a write still in flight.
+  const settled = await Promise.allSettled(
     Object.keys(files).map(async (file) => {
       const etag = await store.put(versionFileKey(name, version, file), files[file]!, { ifMatch: null });
       return etag === undefined ? file : undefined;
     }),
   );
-  const clashes = written.filter((f) => f !== undefined);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const clashes = settled
+    .map((r) => (r.status === 'fulfilled' ? r.value : undefined))
+    .filter((f) => f !== undefined);
   if (clashes.length > 0) {
     throw new CheckpointConflictError(
       `Version ${versionDir(version)} of "${name}" already held ${clashes.join(', ')} although this save claimed it; ` +
@@ -201,14 +230,59 @@ export async function saveCheckpoint(
     );
   }
 
-  const key = versionKey(name, version);
-  if (options.activate === false) {
-    return { version, key, manifest: manifestFor(info, current?.manifest.history ?? []), activated: false };
+  return info;
+}
+
+/**
+ * A save that failed half-way (e.g. an I/O error) removes what it wrote of its version, claim included,
+ * so no half-written version is left behind; then rethrows. Should the clean-up fail too, the error says
+ * which folder to remove (loads skip it meanwhile: it has no `_version.json`).
+ */
+async function removeVersion(
+  store: CheckpointStore,
+  name: string,
+  version: number,
+  error: unknown,
+): Promise<never> {
+  // A clash means another writer is in this folder: its files are not ours to remove.
+  if (error instanceof CheckpointConflictError) throw error;
+  const prefix = `${versionKey(name, version)}/`;
+  try {
+    await removeKeys(store, prefix);
+  } catch (cleanup) {
+    throw new CheckpointError(
+      'CHECKPOINT_CORRUPT',
+      `Saving ${versionDir(version)} of "${name}" failed (${error instanceof Error ? error.message : String(error)}) ` +
+        `and its partial files could not be removed (${cleanup instanceof Error ? cleanup.message : String(cleanup)}); ` +
+        `delete ${store.describe(prefix)}`,
+      { name, version, location: store.describe(prefix) },
+      error,
+    );
   }
-  const manifest = await commitManifest(store, name, (live) =>
-    manifestFor(info, [...(live?.history ?? []), historyEntry(info, 'saved', now())]),
-  );
-  return { version, key, manifest, activated: true };
+  throw error;
+}
+
+async function removeKeys(store: CheckpointStore, prefix: string): Promise<void> {
+  for (const key of await store.list(prefix)) await store.delete(key);
+}
+
+/**
+ * Remove an inactive version's files (e.g. a candidate whose promotion lost the race). The active version
+ * is never removed.
+ * @throws ConfigError when `version` is the active one.
+ * @example
+ * await deleteVersion(store, 'twiga', 5);
+ */
+export async function deleteVersion(store: CheckpointStore, name: string, version: number): Promise<void> {
+  assertSafeKey(name, 'checkpoint name');
+  const target = checkVersionArg(version);
+  const current = await readManifest(store, name);
+  if (current?.manifest.version === target) {
+    throw new ConfigError(`Version ${versionDir(target)} of "${name}" is active and cannot be deleted`, [
+      { path: 'version', message: 'is the active version' },
+    ]);
+  }
+  await removeKeys(store, `${versionKey(name, target)}/`);
 }
 
 /**

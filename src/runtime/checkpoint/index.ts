@@ -6,7 +6,14 @@ export type {
   SaveResult,
   VersionSummary,
 } from './checkpoint.js';
-export { listVersions, loadCheckpoint, readManifest, rollback, saveCheckpoint } from './checkpoint.js';
+export {
+  deleteVersion,
+  listVersions,
+  loadCheckpoint,
+  readManifest,
+  rollback,
+  saveCheckpoint,
+} from './checkpoint.js';
 export { CAS_ATTEMPTS } from './commit.js';
 export { CheckpointConflictError } from './conflict.js';
 export { sha256Hex } from './hash.js';

@@ -1,0 +1,46 @@
+/** twiga's flows in TypeScript: training and drift-aware retraining, as tasks with retries and structured logs. */
+export {
+  errorField,
+  type FlowEvent,
+  type FlowLevel,
+  FlowLog,
+  jsonLogSink,
+  type LogSink,
+  memoryLogSink,
+  textLogSink,
+} from './flow-log.js';
+export { type CommonFlowOptions, CommonFlowOptionsSchema, type FlowDeps } from './flow-setup.js';
+export { type Incumbent, loadIncumbentTask } from './incumbent.js';
+export { metricsTable } from './metrics-table.js';
+export { type ReloadInput, type ReloadOutcome, reloadTask } from './reload.js';
+export {
+  checkDriftTask,
+  evaluateForecasterTask,
+  loadWindowsTask,
+  promoteTask,
+  type RetrainData,
+  type RetrainingFlowOptions,
+  RetrainingFlowOptionsSchema,
+  type RetrainSpec,
+  retrainingFlow,
+} from './retraining-flow.js';
+export { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
+export { runOnSchedule, type ScheduleOptions } from './schedule.js';
+export {
+  type RetryPolicy,
+  type Task,
+  type TaskContext,
+  TaskFailedError,
+  type TaskOptions,
+  task,
+} from './task.js';
+export {
+  evaluateTask,
+  fitTask,
+  loadDataTask,
+  saveCheckpointTask,
+  type TrainingFlowOptions,
+  TrainingFlowOptionsSchema,
+  trainingFlow,
+} from './training-flow.js';
+export { isTransient, TransientError } from './transient.js';

@@ -1,0 +1,581 @@
+/**
+ * twiga's `retraining_flow`: drift of the current window against the reference → retrain when the drifted
+ * share is above the threshold, else evaluate the incumbent and retrain only when it breaches the
+ * performance threshold → promote the candidate only if it beats the incumbent on the holdout → save it
+ * (compare-and-swap against the manifest the decision was made on), log the run, POST /reload.
+ */
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
+import { promote } from '../../runtime/checkpoint/promote.js';
+import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
+import { ForecastMonitor } from '../../runtime/drift/monitor.js';
+import type { DriftSummary } from '../../runtime/drift/summary.js';
+import { ConfigError } from '../../runtime/errors.js';
+import { requiredColumns } from '../../runtime/features/pipeline.js';
+import type { SplitRows } from '../../runtime/features/split.js';
+import {
+  beatsIncumbent,
+  driftDecision,
+  metricValue,
+  performanceDecision,
+  type RetrainDecision,
+  retrainPolicy,
+} from '../../runtime/flows/decision.js';
+import type { RetrainingResult } from '../../runtime/flows/retraining-result.js';
+import type { Forecaster } from '../../runtime/forecaster.js';
+import { appendFrame, type Frame, lowerBound } from '../../runtime/frame.js';
+import { createOnnxEngine } from '../../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../../runtime/schemas/forecaster-config.js';
+import { type ModelConfig, ModelConfigSchema } from '../../runtime/schemas/model-config.js';
+import { parseWith } from '../../runtime/schemas/parse.js';
+import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
+import type { TrainConfigInput } from '../../runtime/schemas/train-config.js';
+import { normaliseKeys } from '../../runtime/schemas/train-config.js';
+import { formatTimestamp } from '../../runtime/time-format.js';
+import { type MetricsByModel, metricsToJson } from '../../runtime/training-result.js';
+import { readConfigFile } from '../cli/train-flags.js';
+import { loadData } from '../data/index.js';
+import { initNodeDriftWasm } from '../drift-wasm.js';
+import { FsCheckpointStore } from '../fs-store.js';
+import { fileReportSink } from '../report-sink.js';
+import { loadTrainingData } from '../training-data.js';
+import { checkpointFiles } from '../training-steps.js';
+import { errorField, type FlowLog } from './flow-log.js';
+import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from './flow-setup.js';
+import { type Incumbent, loadIncumbentTask } from './incumbent.js';
+import { metricsTable } from './metrics-table.js';
+import { reloadTask } from './reload.js';
+import { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
+import { task } from './task.js';
+import { evaluateTask, fitTask, saveCheckpointTask } from './training-flow.js';
+
+export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
+  /** The data the incumbent was trained on (or any window taken as normal): CSV, TSV or Parquet. */
+  referencePath: z.string().min(1),
+  /** The recent window to test for drift, evaluate on and (partly) retrain on. */
+  currentPath: z.string().min(1),
+  /** Checkpoint root. Default: TWIGA_MODEL_CHECKPOINT_DIR. */
+  checkpointDir: z.string().min(1).optional(),
+  /** Checkpoint name: the incumbent is `<checkpointDir>/<name>`. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, { message: 'use letters, digits, ".", "_" or "-"' })
+    .default('twiga'),
+  /** The serving API's `/reload`, POSTed after a promotion. Default: TWIGA_SERVE_RELOAD_URL (unset = none). */
+  reloadUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Default: TWIGA_RETRAIN_DRIFT_THRESHOLD (0.5). */
+  driftThreshold: z.number().min(0).max(1).optional(),
+  /** Default: TWIGA_RETRAIN_PERFORMANCE_THRESHOLD (unset = decide on drift alone). */
+  performanceThreshold: z.number().optional(),
+  /** Default: TWIGA_RETRAIN_METRIC_KEY (`mae`, the ensemble's). */
+  metricKey: z.string().min(1).optional(),
+  /** Default: TWIGA_RETRAIN_MINIMIZE (true). */
+  minimize: z.boolean().optional(),
+  /** Share of the current window (its latest rows) held out to compare candidate and incumbent. */
+  holdoutFraction: z.number().gt(0).lt(1).default(0.3),
+  /**
+   * A training config (or its JSON file) for when there is no usable incumbent to take the pipeline and
+   * models from: the first run, or a corrupt checkpoint.
+   */
+  config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  /** Tune gbdt models again with TPE. */
+  tune: z.boolean().default(false),
+  numTrials: z.int().positive().default(20),
+  /** strptime pattern of both files' time column (auto-detected when absent). */
+  timeFormat: z.string().min(1).optional(),
+}).strict();
+export type RetrainingFlowOptions = z.input<typeof RetrainingFlowOptionsSchema> &
+  FlowDeps & {
+    /** fetch for the reload call. Default: the global one. */
+    fetch?: typeof fetch;
+  };
+
+/** What the candidate is trained with: the incumbent's pipeline and models, or the config's. */
+export interface RetrainSpec {
+  pipelineConfig: PipelineConfig;
+  models: ModelConfig[];
+  ensemble: EnsembleStrategy;
+  valFraction: number;
+  from: string;
+}
+
+/** The incumbent's pipeline, models and ensemble, from its pipeline.json. */
+function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSpec {
+  const models = forecaster.manifest.models.map((m, i) => {
+    const parsed = ModelConfigSchema.safeParse(m.config);
+    if (!parsed.success) {
+      throw new ConfigError(
+        `model "${m.label}" of ${path} (${m.kind}) was not trained by twiga-edge and cannot be retrained; pass a training config`,
+        [{ path: `models[${i}]`, message: `${m.kind} is not retrainable` }],
+      );
+    }
+    return parsed.data;
+  });
+  const valFraction = forecaster.manifest.trained?.['val_fraction'];
+  return {
+    pipelineConfig: forecaster.pipeline.config,
+    models,
+    ensemble: forecaster.manifest.ensemble,
+    valFraction: typeof valFraction === 'number' ? valFraction : 0.1,
+    from: `incumbent ${path}`,
+  };
+}
+
+export interface RetrainData {
+  spec: RetrainSpec;
+  reference: Frame;
+  current: Frame;
+  /** Reference then current on one grid. */
+  all: Frame;
+  /** First row of the current window in `all`. */
+  currentStart: number;
+  /** First holdout row in `all`. */
+  holdoutStart: number;
+}
+
+/** Load both windows in the columns and period the spec names; join them; place the holdout. */
+export const loadWindowsTask = task(
+  'load-data',
+  async (
+    input: {
+      referencePath: string;
+      currentPath: string;
+      incumbentSpec: RetrainSpec | undefined;
+      config: TrainConfigInput | undefined;
+      holdoutFraction: number;
+      timeFormat?: string | undefined;
+    },
+    { log },
+  ): Promise<RetrainData> => {
+    const logger = log.logger('load-data');
+    let spec = input.incumbentSpec;
+    let reference: Frame | undefined;
+    if (!spec) {
+      if (!input.config) {
+        throw new ConfigError(
+          'no usable incumbent to take the pipeline and models from, and no training config: pass --config',
+          [{ path: 'config', message: 'required when there is no usable incumbent' }],
+        );
+      }
+      // The config's pipeline may leave the period to the data: resolve it on the reference file.
+      const data = await loadTrainingData(
+        { ...input.config, data: { ...input.config.data, path: input.referencePath } },
+        logger,
+      );
+      spec = {
+        pipelineConfig: data.pipelineConfig,
+        models: data.models,
+        ensemble: data.config.train.ensemble,
+        valFraction: data.config.train.split.valFraction,
+        from: 'the training config',
+      };
+      reference = data.frame;
+    }
+    const pc = spec.pipelineConfig;
+    const read = async (path: string) => {
+      const { frame, report } = await loadData(path, {
+        timeColumn: pc.timeColumn,
+        columns: requiredColumns(pc),
+        period: pc.period,
+        timeFormat: input.timeFormat,
+      });
+      for (const action of report.actions) logger.info(`${basename(path)}: ${action}`);
+      return frame;
+    };
+    reference ??= await read(input.referencePath);
+    const current = await read(input.currentPath);
+    const all = appendFrame(reference, current, pc.periodMs);
+    const currentStart = lowerBound(all.time, current.time[0]!);
+    const currentRows = all.time.length - currentStart;
+    const holdoutStart = currentStart + Math.floor(currentRows * (1 - input.holdoutFraction));
+    const holdoutRows = all.time.length - holdoutStart;
+    if (holdoutRows < pc.horizon) {
+      throw new ConfigError(
+        `the holdout (the last ${Math.round(input.holdoutFraction * 100)}% of the current window, ${holdoutRows} rows) is shorter than the horizon (${pc.horizon} rows): pass a longer current window or a larger holdoutFraction`,
+        [{ path: 'holdoutFraction', message: `holds ${holdoutRows} rows, the horizon needs ${pc.horizon}` }],
+      );
+    }
+    return { spec, reference, current, all, currentStart, holdoutStart };
+  },
+);
+
+/** Drift of the current window against the reference, per column (Evidently's default tests, WASM core). */
+export const checkDriftTask = task(
+  'check-drift',
+  async (input: { data: RetrainData; reportDir: string | undefined }): Promise<DriftSummary> => {
+    await initNodeDriftWasm();
+    const monitor = new ForecastMonitor({}, input.reportDir ? fileReportSink(input.reportDir) : {});
+    monitor.setReference(input.data.reference.columns);
+    const [, summary] = await monitor.runDataDrift(
+      input.data.current.columns,
+      requiredColumns(input.data.spec.pipelineConfig),
+    );
+    return summary;
+  },
+);
+
+/** A forecaster's metrics over the windows starting at `startRow` of the joined data. */
+export const evaluateForecasterTask = task(
+  'evaluate-incumbent',
+  async (input: { forecaster: Forecaster; frame: Frame; startRow: number }): Promise<MetricsByModel> =>
+    metricsToJson((await input.forecaster.evaluate(input.frame, input.startRow)).metrics),
+);
+
+/** Make the saved candidate active, only if the manifest is still the one the decision was made against. */
+export const promoteTask = task(
+  'promote',
+  async (input: { store: CheckpointStore; name: string; version: number; ifMatch: string | null }) =>
+    promote(input.store, input.name, input.version, { ifMatch: input.ifMatch }),
+);
+
+/** The two first steps of twiga's decision; `incumbentMetric` is evaluated only when drift did not decide. */
+async function decide(
+  drift: DriftSummary,
+  incumbent: Incumbent,
+  evaluateCurrent: () => Promise<MetricsByModel>,
+  policy: ReturnType<typeof retrainPolicy>,
+  log: FlowLog,
+): Promise<{ decision: RetrainDecision; currentMetrics: MetricsByModel | null }> {
+  const byDrift = driftDecision(drift, policy);
+  if (byDrift.retrain) return { decision: byDrift, currentMetrics: null };
+  if (incumbent.status === 'missing') {
+    return {
+      decision: {
+        retrain: true,
+        reason: 'no_incumbent',
+        detail: `${byDrift.detail}; no incumbent to evaluate`,
+      },
+      currentMetrics: null,
+    };
+  }
+  if (incumbent.status === 'corrupt') {
+    return {
+      decision: {
+        retrain: true,
+        reason: 'corrupt_incumbent',
+        detail: `${byDrift.detail}; the incumbent is corrupt`,
+      },
+      currentMetrics: null,
+    };
+  }
+  const currentMetrics = await evaluateCurrent();
+  const decision = performanceDecision(metricValue(currentMetrics, policy.metricKey), policy);
+  log.info(`performance check: ${decision.detail}`, { task: 'evaluate-incumbent' });
+  return { decision: { ...decision, detail: `${byDrift.detail}; ${decision.detail}` }, currentMetrics };
+}
+
+/**
+ * Run one retraining decision and, when it says so, retrain, compare, promote and reload.
+ * @returns the RetrainingResult (`retrained`, `promoted`, `drift_summary`, `checkpoint_path`,
+ *   `mlflow_run_id`, `metrics`, and why).
+ * @throws TaskFailedError naming the task that failed after its retries; a lost promotion race
+ *   (CheckpointConflictError inside) is not retried: decide again against the new incumbent.
+ * @example
+ * const result = await retrainingFlow({
+ *   referencePath: 'train.csv', currentPath: 'last-week.csv',
+ *   checkpointDir: 'checkpoints', name: 'net-load', reloadUrl: 'http://127.0.0.1:8000/reload',
+ * });
+ * if (result.promoted) console.log(`now serving ${result.checkpoint_path}`);
+ */
+export async function retrainingFlow(options: RetrainingFlowOptions): Promise<RetrainingResult> {
+  const o = parseWith(RetrainingFlowOptionsSchema, plainOptions(options), 'retraining flow options');
+  const setup = await setUpFlow('retraining', o, options);
+  const { log, retry, settings } = setup;
+  const policy = retrainPolicy({
+    driftThreshold: o.driftThreshold ?? settings.retrain.driftThreshold,
+    metricKey: o.metricKey ?? settings.retrain.metricKey,
+    minimize: o.minimize ?? settings.retrain.minimize,
+    ...((o.performanceThreshold ?? settings.retrain.performanceThreshold) !== undefined
+      ? { performanceThreshold: o.performanceThreshold ?? settings.retrain.performanceThreshold }
+      : {}),
+  });
+  const store = options.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
+  const engine = options.engine ?? createOnnxEngine();
+  const reloadUrl = o.reloadUrl ?? settings.reloadUrl;
+  log.emit('info', 'flow.start', {
+    message: `retraining check of ${store.describe(o.name)} on ${o.currentPath}`,
+    policy,
+  });
+
+  try {
+    const incumbent = await loadIncumbentTask.run({ store, name: o.name, engine }, log, retry);
+    if (incumbent.status === 'missing')
+      log.info(`no incumbent yet (${incumbent.message}): the first model will be trained`);
+    if (incumbent.status === 'corrupt')
+      log.warn(`the incumbent is corrupt and will be replaced: ${incumbent.message}`, {
+        error: errorField(incumbent.error),
+      });
+    const config =
+      o.config === undefined
+        ? undefined
+        : typeof o.config === 'string'
+          ? ((await readConfigFile(o.config)) as TrainConfigInput)
+          : (normaliseKeys(o.config) as TrainConfigInput);
+    const data = await loadWindowsTask.run(
+      {
+        referencePath: o.referencePath,
+        currentPath: o.currentPath,
+        incumbentSpec:
+          incumbent.status === 'loaded' ? specOfIncumbent(incumbent.forecaster, incumbent.path) : undefined,
+        config,
+        holdoutFraction: o.holdoutFraction,
+        timeFormat: o.timeFormat,
+      },
+      log,
+      retry,
+    );
+    const drift = await checkDriftTask.run({ data, reportDir: setup.reportDir }, log, retry);
+    const { decision, currentMetrics } = await decide(
+      drift,
+      incumbent,
+      () =>
+        evaluateForecasterTask.run(
+          {
+            forecaster: (incumbent as { forecaster: Forecaster }).forecaster,
+            frame: data.all,
+            startRow: data.currentStart,
+          },
+          log,
+          retry,
+        ),
+      policy,
+      log,
+    );
+    log.info(
+      `decision: ${decision.retrain ? 'retrain' : 'keep the incumbent'} (${decision.reason}): ${decision.detail}`,
+    );
+
+    const holdout = {
+      start: formatTimestamp(data.all.time[data.holdoutStart]!),
+      rows: data.all.time.length - data.holdoutStart,
+    };
+    const base: RetrainingResult = {
+      retrained: false,
+      promoted: false,
+      drift_summary: drift,
+      checkpoint_path: null,
+      mlflow_run_id: null,
+      metrics: null,
+      reason: decision.reason,
+      detail: decision.detail,
+      metric_key: policy.metricKey,
+      minimize: policy.minimize,
+      candidate_metric: null,
+      incumbent_metric: null,
+      incumbent:
+        incumbent.status === 'loaded'
+          ? {
+              version: incumbent.version,
+              path: incumbent.path,
+              current_metrics: currentMetrics,
+              holdout_metrics: null,
+            }
+          : null,
+      version: null,
+      reload: null,
+      holdout,
+      report_path: null,
+    };
+    if (!decision.retrain) {
+      log.emit('info', 'flow.done', { message: 'no retraining needed' });
+      return base;
+    }
+
+    // Retrain on everything before the holdout; score candidate and incumbent on the same holdout windows.
+    const split: SplitRows = {
+      trainEnd: data.holdoutStart,
+      testStart: data.holdoutStart,
+      rule: `reference + current before ${holdout.start} for training; the last ${holdout.rows} rows of current as holdout`,
+    };
+    const candidate = await fitTask.run(
+      {
+        frame: data.all,
+        pipelineConfig: data.spec.pipelineConfig,
+        models: data.spec.models,
+        split,
+        valFraction: data.spec.valFraction,
+        ensemble: data.spec.ensemble,
+        tune: o.tune ? { numTrials: o.numTrials, seed: 42 } : undefined,
+        runId: log.flowRunId,
+        source: `${o.referencePath} + ${o.currentPath}`,
+        engine,
+        log: log.logger('fit'),
+      },
+      log,
+      retry,
+    );
+    const evaluated = await evaluateTask.run(candidate, log, retry);
+    const holdoutMetrics =
+      incumbent.status === 'loaded'
+        ? await evaluateForecasterTask.run(
+            { forecaster: incumbent.forecaster, frame: data.all, startRow: data.holdoutStart },
+            log,
+            retry,
+          )
+        : null;
+    const candidateMetric = metricValue(evaluated.metrics, policy.metricKey);
+    const incumbentMetric = holdoutMetrics ? metricValue(holdoutMetrics, policy.metricKey) : null;
+    const wins = beatsIncumbent(
+      candidateMetric,
+      incumbent.status === 'loaded' ? incumbentMetric : undefined,
+      policy,
+    );
+    const verdict =
+      incumbent.status === 'loaded'
+        ? `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6) ?? 'undefined'} vs incumbent v${incumbent.version} ${incumbentMetric?.toPrecision(6) ?? 'undefined'} on the holdout (${policy.minimize ? 'lower' : 'higher'} is better)`
+        : `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6) ?? 'undefined'} on the holdout; no incumbent to beat`;
+    log.info(`${wins ? 'promote' : 'keep the incumbent'}: ${verdict}`);
+
+    const table =
+      metricsTable(evaluated.metrics, `Candidate on the holdout (from ${holdout.start})`) +
+      (holdoutMetrics && incumbent.status === 'loaded'
+        ? `\n${metricsTable(holdoutMetrics, `Incumbent v${incumbent.version} on the holdout`)}`
+        : '') +
+      `\n**Decision:** ${decision.reason} — ${decision.detail}. ${wins ? 'Promoted' : 'Not promoted'}: ${verdict}.\n`;
+    const reportPath = setup.reportDir
+      ? await publishReportTask.run(
+          { dir: setup.reportDir, file: `retraining-${log.flowRunId}.md`, content: table },
+          log,
+          retry,
+        )
+      : null;
+    const result: RetrainingResult = {
+      ...base,
+      retrained: true,
+      metrics: evaluated.metrics,
+      candidate_metric: candidateMetric,
+      incumbent_metric: incumbentMetric,
+      incumbent: base.incumbent && { ...base.incumbent, holdout_metrics: holdoutMetrics },
+      report_path: reportPath,
+    };
+    if (!wins) {
+      log.emit('info', 'flow.done', { message: 'candidate not promoted' });
+      return result;
+    }
+
+    // Promotion: save the version inactive, then one compare-and-swap of the manifest against the etag read
+    // before deciding. A lost race removes the unreferenced version and fails: decide again.
+    const files = checkpointFiles(candidate, evaluated);
+    const saved = await saveCheckpointTask.run(
+      { store, name: o.name, model: candidate, evaluated, files, activate: false },
+      log,
+      retry,
+    );
+    try {
+      await promoteTask.run(
+        { store, name: o.name, version: saved.version, ifMatch: incumbent.etag },
+        log,
+        retry,
+      );
+    } catch (error) {
+      await deleteVersion(store, o.name, saved.version).catch((e: unknown) =>
+        log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
+      );
+      throw error;
+    }
+    const checkpointPath = store.describe(saved.key);
+    log.info(`promoted version ${saved.version}: ${checkpointPath}`, { task: 'promote' });
+
+    const run = await startRunTask.run(
+      {
+        tracker: setup.tracker,
+        options: {
+          experiment: setup.experiment,
+          ...(o.runName ? { runName: o.runName } : {}),
+          tags: { 'twiga.flow': 'retraining', 'twiga.flow_run_id': log.flowRunId, ...o.tags },
+        },
+      },
+      log,
+      retry,
+    );
+    try {
+      await logTrainingTask.run(
+        {
+          run,
+          datasets: [
+            {
+              name: 'reference',
+              path: o.referencePath,
+              rows: data.reference.time.length,
+              columns: Object.keys(data.reference.columns).length + 1,
+              context: 'training',
+            },
+            {
+              name: 'current',
+              path: o.currentPath,
+              rows: data.current.time.length,
+              columns: Object.keys(data.current.columns).length + 1,
+              context: 'training',
+            },
+          ],
+          params: {
+            pipeline: data.spec.pipelineConfig,
+            models: data.spec.models,
+            retrain: {
+              ...policy,
+              reason: decision.reason,
+              holdout_fraction: o.holdoutFraction,
+              from: data.spec.from,
+            },
+          },
+          model: candidate,
+          files,
+          metrics: {
+            '': evaluated.metrics,
+            validation: evaluated.validationMetrics,
+            ...(holdoutMetrics ? { incumbent: holdoutMetrics } : {}),
+          },
+          store,
+          saved,
+          tags: {
+            'twiga.retrain.reason': decision.reason,
+            'twiga.promoted': 'true',
+            ...(incumbent.status === 'loaded'
+              ? { 'twiga.incumbent.version': String(incumbent.version) }
+              : {}),
+          },
+          artifacts: {
+            'metrics.md': table,
+            'drift_summary.json': `${JSON.stringify(drift, null, 2)}\n`,
+          },
+        },
+        log,
+        retry,
+      );
+      await run.end('FINISHED');
+    } catch (error) {
+      await run.end('FAILED').catch(() => undefined);
+      throw error;
+    }
+
+    const reload = reloadUrl
+      ? await reloadTask.run(
+          {
+            url: reloadUrl,
+            apiKey: settings.serve.apiKey,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          },
+          log,
+          retry,
+        )
+      : null;
+    if (reload && reload.version !== saved.version) {
+      log.warn(
+        `${reload.url} reloaded version ${reload.version}, not the promoted ${saved.version}: is it serving ${store.describe(o.name)}?`,
+      );
+    }
+    log.emit('info', 'flow.done', { message: `promoted version ${saved.version}`, mlflow_run_id: run.runId });
+    return {
+      ...result,
+      promoted: true,
+      checkpoint_path: checkpointPath,
+      mlflow_run_id: run.runId,
+      version: saved.version,
+      reload,
+    };
+  } catch (error) {
+    log.emit('error', 'flow.failed', { error: errorField(error) });
+    throw error;
+  }
+}

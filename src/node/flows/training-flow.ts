@@ -1,0 +1,235 @@
+/**
+ * twiga's `training_flow`: load → fit (tune when asked) → evaluate → save checkpoint → log to tracking →
+ * publish the markdown metrics table; each step a task with retries and structured logs.
+ */
+import { z } from 'zod';
+import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
+import { ConfigError } from '../../runtime/errors.js';
+import { createOnnxEngine } from '../../runtime/onnx/engine.js';
+import { parseWith } from '../../runtime/schemas/parse.js';
+import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
+import { formatTimestamp } from '../../runtime/time-format.js';
+import type { TrainingResult } from '../../runtime/training-result.js';
+import { readConfigFile } from '../cli/train-flags.js';
+import { FsCheckpointStore } from '../fs-store.js';
+import { loadTrainingData } from '../training-data.js';
+import {
+  checkpointFiles,
+  type Evaluated,
+  evaluateModels,
+  type FitInput,
+  type FittedModel,
+  fitModels,
+  saveModelCheckpoint,
+  splitRows,
+  trainingResult,
+} from '../training-steps.js';
+import { errorField } from './flow-log.js';
+import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from './flow-setup.js';
+import { metricsTable } from './metrics-table.js';
+import { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
+import { task } from './task.js';
+
+export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
+  /** A training config (data, pipeline, models, train) or the path of its JSON file; the options below override it. */
+  config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  /** CSV, TSV or Parquet file. */
+  dataPath: z.string().min(1).optional(),
+  /** Time column. */
+  dateCol: z.string().min(1).optional(),
+  /** Last day of training (inclusive). */
+  trainEnd: z.string().min(1).optional(),
+  /** First day of the test split (inclusive). */
+  testStart: z.string().min(1).optional(),
+  /** Tune gbdt models with TPE. */
+  tune: z.boolean().optional(),
+  numTrials: z.int().positive().optional(),
+  ensembleStrategy: z.enum(['mean', 'median']).optional(),
+  /** Checkpoint root. Default: the config's `train.checkpointRoot`, else TWIGA_MODEL_CHECKPOINT_DIR. */
+  checkpointDir: z.string().min(1).optional(),
+  /** Checkpoint name. Default: the config's, else `twiga`. */
+  name: z.string().min(1).optional(),
+}).strict();
+export type TrainingFlowOptions = z.input<typeof TrainingFlowOptionsSchema> & FlowDeps;
+
+/** The flow's options laid over the config file's sections. */
+async function trainConfig(
+  o: z.output<typeof TrainingFlowOptionsSchema>,
+  checkpointDir: string,
+): Promise<TrainConfigInput> {
+  const file =
+    typeof o.config === 'string'
+      ? await readConfigFile(o.config)
+      : ((normaliseKeys(o.config ?? {}) as Record<string, unknown>) ?? {});
+  const section = (key: string) => ({ ...((file[key] as Record<string, unknown> | undefined) ?? {}) });
+  const data = section('data');
+  const pipeline = section('pipeline');
+  const train = section('train');
+  const split = { ...((train['split'] as Record<string, unknown> | undefined) ?? {}) };
+  const set = (obj: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) obj[key] = value;
+  };
+  set(data, 'path', o.dataPath);
+  set(pipeline, 'timeColumn', o.dateCol);
+  set(split, 'trainEnd', o.trainEnd);
+  set(split, 'testStart', o.testStart);
+  set(train, 'tune', o.tune);
+  set(train, 'numTrials', o.numTrials);
+  set(train, 'ensemble', o.ensembleStrategy);
+  set(train, 'name', o.name);
+  train['checkpointRoot'] = o.checkpointDir ?? train['checkpointRoot'] ?? checkpointDir;
+  if (Object.keys(split).length > 0) train['split'] = split;
+  if (data['path'] === undefined) {
+    throw new ConfigError('Invalid training flow options:\n  - dataPath: a data file is required', [
+      { path: 'dataPath', message: 'a data file is required (or data.path in the config)' },
+    ]);
+  }
+  return { ...file, data, pipeline, train } as TrainConfigInput;
+}
+
+/** Load and repair the data file; resolve pipeline and models. */
+export const loadDataTask = task('load-data', async (input: { config: TrainConfigInput }, { log }) =>
+  loadTrainingData(input.config, log.logger('load-data')),
+);
+
+/** Fit the pipeline and models (tuning when asked). */
+export const fitTask = task('fit', async (input: FitInput) => fitModels(input));
+
+/** Score on the test split through onnxruntime-web. */
+export const evaluateTask = task('evaluate', evaluateModels);
+
+/** Save the checkpoint; a failed save removes its partial version before the retry. */
+export const saveCheckpointTask = task(
+  'save-checkpoint',
+  async (input: {
+    store: CheckpointStore;
+    name: string;
+    model: FittedModel;
+    evaluated: Evaluated;
+    files: Record<string, Uint8Array>;
+    activate: boolean;
+  }) =>
+    saveModelCheckpoint(input.store, input.name, input.model, input.evaluated, input.files, {
+      activate: input.activate,
+    }),
+);
+
+/**
+ * Train, evaluate, checkpoint and track one forecaster.
+ * @returns the TrainingResult: `checkpoint_path`, `mlflow_run_id`, `metrics` by model then metric, and
+ *   the split, timings, tuning and data report.
+ * @throws TaskFailedError naming the task that failed (after its retries), the cause attached.
+ * @example
+ * const result = await trainingFlow({
+ *   config: 'train.json', dataPath: 'load.csv', trainEnd: '2024-05-31', testStart: '2024-06-01',
+ *   experiment: 'net-load', runName: 'nightly', reportDir: 'reports',
+ * });
+ * console.log(result.mlflow_run_id, result.metrics.ensemble?.mae);
+ */
+export async function trainingFlow(options: TrainingFlowOptions): Promise<TrainingResult> {
+  const o = parseWith(TrainingFlowOptionsSchema, plainOptions(options), 'training flow options');
+  const setup = await setUpFlow('training', o, options);
+  const { log, retry } = setup;
+  const config = await trainConfig(o, setup.settings.model.checkpointDir);
+  log.emit('info', 'flow.start', { message: `training on ${(config.data as { path: string }).path}` });
+
+  const data = await loadDataTask.run({ config }, log, retry);
+  const cfg = data.config;
+  const store = options.store ?? new FsCheckpointStore(cfg.train.checkpointRoot);
+  const run = await startRunTask.run(
+    {
+      tracker: setup.tracker,
+      options: {
+        experiment: setup.experiment,
+        ...(o.runName ? { runName: o.runName } : {}),
+        tags: { 'twiga.flow': 'training', 'twiga.flow_run_id': log.flowRunId, ...o.tags },
+      },
+    },
+    log,
+    retry,
+  );
+  try {
+    const split = splitRows(data.frame, cfg.train.split);
+    const model = await fitTask.run(
+      {
+        frame: data.frame,
+        pipelineConfig: data.pipelineConfig,
+        models: data.models,
+        split,
+        valFraction: cfg.train.split.valFraction,
+        ensemble: cfg.train.ensemble,
+        tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+        runId: run.runId,
+        source: data.path,
+        engine: options.engine ?? createOnnxEngine(),
+        log: log.logger('fit'),
+      },
+      log,
+      retry,
+    );
+    const evaluated = await evaluateTask.run(model, log, retry);
+    const files = checkpointFiles(model, evaluated);
+    const saved = await saveCheckpointTask.run(
+      { store, name: cfg.train.name, model, evaluated, files, activate: true },
+      log,
+      retry,
+    );
+    const table =
+      metricsTable(
+        evaluated.metrics,
+        `Test metrics (from ${formatTimestamp(data.frame.time[split.testStart]!)})`,
+      ) +
+      (Object.keys(evaluated.validationMetrics).length > 0
+        ? `\n${metricsTable(evaluated.validationMetrics, 'Validation metrics')}`
+        : '');
+    await logTrainingTask.run(
+      {
+        run,
+        datasets: [
+          {
+            path: data.path,
+            rows: data.frame.time.length,
+            columns: Object.keys(data.frame.columns).length + 1,
+            context: 'training',
+          },
+        ],
+        params: {
+          data: { path: data.path, ...cfg.data },
+          pipeline: data.pipelineConfig,
+          models: data.models,
+          train: cfg.train,
+        },
+        model,
+        files,
+        metrics: { '': evaluated.metrics, validation: evaluated.validationMetrics },
+        store,
+        saved,
+        tags: {},
+        artifacts: { 'metrics.md': table },
+      },
+      log,
+      retry,
+    );
+    const reportPath = setup.reportDir
+      ? await publishReportTask.run(
+          { dir: setup.reportDir, file: `training-${run.runId}-metrics.md`, content: table },
+          log,
+          retry,
+        )
+      : undefined;
+    await run.end('FINISHED');
+    const result = trainingResult(model, evaluated, saved, store, { ...data.report }, run.runId);
+    if (reportPath) result.report_path = reportPath;
+    log.emit('info', 'flow.done', {
+      message: `version ${saved.version} saved at ${result.checkpoint_path}`,
+      mlflow_run_id: run.runId,
+    });
+    return result;
+  } catch (error) {
+    await run
+      .end('FAILED')
+      .catch((e: unknown) => log.warn(`could not mark run ${run.runId} FAILED`, { error: errorField(e) }));
+    log.emit('error', 'flow.failed', { error: errorField(error) });
+    throw error;
+  }
+}
