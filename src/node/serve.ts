@@ -4,10 +4,10 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { serve as listen, type ServerType } from '@hono/node-server';
 import { createApp, type TwigaApp } from '../edge/app.js';
-import { settingsFromEnv } from '../runtime/settings.js';
 import { initNodeDriftWasm } from './drift-wasm.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { ForecastThreadPool } from './pool/thread-pool.js';
+import { loadSettings } from './settings.js';
 
 export interface ServeOptions {
   /** The checkpoint folder (holding `_checkpoint_manifest.json`). */
@@ -20,6 +20,8 @@ export interface ServeOptions {
   workers?: number;
   /** `TWIGA_*` settings source. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Dotenv file under `env`. @default `.env` when present, none when `env` is given */
+  envFile?: string | false;
   log?: (message: string) => void;
 }
 
@@ -36,7 +38,7 @@ export const defaultWorkers = (): number => Math.max(1, availableParallelism() -
 
 /**
  * Starts the API on Node: the checkpoint's active version is loaded (hash-verified) before listening.
- * `TWIGA_SERVE_API_KEY` and the other `TWIGA_*` settings come from the environment.
+ * `TWIGA_SERVE_API_KEY` and the other `TWIGA_*` settings come from the environment (over a `.env` file).
  * @throws CheckpointError when the folder has no loadable checkpoint; ConfigError for bad settings.
  * @example
  * const server = await serve({ checkpoint: 'checkpoints/twiga', port: 8000 });
@@ -45,8 +47,10 @@ export const defaultWorkers = (): number => Math.max(1, availableParallelism() -
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dir = resolve(options.checkpoint);
-  const env = options.env ?? process.env;
-  const settings = settingsFromEnv({ ...env, TWIGA_SERVE_CHECKPOINT: basename(dir) });
+  const settings = await loadSettings({
+    env: { ...(options.env ?? process.env), TWIGA_SERVE_CHECKPOINT: basename(dir) },
+    envFile: options.envFile ?? (options.env ? false : undefined),
+  });
   await initNodeDriftWasm();
   const log = options.log ?? ((m: string) => console.error(m));
   const pool = new ForecastThreadPool({ size: options.workers ?? defaultWorkers(), warn: log });

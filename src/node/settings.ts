@@ -12,7 +12,7 @@ export interface LoadSettingsOptions {
    * A dotenv file (`KEY=value` lines, quotes and `#` comments as Node's `parseEnv` reads them).
    * Default `.env` in the working folder, skipped when absent; `false` reads none.
    */
-  envFile?: string | false;
+  envFile?: string | false | undefined;
 }
 
 /**

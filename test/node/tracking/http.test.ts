@@ -2,16 +2,25 @@
  * HttpTracker against a FAKE MLflow server: a tiny node:http server on 127.0.0.1 standing in for
  * `mlflow server`, answering like its REST API and recording each request so its shape can be checked.
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpTracker, logEvaluation } from '../../../src/node/tracking/index.js';
+import { memoryLogSink } from '../../../src/node/flows/flow-log.js';
+import { trainingFlow } from '../../../src/node/flows/training-flow.js';
+import { HttpTracker, logEvaluation, openTracker } from '../../../src/node/tracking/index.js';
 import { DataError } from '../../../src/runtime/errors.js';
+import { settingsFromEnv } from '../../../src/runtime/settings.js';
+import { TRAIN_CONFIG, writeWindows } from '../flows/windows.js';
 
 interface Seen {
   method: string;
   url: string;
   body: string;
+  authorization: string | undefined;
 }
 const seen: Seen[] = [];
 let server: Server;
@@ -23,7 +32,12 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body,
+        authorization: req.headers.authorization,
+      });
       const send = (status: number, json: object) => {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(json));
@@ -122,5 +136,50 @@ describe('HttpTracker speaks MLflow REST', () => {
       status: 'FAILED',
       end_time: 1000,
     });
+  });
+});
+
+describe('the training flow over REST', () => {
+  it('tracks to the server an http(s) TWIGA_MLFLOW_TRACKING_URI names, with the bearer token', async () => {
+    expect(openTracker(uri)).toBeInstanceOf(HttpTracker);
+    const dir = await mkdtemp(join(tmpdir(), 'twiga-rest-flow-'));
+    try {
+      const { reference } = await writeWindows(dir, 'same');
+      const from = seen.length;
+      const result = await trainingFlow({
+        config: TRAIN_CONFIG,
+        dataPath: reference,
+        settings: settingsFromEnv({
+          TWIGA_MLFLOW_TRACKING_URI: uri,
+          TWIGA_MLFLOW_TRACKING_TOKEN: 'tok-9',
+          TWIGA_MODEL_CHECKPOINT_DIR: join(dir, 'checkpoints'),
+        }),
+        log: memoryLogSink(),
+      });
+      expect(result.mlflow_run_id).toBe('r'.repeat(32));
+      const calls = seen.slice(from);
+      expect(calls.every((c) => c.authorization === 'Bearer tok-9')).toBe(true);
+      const urls = calls.map((c) => `${c.method} ${c.url.split('?')[0]}`);
+      expect(urls[0]).toBe('GET /api/2.0/mlflow/experiments/get-by-name');
+      expect(urls).toContain('POST /api/2.0/mlflow/runs/create');
+      expect(urls).toContain('POST /api/2.0/mlflow/runs/log-inputs');
+      expect(urls).toContain(
+        `PUT /api/2.0/mlflow-artifacts/artifacts/42/${'r'.repeat(32)}/artifacts/metrics.md`,
+      );
+      const update = calls.filter((c) => c.url === '/api/2.0/mlflow/runs/update').at(-1)!;
+      expect(JSON.parse(update.body)).toMatchObject({ run_id: 'r'.repeat(32), status: 'FINISHED' });
+      const batches = calls
+        .filter((c) => c.url === '/api/2.0/mlflow/runs/log-batch')
+        .map((c) => JSON.parse(c.body));
+      const metrics = batches.flatMap(
+        (b: { metrics?: Array<{ key: string; value: number }> }) => b.metrics ?? [],
+      );
+      expect(metrics.find((m) => m.key === 'ensemble/mae')?.value).toBeCloseTo(
+        result.metrics['ensemble']!['mae']!,
+        10,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

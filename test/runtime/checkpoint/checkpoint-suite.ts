@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CheckpointConflictError,
   type CheckpointStore,
+  deleteVersion,
   listVersions,
   loadCheckpoint,
   promote,
@@ -300,6 +301,39 @@ export function checkpointSuite(label: string, make: () => Promise<CheckpointSto
       expect((error as Error).message).toContain('lost the compare-and-swap');
       expect(await readManifest(inner, 'twiga')).toBeUndefined();
       expect((await loadCheckpoint(inner, 'twiga')).fallback).toContain('v0001');
+    });
+
+    it('an interrupted save removes what it wrote of its version and rethrows; the next save reuses the number', async () => {
+      const inner = await make();
+      await saveCheckpoint(inner, 'twiga', filesFor('a'), meta);
+      // Injected fault: the second file of the next version fails to write, as a full or failing disk would.
+      const failing: CheckpointStore = {
+        get: (key) => inner.get(key),
+        head: (key) => inner.head(key),
+        list: (prefix) => inner.list(prefix),
+        delete: (key) => inner.delete(key),
+        describe: (key) => inner.describe(key),
+        put: async (key, bytes, options) => {
+          if (key === 'twiga/v0002/linear.onnx')
+            throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+          return inner.put(key, bytes, options);
+        },
+      };
+      const before = await inner.list('twiga/');
+      const error = await saveCheckpoint(failing, 'twiga', filesFor('b'), meta).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe('EIO');
+      expect(await inner.list('twiga/')).toEqual(before);
+      expect((await readManifest(inner, 'twiga'))?.manifest.version).toBe(1);
+      expect((await saveCheckpoint(inner, 'twiga', filesFor('b'), meta)).version).toBe(2);
+    });
+
+    it('deleteVersion removes an inactive version and refuses the active one', async () => {
+      const store = await make();
+      await saveCheckpoint(store, 'twiga', filesFor('a'), meta);
+      await saveCheckpoint(store, 'twiga', filesFor('b'), meta, { activate: false });
+      await expect(deleteVersion(store, 'twiga', 1)).rejects.toThrow(/v0001 of "twiga" is active/);
+      await deleteVersion(store, 'twiga', 2);
+      expect((await listVersions(store, 'twiga')).map((v) => v.version)).toEqual([1]);
     });
 
     it('promote swaps the manifest only against the etag it was decided on: of two concurrent ones, one wins', async () => {
