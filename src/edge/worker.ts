@@ -61,7 +61,27 @@ export default {
   async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { app, store, settings } = serviceFor(env);
     const run = runDriftCheck({ host: app.host, store, settings }).then(
-      (result) => console.log(JSON.stringify({ event: 'twiga.drift_check', ...result })),
+      (result) => {
+        if (result.status !== 'checked') {
+          console.log(JSON.stringify({ event: 'twiga.drift_check', ...result }));
+          return;
+        }
+        const { retraining, ...drift } = result;
+        console.log(JSON.stringify({ event: 'twiga.drift_check', ...drift }));
+        // Its own event with a flat `retraining_due`, so observability can filter and alert on it.
+        const { due, reason, detail, version, key, due_key } = retraining;
+        console.log(
+          JSON.stringify({
+            event: 'twiga.retraining_decision',
+            retraining_due: due,
+            reason,
+            detail,
+            version,
+            key,
+            due_key,
+          }),
+        );
+      },
       (error: unknown) => {
         // Logged as an event for observability, then rethrown so the cron invocation is marked failed.
         const message = error instanceof Error ? error.message : String(error);

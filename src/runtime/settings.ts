@@ -58,7 +58,7 @@ export const SettingsEnvSchema = z.object({
   /** Retrain when the share of drifted columns is above this. */
   TWIGA_RETRAIN_DRIFT_THRESHOLD: share.default(0.5),
   /** Retrain when the incumbent's metric is worse than this (above it when minimising); unset = drift only. */
-  TWIGA_RETRAIN_PERFORMANCE_THRESHOLD: z.coerce.number().optional(),
+  TWIGA_RETRAIN_PERFORMANCE_THRESHOLD: optionalString.pipe(z.coerce.number<string | undefined>().optional()),
   /** Metric that decides performance and promotion: `mae`, or `<model>/<metric>` such as `linear/rmse`. */
   TWIGA_RETRAIN_METRIC_KEY: z.string().min(1).default('mae'),
   /** Lower is better for the metric (`false` for e.g. `corr`). */

@@ -4,21 +4,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Named by URL so the child finds tsx whatever its working folder.
 const TSX = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
-// `train` tracks its runs (MLflow file store, ./mlruns by default): keep them in this file's own folder.
+// `train` tracks its runs (MLflow file store, ./mlruns by default): keep them in a folder of this
+// process's own, removed when it exits (no test hooks: global setups import this file too).
 let trackingDir: string | undefined;
 const tracking = () => {
-  trackingDir ??= mkdtempSync(join(tmpdir(), 'twiga-cli-mlruns-'));
+  if (trackingDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'twiga-cli-mlruns-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    trackingDir = dir;
+  }
   return trackingDir;
 };
-afterAll(() => {
-  if (trackingDir) rmSync(trackingDir, { recursive: true, force: true });
-});
 
 export interface CliResult {
   code: number;

@@ -56,7 +56,7 @@ describe('PJME day-ahead (protocol of ../shared/data/README.md)', () => {
 });
 
 describe('twiga-edge demo', () => {
-  it('makes data, trains, evaluates and prints a forecast table', async () => {
+  it('makes data, runs the training flow, forecasts, checks drift and runs the retraining flow', async () => {
     const { runCli } = await import('./cli-run.js');
     const r = await runCli(['demo', '--dir', join(files.dir, 'demo'), '--days', '60']);
     expect(r.code).toBe(0);
@@ -66,5 +66,16 @@ describe('twiga-edge demo', () => {
     expect(r.stdout.match(/^\d{4}-\d{2}-\d{2} \d{2}:00 /gm)).toHaveLength(12);
     expect(r.stdout).toMatch(/Drift of the last week against the training data: \d of 3 columns drifted/);
     expect(r.stdout).toMatch(/Drift report: .*\.html/);
+    expect(r.stdout).toMatch(/Checkpoint v1 saved to .* \(tracking run [0-9a-f]{32}\)/);
+    // 60 days of winter, then four weeks of spring: the flow sees drift, retrains, and the candidate wins.
+    expect(r.stdout).toMatch(
+      /Retraining flow on the next 28 days .*\n {2}decision: retrain \(drift\) — 2\/3 columns drifted/,
+    );
+    const [, candidate, incumbent] = /candidate \(retrained\)\s+([\d.]+)\n\s+incumbent v1\s+([\d.]+)/.exec(
+      r.stdout,
+    )!;
+    expect(Number(candidate)).toBeLessThan(Number(incumbent));
+    expect(r.stdout).toMatch(/promoted: version 2 is now active \(.*net-load\/v0002\), run [0-9a-f]{32}/);
+    expect(r.stdout).toMatch(/Tracking: .*mlruns/);
   });
 });

@@ -44,6 +44,10 @@ describe('settingsFromEnv', () => {
       minimize: false,
     });
     expect(s.reloadUrl).toBe('http://127.0.0.1:8000/reload');
+    // An empty variable is unset, not 0 (which would make every model breach it).
+    expect(
+      settingsFromEnv({ TWIGA_RETRAIN_PERFORMANCE_THRESHOLD: '' }).retrain.performanceThreshold,
+    ).toBeUndefined();
     expect(s.flow.retries).toBe(0);
     expect(s.mlflow.token?.reveal()).toBe('tok-123');
     const printed = [

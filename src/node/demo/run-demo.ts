@@ -1,13 +1,18 @@
-/** `twiga-edge demo`: synthetic net load → train → evaluate → forecast, printed as tables. */
+/**
+ * `twiga-edge demo`: synthetic net load → the training flow (tracked) → forecast → drift → the retraining
+ * flow on the following four weeks, printed as tables.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type SyntheticSeries, syntheticNetLoad } from '../../runtime/synthetic.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
 import type { MetricsByModel } from '../../runtime/training-result.js';
 import { runDrift } from '../drift.js';
-import { createLogger } from '../log.js';
+import { type FlowEvent, textLogSink } from '../flows/flow-log.js';
+import { retrainingFlow } from '../flows/retraining-flow.js';
+import { trainingFlow } from '../flows/training-flow.js';
 import { predict } from '../predict.js';
-import { train } from '../train.js';
+import { loadSettings } from '../settings.js';
 import { formatTable } from './table.js';
 
 export interface DemoOptions {
@@ -29,32 +34,63 @@ function toCsv(s: SyntheticSeries, from: number, to: number, blankTargetFrom = t
   return `${lines.join('\n')}\n`;
 }
 
-/** Write the demo's data files; the last day is held back as "tomorrow" with its weather forecast only. */
+/** Days after the history that the demo's retraining flow sees as "recent". */
+export const RECENT_DAYS = 28;
+
+/**
+ * Write the demo's data files: `days` of history; the next day as "tomorrow" (the last week, then the day
+ * with its weather forecast only); and the {@link RECENT_DAYS} after the history as the recent window.
+ */
 export async function writeDemoData(
   dir: string,
   days: number,
-): Promise<{ history: string; tomorrow: string; series: SyntheticSeries; split: number; testStart: string }> {
-  const series = syntheticNetLoad({ days: days + 1 });
+): Promise<{
+  history: string;
+  tomorrow: string;
+  recent: string;
+  series: SyntheticSeries;
+  split: number;
+  testStart: string;
+}> {
   const perDay = 48;
-  const split = series.time.length - perDay;
+  // The generator is prefix-stable: more days do not change the first ones.
+  const series = syntheticNetLoad({ days: days + RECENT_DAYS });
+  const split = days * perDay;
   await mkdir(dir, { recursive: true });
   const history = join(dir, 'net_load.csv');
   const tomorrow = join(dir, 'net_load_tomorrow.csv');
+  const recent = join(dir, 'net_load_recent.csv');
   await writeFile(history, toCsv(series, 0, split));
-  await writeFile(tomorrow, toCsv(series, split - 7 * perDay, series.time.length, split));
+  await writeFile(tomorrow, toCsv(series, split - 7 * perDay, split + perDay, split));
+  await writeFile(recent, toCsv(series, split, series.time.length));
   const testStart = formatTimestamp(series.time[Math.floor(days * 0.8) * perDay]!).slice(0, 10);
-  return { history, tomorrow, series, split, testStart };
+  return { history, tomorrow, recent, series, split, testStart };
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dir = resolve(options.dir);
-  const log = createLogger({ totalSteps: 7 });
   const data = await writeDemoData(dir, options.days);
-  log.info(`wrote ${data.split} rows of synthetic 30-min net load to ${data.history}`);
-  const result = await train({
-    logger: log,
+  process.stderr.write(
+    `[twiga-edge] wrote ${data.split} rows of synthetic 30-min net load to ${data.history}\n`,
+  );
+  // The demo tracks into its own folder, whatever TWIGA_MLFLOW_TRACKING_URI says.
+  const settings = await loadSettings();
+  const flows = {
+    settings,
+    trackingUri: join(dir, 'mlruns'),
+    experiment: 'twiga-demo',
+    reportDir: join(dir, 'reports'),
+    log: quietLog(),
+  };
+  const result = await trainingFlow({
+    ...flows,
+    runName: 'demo-training',
+    dataPath: data.history,
+    checkpointDir: join(dir, 'checkpoints'),
+    name: 'net-load',
+    // Test on the last fifth of the days, starting at midnight so every forecast is a whole day.
+    testStart: data.testStart,
     config: {
-      data: { path: data.history },
       pipeline: {
         target: 'net_load',
         timeColumn: 'timestamp',
@@ -65,12 +101,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         exogenous: ['temperature', 'irradiance'],
         latitude: data.series.latitude,
         longitude: data.series.longitude,
-      },
-      // Test on the last fifth of the days, starting at midnight so every forecast is a whole day.
-      train: {
-        checkpointRoot: join(dir, 'checkpoints'),
-        name: 'net-load',
-        split: { testStart: data.testStart },
       },
     },
   });
@@ -85,12 +115,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     current: data.tomorrow,
     reportDir: join(dir, 'reports'),
   });
+  const retraining = await retrainingFlow({
+    ...flows,
+    runName: 'demo-retraining',
+    referencePath: data.history,
+    currentPath: data.recent,
+    checkpointDir: join(dir, 'checkpoints'),
+    name: 'net-load',
+  });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ training: result, forecast }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ training: result, forecast, retraining }, null, 2)}\n`);
     return;
   }
   const out: string[] = [];
-  out.push(`Checkpoint v${result.version} saved to ${result.checkpoint_path}`);
+  out.push(
+    `Checkpoint v${result.version} saved to ${result.checkpoint_path} (tracking run ${result.mlflow_run_id})`,
+  );
   out.push(
     `Test split: ${result.split.test_windows} day-ahead forecasts from ${result.split.test_start} (${result.split.rule})`,
   );
@@ -123,9 +163,32 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `Drift of the last week against the training data: ${drift.n_drifted} of ${drift.total} columns drifted${moved.length > 0 ? `: ${moved.join(', ')}` : ''}.`,
     `Drift report: ${drift.report_path}`,
   );
+  const r = retraining;
+  const rows2 = [
+    ['candidate (retrained)', fmt(r.candidate_metric)],
+    ...(r.incumbent ? [[`incumbent v${r.incumbent.version}`, fmt(r.incumbent_metric)]] : []),
+  ];
   out.push(
     '',
-    `Data and checkpoint are in ${dir}. Try: node dist/node/cli.js evaluate --checkpoint ${join(dir, 'checkpoints', 'net-load')} --data ${data.history}`,
+    `Retraining flow on the next ${RECENT_DAYS} days (${data.recent}):`,
+    `  decision: ${r.retrained ? 'retrain' : 'keep'} (${r.reason}) — ${r.detail}`,
+  );
+  if (r.retrained) {
+    out.push(
+      `  ${r.metric_key} on the holdout (the last ${r.holdout.rows / 48} days, from ${r.holdout.start}):`,
+      formatTable(['model', r.metric_key], rows2)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+      r.promoted
+        ? `  promoted: version ${r.version} is now active (${r.checkpoint_path}), run ${r.mlflow_run_id}`
+        : '  not promoted: the incumbent stays active',
+    );
+  }
+  out.push(
+    '',
+    `Tracking: ${join(dir, 'mlruns')} (MLflow file store: mlflow ui --backend-store-uri ${join(dir, 'mlruns')})`,
+    `Data and checkpoints are in ${dir}. Try: node dist/node/cli.js versions --checkpoint ${join(dir, 'checkpoints', 'net-load')}`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -148,4 +211,12 @@ function verdict(metrics: MetricsByModel): string {
   );
   const gain = 100 * (1 - linear / (best['mae'] ?? Number.NaN));
   return `linear MAE is ${gain.toFixed(1)}% below the best seasonal naive (${bestName}).`;
+}
+
+/** The flows' structured events as short text lines on stderr, without the task starts. */
+function quietLog(): (event: FlowEvent) => void {
+  const text = textLogSink();
+  return (event) => {
+    if (event.event !== 'task.start') text(event);
+  };
 }

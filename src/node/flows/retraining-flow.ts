@@ -188,7 +188,9 @@ export const loadWindowsTask = task(
     const all = appendFrame(reference, current, pc.periodMs);
     const currentStart = lowerBound(all.time, current.time[0]!);
     const currentRows = all.time.length - currentStart;
-    const holdoutStart = currentStart + Math.floor(currentRows * (1 - input.holdoutFraction));
+    // Whole horizons from the window's start, so holdout forecasts start at the time of day it starts at.
+    const holdoutStart =
+      currentStart + Math.floor((currentRows * (1 - input.holdoutFraction)) / pc.horizon) * pc.horizon;
     const holdoutRows = all.time.length - holdoutStart;
     if (holdoutRows < pc.horizon) {
       throw new ConfigError(
@@ -283,12 +285,11 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
   const setup = await setUpFlow('retraining', o, options);
   const { log, retry, settings } = setup;
   const policy = retrainPolicy({
-    driftThreshold: o.driftThreshold ?? settings.retrain.driftThreshold,
-    metricKey: o.metricKey ?? settings.retrain.metricKey,
-    minimize: o.minimize ?? settings.retrain.minimize,
-    ...((o.performanceThreshold ?? settings.retrain.performanceThreshold) !== undefined
-      ? { performanceThreshold: o.performanceThreshold ?? settings.retrain.performanceThreshold }
-      : {}),
+    ...settings.retrain,
+    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
+    ...(o.performanceThreshold !== undefined ? { performanceThreshold: o.performanceThreshold } : {}),
+    ...(o.metricKey !== undefined ? { metricKey: o.metricKey } : {}),
+    ...(o.minimize !== undefined ? { minimize: o.minimize } : {}),
   });
   const store = options.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
   const engine = options.engine ?? createOnnxEngine();
