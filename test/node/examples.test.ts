@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runTs } from './cli-run.js';
 import { tempFiles } from './data/fixtures.js';
 
-const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts'];
+const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts', 'flows.ts'];
 const files = tempFiles();
 afterAll(() => files.cleanup());
 
@@ -28,5 +28,15 @@ describe('README examples', () => {
     expect(third.stdout).toMatch(
       /^ok 1 \[ 'seasonal_naive_1D', 'linear' \]\n200 2024-06-08T00:00:00 [\d.]+ [\d.]+ [\d.]+/,
     );
+  });
+
+  it('flows.ts trains with tracking and runs the retraining decision', async () => {
+    const r = await runTs(`${ROOT}examples/flows.ts`, [], { cwd: files.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const [first, second] = r.stdout.trim().split('\n');
+    expect(first).toMatch(/^1 [0-9a-f]{32} \d+\.\d+$/);
+    expect(second).toMatch(/^drift true true \d+\.\d+ \d+\.\d+$/);
+    // Structured logs: a JSON object per stderr line.
+    for (const line of r.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 });

@@ -1,33 +1,12 @@
 /** `twiga-edge train` (the training flow), `retrain` (the retraining flow), `settings`; `--schedule` for both. */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { errorField, jsonLogSink, type LogSink, textLogSink } from '../flows/flow-log.js';
 import { retrainingFlow } from '../flows/retraining-flow.js';
 import { runOnSchedule } from '../flows/schedule.js';
 import { trainingFlow } from '../flows/training-flow.js';
 import { loadSettings } from '../settings.js';
+import { number, tag, wholeAtLeast } from './args.js';
 import { trainConfigFromFlags } from './train-flags.js';
-
-/** `key=value` → accumulated tags. */
-function tag(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-}
-
-function number(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
-  return n;
-}
-
-function wholeAtLeast(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
 
 /** Tracking, report, retry, log and schedule flags shared by `train` and `retrain`. */
 export function addFlowOptions(command: Command): Command {

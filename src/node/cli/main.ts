@@ -1,5 +1,5 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
@@ -12,6 +12,7 @@ import { createLogger } from '../log.js';
 import { predict } from '../predict.js';
 import { publish } from '../publish.js';
 import { serve } from '../serve.js';
+import { parseLevels, wholeAtLeast } from './args.js';
 import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands.js';
 import { trainConfigFromFlags } from './train-flags.js';
 
@@ -19,28 +20,8 @@ const ensembleOption = () =>
   new Option('--ensemble <strategy>', 'ensemble strategy').choices(['mean', 'median']);
 const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
-/** `0.8,0.9` → [0.8, 0.9]; each strictly between 0 and 1. */
-function parseLevels(value: string): number[] {
-  return value.split(',').map((s) => {
-    const level = Number(s.trim());
-    if (!(level > 0 && level < 1)) {
-      throw new InvalidArgumentError(`each level must be a number between 0 and 1, got "${s.trim()}"`);
-    }
-    return level;
-  });
-}
-
-/** A whole number ≥ 1 (`min` 1) or ≥ 0 (`min` 0). */
-function integerAtLeast(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-const positiveInt = integerAtLeast(1);
-const positiveOrZero = integerAtLeast(0);
+const positiveInt = wholeAtLeast(1);
+const positiveOrZero = wholeAtLeast(0);
 
 /** Data, pipeline and model flags shared by `train` and `backtest`. */
 function addTrainingOptions(command: Command): Command {

@@ -75,48 +75,78 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   }
 }
 
+/** Values laid over a config file's sections; an undefined value keeps the file's. */
+export interface ConfigOverrides {
+  data?: Record<string, unknown>;
+  pipeline?: Record<string, unknown>;
+  /** Goes to `train.split`. */
+  split?: Record<string, unknown>;
+  train?: Record<string, unknown>;
+}
+
+/** A config file's sections with `over` laid on them field by field. */
+export function layerTrainConfig(
+  file: Record<string, unknown>,
+  over: ConfigOverrides,
+): Record<string, unknown> {
+  const section = (value: unknown) => ({ ...((value as Record<string, unknown> | undefined) ?? {}) });
+  const train = section(file['train']);
+  const split = section(train['split']);
+  // twiga keeps split dates beside the other training parameters: accept them there too.
+  for (const key of ['trainEnd', 'testStart', 'testFraction', 'valFraction']) {
+    if (key in train) {
+      split[key] = train[key];
+      delete train[key];
+    }
+  }
+  const lay = (target: Record<string, unknown>, values: Record<string, unknown> = {}) => {
+    for (const [key, value] of Object.entries(values)) if (value !== undefined) target[key] = value;
+    return target;
+  };
+  lay(train, over.train);
+  lay(split, over.split);
+  if (Object.keys(split).length > 0) train['split'] = split;
+  return {
+    ...file,
+    data: lay(section(file['data']), over.data),
+    pipeline: lay(section(file['pipeline']), over.pipeline),
+    train,
+  };
+}
+
 /** Flags override the config file, field by field. */
 export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConfigInput> {
   const file = flags.config ? await readConfigFile(flags.config) : {};
-  const data = { ...((file['data'] as object) ?? {}) } as Record<string, unknown>;
-  const pipeline = { ...((file['pipeline'] as object) ?? {}) } as Record<string, unknown>;
-  const trainCfg = { ...((file['train'] as object) ?? {}) } as Record<string, unknown>;
-  const split = { ...((trainCfg['split'] as object) ?? {}) } as Record<string, unknown>;
-  // twiga keeps split dates beside the other training parameters: accept them there too.
-  for (const key of ['trainEnd', 'testStart', 'testFraction', 'valFraction']) {
-    if (key in trainCfg) {
-      split[key] = trainCfg[key];
-      delete trainCfg[key];
-    }
-  }
-  const set = (obj: Record<string, unknown>, key: string, value: unknown) => {
-    if (value !== undefined) obj[key] = value;
-  };
-  set(data, 'path', flags.data);
-  set(data, 'timeFormat', flags.timeFormat);
-  set(data, 'duplicates', flags.duplicates);
-  set(data, 'gaps', flags.gaps);
-  set(pipeline, 'target', flags.target && list(flags.target));
-  set(pipeline, 'timeColumn', flags.timeCol);
-  set(pipeline, 'period', flags.period);
-  set(pipeline, 'horizon', flags.horizon && steps(flags.horizon));
-  set(pipeline, 'lookback', flags.lookback && steps(flags.lookback));
-  set(pipeline, 'stride', flags.stride && steps(flags.stride));
-  set(pipeline, 'trainStride', flags.trainStride && steps(flags.trainStride));
-  set(pipeline, 'calendar', flags.calendar !== undefined ? list(flags.calendar) : undefined);
-  set(pipeline, 'exogenous', flags.exogenous !== undefined ? list(flags.exogenous) : undefined);
-  set(pipeline, 'pastExogenous', flags.pastExogenous !== undefined ? list(flags.pastExogenous) : undefined);
-  set(pipeline, 'latitude', flags.latitude && num(flags.latitude));
-  set(pipeline, 'longitude', flags.longitude && num(flags.longitude));
-  set(split, 'trainEnd', flags.trainEnd);
-  set(split, 'testStart', flags.testStart);
-  set(trainCfg, 'checkpointRoot', flags.checkpoints);
-  set(trainCfg, 'name', flags.name);
-  set(trainCfg, 'ensemble', flags.ensemble);
-  set(trainCfg, 'tune', flags.tune);
-  set(trainCfg, 'numTrials', flags.trials && num(flags.trials));
-  if (Object.keys(split).length > 0) trainCfg['split'] = split;
-  const out: Record<string, unknown> = { ...file, data, pipeline, train: trainCfg };
+  const out = layerTrainConfig(file, {
+    data: {
+      path: flags.data,
+      timeFormat: flags.timeFormat,
+      duplicates: flags.duplicates,
+      gaps: flags.gaps,
+    },
+    pipeline: {
+      target: flags.target && list(flags.target),
+      timeColumn: flags.timeCol,
+      period: flags.period,
+      horizon: flags.horizon && steps(flags.horizon),
+      lookback: flags.lookback && steps(flags.lookback),
+      stride: flags.stride && steps(flags.stride),
+      trainStride: flags.trainStride && steps(flags.trainStride),
+      calendar: flags.calendar !== undefined ? list(flags.calendar) : undefined,
+      exogenous: flags.exogenous !== undefined ? list(flags.exogenous) : undefined,
+      pastExogenous: flags.pastExogenous !== undefined ? list(flags.pastExogenous) : undefined,
+      latitude: flags.latitude && num(flags.latitude),
+      longitude: flags.longitude && num(flags.longitude),
+    },
+    split: { trainEnd: flags.trainEnd, testStart: flags.testStart },
+    train: {
+      checkpointRoot: flags.checkpoints,
+      name: flags.name,
+      ensemble: flags.ensemble,
+      tune: flags.tune,
+      numTrials: flags.trials && num(flags.trials),
+    },
+  });
   if (flags.models) out['models'] = parseModelsFlag(flags.models);
   return out as TrainConfigInput;
 }

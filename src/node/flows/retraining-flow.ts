@@ -46,7 +46,7 @@ import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from 
 import { type Incumbent, loadIncumbentTask } from './incumbent.js';
 import { metricsTable } from './metrics-table.js';
 import { reloadTask } from './reload.js';
-import { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
+import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
 import { task } from './task.js';
 import { evaluateTask, fitTask, saveCheckpointTask } from './training-flow.js';
 
@@ -241,22 +241,13 @@ async function decide(
 ): Promise<{ decision: RetrainDecision; currentMetrics: MetricsByModel | null }> {
   const byDrift = driftDecision(drift, policy);
   if (byDrift.retrain) return { decision: byDrift, currentMetrics: null };
-  if (incumbent.status === 'missing') {
+  if (incumbent.status !== 'loaded') {
+    const missing = incumbent.status === 'missing';
     return {
       decision: {
         retrain: true,
-        reason: 'no_incumbent',
-        detail: `${byDrift.detail}; no incumbent to evaluate`,
-      },
-      currentMetrics: null,
-    };
-  }
-  if (incumbent.status === 'corrupt') {
-    return {
-      decision: {
-        retrain: true,
-        reason: 'corrupt_incumbent',
-        detail: `${byDrift.detail}; the incumbent is corrupt`,
+        reason: missing ? 'no_incumbent' : 'corrupt_incumbent',
+        detail: `${byDrift.detail}; ${missing ? 'no incumbent to evaluate' : 'the incumbent is corrupt'}`,
       },
       currentMetrics: null,
     };
@@ -478,18 +469,7 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
     const checkpointPath = store.describe(saved.key);
     log.info(`promoted version ${saved.version}: ${checkpointPath}`, { task: 'promote' });
 
-    const run = await startRunTask.run(
-      {
-        tracker: setup.tracker,
-        options: {
-          experiment: setup.experiment,
-          ...(o.runName ? { runName: o.runName } : {}),
-          tags: { 'twiga.flow': 'retraining', 'twiga.flow_run_id': log.flowRunId, ...o.tags },
-        },
-      },
-      log,
-      retry,
-    );
+    const run = await startFlowRun(setup, o);
     try {
       await logTrainingTask.run(
         {

@@ -7,12 +7,33 @@ import type { MetricsByModel } from '../../runtime/training-result.js';
 import { fileDigest, logDataset, logEvaluation, logForecasterMetadata, logModel } from '../tracking/steps.js';
 import type { StartRunOptions, TrackedRun, Tracker } from '../tracking/tracker.js';
 import type { FittedModel } from '../training-steps.js';
+import type { FlowSetup } from './flow-setup.js';
 import { task } from './task.js';
 
 /** Open a tracking run (creating the experiment when missing). */
 export const startRunTask = task('start-run', async (input: { tracker: Tracker; options: StartRunOptions }) =>
   input.tracker.startRun(input.options),
 );
+
+/** Open the flow's run: its experiment, the run name and tags given, tagged with the flow and its run id. */
+export function startFlowRun(
+  setup: FlowSetup,
+  options: { runName?: string | undefined; tags?: Record<string, string> | undefined },
+): Promise<TrackedRun> {
+  const { log } = setup;
+  return startRunTask.run(
+    {
+      tracker: setup.tracker,
+      options: {
+        experiment: setup.experiment,
+        ...(options.runName ? { runName: options.runName } : {}),
+        tags: { 'twiga.flow': log.flow, 'twiga.flow_run_id': log.flowRunId, ...options.tags },
+      },
+    },
+    log,
+    setup.retry,
+  );
+}
 
 /** A data file a run was trained or tested on. */
 export interface RunDataset {

@@ -10,7 +10,7 @@ import { parseWith } from '../../runtime/schemas/parse.js';
 import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
 import type { TrainingResult } from '../../runtime/training-result.js';
-import { readConfigFile } from '../cli/train-flags.js';
+import { layerTrainConfig, readConfigFile } from '../cli/train-flags.js';
 import { FsCheckpointStore } from '../fs-store.js';
 import { loadTrainingData } from '../training-data.js';
 import {
@@ -27,7 +27,7 @@ import {
 import { errorField } from './flow-log.js';
 import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from './flow-setup.js';
 import { metricsTable } from './metrics-table.js';
-import { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
+import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
 import { task } from './task.js';
 
 export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
@@ -61,30 +61,20 @@ async function trainConfig(
     typeof o.config === 'string'
       ? await readConfigFile(o.config)
       : ((normaliseKeys(o.config ?? {}) as Record<string, unknown>) ?? {});
-  const section = (key: string) => ({ ...((file[key] as Record<string, unknown> | undefined) ?? {}) });
-  const data = section('data');
-  const pipeline = section('pipeline');
-  const train = section('train');
-  const split = { ...((train['split'] as Record<string, unknown> | undefined) ?? {}) };
-  const set = (obj: Record<string, unknown>, key: string, value: unknown) => {
-    if (value !== undefined) obj[key] = value;
-  };
-  set(data, 'path', o.dataPath);
-  set(pipeline, 'timeColumn', o.dateCol);
-  set(split, 'trainEnd', o.trainEnd);
-  set(split, 'testStart', o.testStart);
-  set(train, 'tune', o.tune);
-  set(train, 'numTrials', o.numTrials);
-  set(train, 'ensemble', o.ensembleStrategy);
-  set(train, 'name', o.name);
+  const config = layerTrainConfig(file, {
+    data: { path: o.dataPath },
+    pipeline: { timeColumn: o.dateCol },
+    split: { trainEnd: o.trainEnd, testStart: o.testStart },
+    train: { tune: o.tune, numTrials: o.numTrials, ensemble: o.ensembleStrategy, name: o.name },
+  });
+  const train = config['train'] as Record<string, unknown>;
   train['checkpointRoot'] = o.checkpointDir ?? train['checkpointRoot'] ?? checkpointDir;
-  if (Object.keys(split).length > 0) train['split'] = split;
-  if (data['path'] === undefined) {
+  if ((config['data'] as { path?: unknown }).path === undefined) {
     throw new ConfigError('Invalid training flow options:\n  - dataPath: a data file is required', [
       { path: 'dataPath', message: 'a data file is required (or data.path in the config)' },
     ]);
   }
-  return { ...file, data, pipeline, train } as TrainConfigInput;
+  return config as TrainConfigInput;
 }
 
 /** Load and repair the data file; resolve pipeline and models. */
@@ -136,18 +126,7 @@ export async function trainingFlow(options: TrainingFlowOptions): Promise<Traini
   const data = await loadDataTask.run({ config }, log, retry);
   const cfg = data.config;
   const store = options.store ?? new FsCheckpointStore(cfg.train.checkpointRoot);
-  const run = await startRunTask.run(
-    {
-      tracker: setup.tracker,
-      options: {
-        experiment: setup.experiment,
-        ...(o.runName ? { runName: o.runName } : {}),
-        tags: { 'twiga.flow': 'training', 'twiga.flow_run_id': log.flowRunId, ...o.tags },
-      },
-    },
-    log,
-    retry,
-  );
+  const run = await startFlowRun(setup, o);
   try {
     const split = splitRows(data.frame, cfg.train.split);
     const model = await fitTask.run(

@@ -3,7 +3,8 @@
  * gives for a failing disk (EIO), for the first `times` writes whose key matches. Everything else goes to
  * the real file-system store underneath.
  */
-import type { CheckpointStore, PutOptions } from '../../../src/runtime/checkpoint/store.js';
+import type { CheckpointStore } from '../../../src/runtime/checkpoint/store.js';
+import { withPut } from '../../runtime/checkpoint/with-put.js';
 
 export function eio(syscall = 'write'): NodeJS.ErrnoException {
   return Object.assign(new Error(`EIO: i/o error, ${syscall}`), { code: 'EIO', errno: -5, syscall });
@@ -19,19 +20,12 @@ export function failingWrites(
   options: { match: (key: string) => boolean; times: number },
 ): FaultyStore {
   const failures: string[] = [];
-  return {
-    failures,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (key) => inner.delete(key),
-    describe: (key) => inner.describe(key),
-    async put(key: string, bytes: Uint8Array, putOptions?: PutOptions) {
-      if (options.match(key) && failures.length < options.times) {
-        failures.push(key);
-        throw eio();
-      }
-      return inner.put(key, bytes, putOptions);
-    },
-  };
+  const store = withPut(inner, async (key, bytes, putOptions) => {
+    if (options.match(key) && failures.length < options.times) {
+      failures.push(key);
+      throw eio();
+    }
+    return inner.put(key, bytes, putOptions);
+  });
+  return Object.assign(store, { failures });
 }

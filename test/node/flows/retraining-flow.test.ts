@@ -16,9 +16,9 @@ import { trainingFlow } from '../../../src/node/flows/training-flow.js';
 import { FsCheckpointStore } from '../../../src/node/fs-store.js';
 import { listVersions, readManifest, saveCheckpoint } from '../../../src/runtime/checkpoint/checkpoint.js';
 import { CheckpointConflictError } from '../../../src/runtime/checkpoint/conflict.js';
-import type { CheckpointStore } from '../../../src/runtime/checkpoint/store.js';
 import { RetrainingResultSchema } from '../../../src/runtime/flows/retraining-result.js';
 import { settingsFromEnv, type TwigaSettings } from '../../../src/runtime/settings.js';
+import { withPut } from '../../runtime/checkpoint/with-put.js';
 import { TRAIN_CONFIG, writeWindows } from './windows.js';
 
 let dir: string;
@@ -290,26 +290,19 @@ describe('promotion is one compare-and-swap', () => {
     // Injected concurrency: when the candidate's _version.json lands, another writer saves and activates a
     // version first — the manifest changes between the decision and the swap.
     let raced = false;
-    const store: CheckpointStore = {
-      get: (k) => fs.get(k),
-      head: (k) => fs.head(k),
-      list: (p) => fs.list(p),
-      delete: (k) => fs.delete(k),
-      describe: (k) => fs.describe(k),
-      async put(key, bytes, options) {
-        const etag = await fs.put(key, bytes, options);
-        if (!raced && key === 'twiga/v0002/_version.json') {
-          raced = true;
-          await saveCheckpoint(
-            fs,
-            'twiga',
-            { 'pipeline.json': new TextEncoder().encode('{}') },
-            { modelType: 'other', checkpointFile: 'pipeline.json' },
-          );
-        }
-        return etag;
-      },
-    };
+    const store = withPut(fs, async (key, bytes, options) => {
+      const etag = await fs.put(key, bytes, options);
+      if (!raced && key === 'twiga/v0002/_version.json') {
+        raced = true;
+        await saveCheckpoint(
+          fs,
+          'twiga',
+          { 'pipeline.json': new TextEncoder().encode('{}') },
+          { modelType: 'other', checkpointFile: 'pipeline.json' },
+        );
+      }
+      return etag;
+    });
     const error = await retrainingFlow({
       referencePath: files.reference,
       currentPath: files.shift,

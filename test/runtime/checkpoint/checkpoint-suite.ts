@@ -13,6 +13,7 @@ import {
   sha256Hex,
 } from '../../../src/runtime/checkpoint/index.js';
 import { CheckpointError, ConfigError } from '../../../src/runtime/errors.js';
+import { withPut } from './with-put.js';
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -287,15 +288,9 @@ export function checkpointSuite(label: string, make: () => Promise<CheckpointSto
 
     it('gives up with CheckpointConflictError when the manifest swap keeps losing', async () => {
       const inner = await make();
-      const losing: CheckpointStore = {
-        get: (key) => inner.get(key),
-        head: (key) => inner.head(key),
-        list: (prefix) => inner.list(prefix),
-        delete: (key) => inner.delete(key),
-        describe: (key) => inner.describe(key),
-        put: async (key, bytes, options) =>
-          key.endsWith('_checkpoint_manifest.json') ? undefined : inner.put(key, bytes, options),
-      };
+      const losing = withPut(inner, async (key, bytes, options) =>
+        key.endsWith('_checkpoint_manifest.json') ? undefined : inner.put(key, bytes, options),
+      );
       const error = await saveCheckpoint(losing, 'twiga', filesFor('a'), meta).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CheckpointConflictError);
       expect((error as Error).message).toContain('lost the compare-and-swap');
@@ -307,18 +302,11 @@ export function checkpointSuite(label: string, make: () => Promise<CheckpointSto
       const inner = await make();
       await saveCheckpoint(inner, 'twiga', filesFor('a'), meta);
       // Injected fault: the second file of the next version fails to write, as a full or failing disk would.
-      const failing: CheckpointStore = {
-        get: (key) => inner.get(key),
-        head: (key) => inner.head(key),
-        list: (prefix) => inner.list(prefix),
-        delete: (key) => inner.delete(key),
-        describe: (key) => inner.describe(key),
-        put: async (key, bytes, options) => {
-          if (key === 'twiga/v0002/linear.onnx')
-            throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
-          return inner.put(key, bytes, options);
-        },
-      };
+      const failing = withPut(inner, async (key, bytes, options) => {
+        if (key === 'twiga/v0002/linear.onnx')
+          throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+        return inner.put(key, bytes, options);
+      });
       const before = await inner.list('twiga/');
       const error = await saveCheckpoint(failing, 'twiga', filesFor('b'), meta).catch((e: unknown) => e);
       expect((error as { code?: string }).code).toBe('EIO');
