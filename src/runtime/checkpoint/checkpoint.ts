@@ -161,7 +161,13 @@ export async function saveCheckpoint(
   const now = options.now ?? (() => new Date());
   const savedAt = now().toISOString();
   const entries = await hashFiles(files);
-  const current = await readManifest(store, name);
+  // An inactive save only numbers itself from the manifest, so an unreadable one need not stop it (the
+  // promotion that follows replaces it); an activating save must extend its history and fails instead.
+  const current = await readManifest(store, name).catch((error: unknown) => {
+    if (options.activate === false && error instanceof CheckpointError && error.code === 'CHECKPOINT_CORRUPT')
+      return undefined;
+    throw error;
+  });
 
   const from = await firstFreeVersion(store, name, current?.manifest);
   const version = await claimVersion(store, name, from, { claimed_at: savedAt, model_type: meta.modelType });

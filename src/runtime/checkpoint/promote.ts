@@ -21,7 +21,8 @@ export interface PromoteOptions {
  * Makes `version` the active one by a single compare-and-swap of the manifest against `ifMatch`. Unlike
  * `saveCheckpoint` and `rollback`, it never re-reads and retries: a promotion decided against an incumbent
  * that has since changed must be decided again, so of two concurrent promotions exactly one wins.
- * The version's files are hash-checked first.
+ * The version's files are hash-checked first. A manifest that no longer parses is replaced (its history is lost
+ * with it), still only if its bytes are unchanged since `ifMatch`.
  * @returns the new manifest and its etag.
  * @throws CheckpointConflictError when the manifest changed since `ifMatch`; CheckpointError when the
  *   version is missing, incomplete or corrupt.
@@ -44,8 +45,14 @@ export async function promote(
   }
   const info = await requireVersionInfo(store, name, version);
   await readVerifiedFiles(store, name, version, info.files);
-  const live = await readManifest(store, name);
   const key = manifestKey(name);
+  // A manifest that no longer parses (truncated, hand-edited) is replaced, history and all: the
+  // compare-and-swap still holds against its bytes, and refusing would leave it unrepairable.
+  const live = await readManifest(store, name).catch(async (error: unknown) => {
+    if (!(error instanceof CheckpointError && error.code === 'CHECKPOINT_CORRUPT')) throw error;
+    const head = await store.head(key);
+    return head ? { manifest: undefined, etag: head.etag } : undefined;
+  });
   const lost = (actual: string | null) =>
     new CheckpointConflictError(
       `Promotion of ${versionDir(version)} refused: ${store.describe(key)} changed since it was read ` +
@@ -54,7 +61,7 @@ export async function promote(
     );
   if ((live?.etag ?? null) !== options.ifMatch) throw lost(live?.etag ?? null);
   const now = options.now ?? (() => new Date());
-  const next = manifestFor(info, [...(live?.manifest.history ?? []), historyEntry(info, 'promoted', now())]);
+  const next = manifestFor(info, [...(live?.manifest?.history ?? []), historyEntry(info, 'promoted', now())]);
   const etag = await store.put(key, encodeJson(next), { ifMatch: options.ifMatch });
   if (etag === undefined) throw lost((await store.head(key))?.etag ?? null);
   return { manifest: next, etag };

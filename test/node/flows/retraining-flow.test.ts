@@ -283,6 +283,28 @@ describe('retrainingFlow without a usable incumbent', () => {
   });
 });
 
+describe('retrainingFlow over a truncated manifest', () => {
+  it('treats it as a corrupt incumbent and replaces it by compare-and-swap', async () => {
+    const root = await withIncumbent('truncated');
+    const manifest = join(root, 'twiga', '_checkpoint_manifest.json');
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).slice(0, 40));
+    const sink = memoryLogSink();
+    const result = await retrainingFlow({
+      referencePath: files.reference,
+      currentPath: files.same,
+      settings: settingsIn('truncated'),
+      config: TRAIN_CONFIG,
+      log: sink,
+    });
+    expect(result).toMatchObject({ promoted: true, reason: 'corrupt_incumbent', version: 2 });
+    expect(sink.events.find((e) => e.level === 'warn')?.message).toMatch(/_checkpoint_manifest\.json/);
+    expect(await versionsOf(root)).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+});
+
 describe('promotion is one compare-and-swap', () => {
   it('loses to a concurrent promotion: fails naming the task, removes its own version, leaves the winner', async () => {
     const root = await withIncumbent('race');

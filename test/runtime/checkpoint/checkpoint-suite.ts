@@ -315,6 +315,20 @@ export function checkpointSuite(label: string, make: () => Promise<CheckpointSto
       expect((await saveCheckpoint(inner, 'twiga', filesFor('b'), meta)).version).toBe(2);
     });
 
+    it('a manifest that no longer parses: an inactive save still works, and promote replaces it against its etag', async () => {
+      const store = await make();
+      await saveCheckpoint(store, 'twiga', filesFor('a'), meta);
+      await store.put('twiga/_checkpoint_manifest.json', utf8('{"format_version": 1, "vers'));
+      const etag = (await store.head('twiga/_checkpoint_manifest.json'))!.etag;
+      await expect(saveCheckpoint(store, 'twiga', filesFor('b'), meta)).rejects.toThrow(CheckpointError);
+      const saved = await saveCheckpoint(store, 'twiga', filesFor('b'), meta, { activate: false });
+      expect(saved.version).toBe(2);
+      await expect(promote(store, 'twiga', 2, { ifMatch: 'stale' })).rejects.toThrow(CheckpointConflictError);
+      const { manifest } = await promote(store, 'twiga', 2, { ifMatch: etag });
+      expect(manifest.history.map((h) => [h.version, h.action])).toEqual([[2, 'promoted']]);
+      expect((await loadCheckpoint(store, 'twiga')).version).toBe(2);
+    });
+
     it('deleteVersion removes an inactive version and refuses the active one', async () => {
       const store = await make();
       await saveCheckpoint(store, 'twiga', filesFor('a'), meta);
