@@ -531,15 +531,24 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
     }
 
     const reload = reloadUrl
-      ? await reloadTask.run(
-          {
-            url: reloadUrl,
-            apiKey: settings.serve.apiKey,
-            ...(options.fetch ? { fetch: options.fetch } : {}),
-          },
-          log,
-          retry,
-        )
+      ? await reloadTask
+          .run(
+            {
+              url: reloadUrl,
+              apiKey: settings.serve.apiKey,
+              ...(options.fetch ? { fetch: options.fetch } : {}),
+            },
+            log,
+            retry,
+          )
+          .catch((error: unknown) => {
+            // The promotion stands: say so before failing, since the error is about the server only.
+            log.warn(
+              `version ${saved.version} is promoted and logged (run ${run.runId}) but ${reloadUrl} did not reload it; ` +
+                'a twiga-edge server picks it up within TWIGA_SERVE_POLL_SECONDS of its next request',
+            );
+            throw error;
+          })
       : null;
     if (reload && reload.version !== saved.version) {
       log.warn(

@@ -194,6 +194,42 @@ describe('retrainingFlow decides as twiga does', () => {
     }
   });
 
+  it('a server refusing the reload (401) fails the flow at once, naming the task; the promotion stands', async () => {
+    const root = await withIncumbent('refused');
+    // A stand-in server that refuses every key: the injected fault.
+    const server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong X-API-Key' } }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/reload`;
+    const sink = memoryLogSink();
+    try {
+      const error = await retrainingFlow({
+        referencePath: files.reference,
+        currentPath: files.shift,
+        reloadUrl: url,
+        retryDelayMs: 5,
+        settings: settingsIn('refused', { TWIGA_SERVE_API_KEY: 'wrong' }),
+        log: sink,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TaskFailedError);
+      expect((error as TaskFailedError).task).toBe('reload-server');
+      expect((error as TaskFailedError).attempts).toBe(1);
+      expect((error as Error).message).toContain('answered 401: missing or wrong X-API-Key');
+      expect(sink.events.find((e) => e.level === 'warn')?.message).toMatch(
+        /version 2 is promoted and logged/,
+      );
+      expect(await versionsOf(root)).toEqual([
+        [1, false],
+        [2, true],
+      ]);
+      expect(JSON.stringify(sink.events)).not.toContain('wrong"');
+    } finally {
+      server.close();
+    }
+  });
+
   it('does not promote a candidate trained through an anomaly, and changes nothing', async () => {
     const root = await withIncumbent('anomaly');
     const result = await retrainingFlow({
