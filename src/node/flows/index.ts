@@ -14,16 +14,19 @@ export { type Incumbent, loadIncumbentTask } from './incumbent.js';
 export { metricsTable } from './metrics-table.js';
 export { type ReloadInput, type ReloadOutcome, reloadTask } from './reload.js';
 export {
+  type RetrainingFlowOptions,
+  RetrainingFlowOptionsSchema,
+  retrainingFlow,
+} from './retraining-flow.js';
+export {
   checkDriftTask,
   evaluateForecasterTask,
   loadWindowsTask,
   promoteTask,
   type RetrainData,
-  type RetrainingFlowOptions,
-  RetrainingFlowOptionsSchema,
   type RetrainSpec,
-  retrainingFlow,
-} from './retraining-flow.js';
+  specOfIncumbent,
+} from './retraining-tasks.js';
 export { logTrainingTask, publishReportTask, startRunTask } from './run-tasks.js';
 export { runOnSchedule, type ScheduleOptions } from './schedule.js';
 export {

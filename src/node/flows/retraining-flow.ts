@@ -4,15 +4,10 @@
  * performance threshold → promote the candidate only if it beats the incumbent on the holdout → save it
  * (compare-and-swap against the manifest the decision was made on), log the run, POST /reload.
  */
-import { basename } from 'node:path';
 import { z } from 'zod';
 import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
-import { promote } from '../../runtime/checkpoint/promote.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
-import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
-import { ConfigError } from '../../runtime/errors.js';
-import { requiredColumns } from '../../runtime/features/pipeline.js';
 import type { SplitRows } from '../../runtime/features/split.js';
 import {
   beatsIncumbent,
@@ -20,34 +15,39 @@ import {
   metricValue,
   performanceDecision,
   type RetrainDecision,
+  type RetrainPolicy,
   retrainPolicy,
 } from '../../runtime/flows/decision.js';
 import type { RetrainingResult } from '../../runtime/flows/retraining-result.js';
 import type { Forecaster } from '../../runtime/forecaster.js';
-import { appendFrame, type Frame, lowerBound } from '../../runtime/frame.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
-import type { EnsembleStrategy } from '../../runtime/schemas/forecaster-config.js';
-import { type ModelConfig, ModelConfigSchema } from '../../runtime/schemas/model-config.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
-import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
-import type { TrainConfigInput } from '../../runtime/schemas/train-config.js';
-import { normaliseKeys } from '../../runtime/schemas/train-config.js';
+import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
-import { type MetricsByModel, metricsToJson } from '../../runtime/training-result.js';
+import type { MetricsByModel } from '../../runtime/training-result.js';
 import { readConfigFile } from '../cli/train-flags.js';
-import { loadData } from '../data/index.js';
-import { initNodeDriftWasm } from '../drift-wasm.js';
 import { FsCheckpointStore } from '../fs-store.js';
-import { fileReportSink } from '../report-sink.js';
-import { loadTrainingData } from '../training-data.js';
-import { checkpointFiles } from '../training-steps.js';
+import { checkpointFiles, type Evaluated, type FittedModel } from '../training-steps.js';
 import { errorField, type FlowLog } from './flow-log.js';
-import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from './flow-setup.js';
+import {
+  CommonFlowOptionsSchema,
+  type FlowDeps,
+  type FlowSetup,
+  plainOptions,
+  setUpFlow,
+} from './flow-setup.js';
 import { type Incumbent, loadIncumbentTask } from './incumbent.js';
 import { metricsTable } from './metrics-table.js';
-import { reloadTask } from './reload.js';
+import { type ReloadOutcome, reloadTask } from './reload.js';
+import {
+  checkDriftTask,
+  evaluateForecasterTask,
+  loadWindowsTask,
+  promoteTask,
+  type RetrainData,
+  specOfIncumbent,
+} from './retraining-tasks.js';
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
-import { task } from './task.js';
 import { evaluateTask, fitTask, saveCheckpointTask } from './training-flow.js';
 
 export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
@@ -91,152 +91,12 @@ export type RetrainingFlowOptions = z.input<typeof RetrainingFlowOptionsSchema> 
     fetch?: typeof fetch;
   };
 
-/** What the candidate is trained with: the incumbent's pipeline and models, or the config's. */
-export interface RetrainSpec {
-  pipelineConfig: PipelineConfig;
-  models: ModelConfig[];
-  ensemble: EnsembleStrategy;
-  valFraction: number;
-  from: string;
-}
-
-/** The incumbent's pipeline, models and ensemble, from its pipeline.json. */
-function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSpec {
-  const models = forecaster.manifest.models.map((m, i) => {
-    const parsed = ModelConfigSchema.safeParse(m.config);
-    if (!parsed.success) {
-      throw new ConfigError(
-        `model "${m.label}" of ${path} (${m.kind}) was not trained by twiga-edge and cannot be retrained; pass a training config`,
-        [{ path: `models[${i}]`, message: `${m.kind} is not retrainable` }],
-      );
-    }
-    return parsed.data;
-  });
-  const valFraction = forecaster.manifest.trained?.['val_fraction'];
-  return {
-    pipelineConfig: forecaster.pipeline.config,
-    models,
-    ensemble: forecaster.manifest.ensemble,
-    valFraction: typeof valFraction === 'number' ? valFraction : 0.1,
-    from: `incumbent ${path}`,
-  };
-}
-
-export interface RetrainData {
-  spec: RetrainSpec;
-  reference: Frame;
-  current: Frame;
-  /** Reference then current on one grid. */
-  all: Frame;
-  /** First row of the current window in `all`. */
-  currentStart: number;
-  /** First holdout row in `all`. */
-  holdoutStart: number;
-}
-
-/** Load both windows in the columns and period the spec names; join them; place the holdout. */
-export const loadWindowsTask = task(
-  'load-data',
-  async (
-    input: {
-      referencePath: string;
-      currentPath: string;
-      incumbentSpec: RetrainSpec | undefined;
-      config: TrainConfigInput | undefined;
-      holdoutFraction: number;
-      timeFormat?: string | undefined;
-    },
-    { log },
-  ): Promise<RetrainData> => {
-    const logger = log.logger('load-data');
-    let spec = input.incumbentSpec;
-    let reference: Frame | undefined;
-    if (!spec) {
-      if (!input.config) {
-        throw new ConfigError(
-          'no usable incumbent to take the pipeline and models from, and no training config: pass --config',
-          [{ path: 'config', message: 'required when there is no usable incumbent' }],
-        );
-      }
-      // The config's pipeline may leave the period to the data: resolve it on the reference file.
-      const data = await loadTrainingData(
-        { ...input.config, data: { ...input.config.data, path: input.referencePath } },
-        logger,
-      );
-      spec = {
-        pipelineConfig: data.pipelineConfig,
-        models: data.models,
-        ensemble: data.config.train.ensemble,
-        valFraction: data.config.train.split.valFraction,
-        from: 'the training config',
-      };
-      reference = data.frame;
-    }
-    const pc = spec.pipelineConfig;
-    const read = async (path: string) => {
-      const { frame, report } = await loadData(path, {
-        timeColumn: pc.timeColumn,
-        columns: requiredColumns(pc),
-        period: pc.period,
-        timeFormat: input.timeFormat,
-      });
-      for (const action of report.actions) logger.info(`${basename(path)}: ${action}`);
-      return frame;
-    };
-    reference ??= await read(input.referencePath);
-    const current = await read(input.currentPath);
-    const all = appendFrame(reference, current, pc.periodMs);
-    const currentStart = lowerBound(all.time, current.time[0]!);
-    const currentRows = all.time.length - currentStart;
-    // Whole horizons from the window's start, so holdout forecasts start at the time of day it starts at.
-    const holdoutStart =
-      currentStart + Math.floor((currentRows * (1 - input.holdoutFraction)) / pc.horizon) * pc.horizon;
-    const holdoutRows = all.time.length - holdoutStart;
-    if (holdoutRows < pc.horizon) {
-      throw new ConfigError(
-        `the holdout (the last ${Math.round(input.holdoutFraction * 100)}% of the current window, ${holdoutRows} rows) is shorter than the horizon (${pc.horizon} rows): pass a longer current window or a larger holdoutFraction`,
-        [{ path: 'holdoutFraction', message: `holds ${holdoutRows} rows, the horizon needs ${pc.horizon}` }],
-      );
-    }
-    return { spec, reference, current, all, currentStart, holdoutStart };
-  },
-);
-
-/** Drift of the current window against the reference, per column (Evidently's default tests, WASM core). */
-export const checkDriftTask = task(
-  'check-drift',
-  async (input: { data: RetrainData; reportDir: string | undefined }): Promise<DriftSummary> => {
-    await initNodeDriftWasm();
-    const monitor = new ForecastMonitor({}, input.reportDir ? fileReportSink(input.reportDir) : {});
-    monitor.setReference(input.data.reference.columns);
-    const [, summary] = await monitor.runDataDrift(
-      input.data.current.columns,
-      requiredColumns(input.data.spec.pipelineConfig),
-    );
-    return summary;
-  },
-);
-
-/** A forecaster's metrics over the windows starting at `startRow` of the joined data. */
-export const evaluateForecasterTask = task(
-  'evaluate-incumbent',
-  async (input: { forecaster: Forecaster; frame: Frame; startRow: number }): Promise<MetricsByModel> =>
-    metricsToJson((await input.forecaster.evaluate(input.frame, input.startRow)).metrics),
-);
-
-/** Make the saved candidate active, only if the manifest is still the one the decision was made against. */
-export const promoteTask = task(
-  'promote',
-  async (input: { store: CheckpointStore; name: string; version: number; ifMatch: string | null }) =>
-    promote(input.store, input.name, input.version, { ifMatch: input.ifMatch }),
-);
-
 /** The two first steps of twiga's decision; `incumbentMetric` is evaluated only when drift did not decide. */
 async function decide(
   drift: DriftSummary,
   incumbent: Incumbent,
-  evaluateCurrent: () => Promise<MetricsByModel>,
-  policy: ReturnType<typeof retrainPolicy>,
+  evaluateCurrent: (forecaster: Forecaster) => Promise<MetricsByModel>,
+  policy: RetrainPolicy,
   log: FlowLog,
 ): Promise<{ decision: RetrainDecision; currentMetrics: MetricsByModel | null }> {
   const byDrift = driftDecision(drift, policy);
@@ -252,7 +112,7 @@ async function decide(
       currentMetrics: null,
     };
   }
-  const currentMetrics = await evaluateCurrent();
+  const currentMetrics = await evaluateCurrent(incumbent.forecaster);
   const decision = performanceDecision(metricValue(currentMetrics, policy.metricKey), policy);
   log.info(`performance check: ${decision.detail}`, { task: 'evaluate-incumbent' });
   return { decision: { ...decision, detail: `${byDrift.detail}; ${decision.detail}` }, currentMetrics };
@@ -321,16 +181,8 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
     const { decision, currentMetrics } = await decide(
       drift,
       incumbent,
-      () =>
-        evaluateForecasterTask.run(
-          {
-            forecaster: (incumbent as { forecaster: Forecaster }).forecaster,
-            frame: data.all,
-            startRow: data.currentStart,
-          },
-          log,
-          retry,
-        ),
+      (forecaster) =>
+        evaluateForecasterTask.run({ forecaster, frame: data.all, startRow: data.currentStart }, log, retry),
       policy,
       log,
     );
@@ -446,126 +298,150 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
       return result;
     }
 
-    // Promotion: save the version inactive, then one compare-and-swap of the manifest against the etag read
-    // before deciding. A lost race removes the unreferenced version and fails: decide again.
-    const files = checkpointFiles(candidate, evaluated);
-    const saved = await saveCheckpointTask.run(
-      { store, name: o.name, model: candidate, evaluated, files, activate: false },
-      log,
-      retry,
-    );
-    try {
-      await promoteTask.run(
-        { store, name: o.name, version: saved.version, ifMatch: incumbent.etag },
-        log,
-        retry,
-      );
-    } catch (error) {
-      await deleteVersion(store, o.name, saved.version).catch((e: unknown) =>
-        log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
-      );
-      throw error;
-    }
-    const checkpointPath = store.describe(saved.key);
-    log.info(`promoted version ${saved.version}: ${checkpointPath}`, { task: 'promote' });
-
-    const run = await startFlowRun(setup, o);
-    try {
-      await logTrainingTask.run(
-        {
-          run,
-          datasets: [
-            {
-              name: 'reference',
-              path: o.referencePath,
-              rows: data.reference.time.length,
-              columns: Object.keys(data.reference.columns).length + 1,
-              context: 'training',
-            },
-            {
-              name: 'current',
-              path: o.currentPath,
-              rows: data.current.time.length,
-              columns: Object.keys(data.current.columns).length + 1,
-              context: 'training',
-            },
-          ],
-          params: {
-            pipeline: data.spec.pipelineConfig,
-            models: data.spec.models,
-            retrain: {
-              ...policy,
-              reason: decision.reason,
-              holdout_fraction: o.holdoutFraction,
-              from: data.spec.from,
-            },
-          },
-          model: candidate,
-          files,
-          metrics: {
-            '': evaluated.metrics,
-            validation: evaluated.validationMetrics,
-            ...(holdoutMetrics ? { incumbent: holdoutMetrics } : {}),
-          },
-          store,
-          saved,
-          tags: {
-            'twiga.retrain.reason': decision.reason,
-            'twiga.promoted': 'true',
-            ...(incumbent.status === 'loaded'
-              ? { 'twiga.incumbent.version': String(incumbent.version) }
-              : {}),
-          },
-          artifacts: {
-            'metrics.md': table,
-            'drift_summary.json': `${JSON.stringify(drift, null, 2)}\n`,
-          },
-        },
-        log,
-        retry,
-      );
-      await run.end('FINISHED');
-    } catch (error) {
-      await run.end('FAILED').catch(() => undefined);
-      throw error;
-    }
-
-    const reload = reloadUrl
-      ? await reloadTask
-          .run(
-            {
-              url: reloadUrl,
-              apiKey: settings.serve.apiKey,
-              ...(options.fetch ? { fetch: options.fetch } : {}),
-            },
-            log,
-            retry,
-          )
-          .catch((error: unknown) => {
-            // The promotion stands: say so before failing, since the error is about the server only.
-            log.warn(
-              `version ${saved.version} is promoted and logged (run ${run.runId}) but ${reloadUrl} did not reload it; ` +
-                'a twiga-edge server picks it up within TWIGA_SERVE_POLL_SECONDS of its next request',
-            );
-            throw error;
-          })
-      : null;
-    if (reload && reload.version !== saved.version) {
-      log.warn(
-        `${reload.url} reloaded version ${reload.version}, not the promoted ${saved.version}: is it serving ${store.describe(o.name)}?`,
-      );
-    }
-    log.emit('info', 'flow.done', { message: `promoted version ${saved.version}`, mlflow_run_id: run.runId });
-    return {
-      ...result,
-      promoted: true,
-      checkpoint_path: checkpointPath,
-      mlflow_run_id: run.runId,
-      version: saved.version,
-      reload,
-    };
+    const promoted = await promoteCandidate({
+      setup,
+      o,
+      store,
+      incumbent,
+      data,
+      decision,
+      policy,
+      candidate,
+      evaluated,
+      holdoutMetrics,
+      artifacts: { 'metrics.md': table, 'drift_summary.json': `${JSON.stringify(drift, null, 2)}\n` },
+      reloadUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    log.emit('info', 'flow.done', {
+      message: `promoted version ${promoted.version}`,
+      mlflow_run_id: promoted.mlflow_run_id,
+    });
+    return { ...result, promoted: true, ...promoted };
   } catch (error) {
     log.emit('error', 'flow.failed', { error: errorField(error) });
     throw error;
   }
+}
+
+interface PromotionInput {
+  setup: FlowSetup;
+  o: z.output<typeof RetrainingFlowOptionsSchema>;
+  store: CheckpointStore;
+  incumbent: Incumbent;
+  data: RetrainData;
+  decision: RetrainDecision;
+  policy: RetrainPolicy;
+  candidate: FittedModel;
+  evaluated: Evaluated;
+  holdoutMetrics: MetricsByModel | null;
+  artifacts: Record<string, string>;
+  reloadUrl: string | undefined;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Save the candidate inactive, then one compare-and-swap of the manifest against the etag read before
+ * deciding (a lost race removes the unreferenced version and fails: decide again); then log the run and
+ * reload the server.
+ */
+async function promoteCandidate(
+  p: PromotionInput,
+): Promise<Pick<RetrainingResult, 'checkpoint_path' | 'version' | 'reload'> & { mlflow_run_id: string }> {
+  const { setup, o, store, incumbent, data, candidate, evaluated } = p;
+  const { log, retry } = setup;
+  const files = checkpointFiles(candidate, evaluated);
+  const saved = await saveCheckpointTask.run(
+    { store, name: o.name, model: candidate, evaluated, files, activate: false },
+    log,
+    retry,
+  );
+  try {
+    await promoteTask.run(
+      { store, name: o.name, version: saved.version, ifMatch: incumbent.etag },
+      log,
+      retry,
+    );
+  } catch (error) {
+    await deleteVersion(store, o.name, saved.version).catch((e: unknown) =>
+      log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
+    );
+    throw error;
+  }
+  const checkpointPath = store.describe(saved.key);
+  log.info(`promoted version ${saved.version}: ${checkpointPath}`, { task: 'promote' });
+
+  const run = await startFlowRun(setup, o);
+  const dataset = (name: string, path: string, frame: RetrainData['reference']) => ({
+    name,
+    path,
+    rows: frame.time.length,
+    columns: Object.keys(frame.columns).length + 1,
+    context: 'training',
+  });
+  try {
+    await logTrainingTask.run(
+      {
+        run,
+        datasets: [
+          dataset('reference', o.referencePath, data.reference),
+          dataset('current', o.currentPath, data.current),
+        ],
+        params: {
+          pipeline: data.spec.pipelineConfig,
+          models: data.spec.models,
+          retrain: {
+            ...p.policy,
+            reason: p.decision.reason,
+            holdout_fraction: o.holdoutFraction,
+            from: data.spec.from,
+          },
+        },
+        model: candidate,
+        files,
+        metrics: {
+          '': evaluated.metrics,
+          validation: evaluated.validationMetrics,
+          ...(p.holdoutMetrics ? { incumbent: p.holdoutMetrics } : {}),
+        },
+        store,
+        saved,
+        tags: {
+          'twiga.retrain.reason': p.decision.reason,
+          'twiga.promoted': 'true',
+          ...(incumbent.status === 'loaded' ? { 'twiga.incumbent.version': String(incumbent.version) } : {}),
+        },
+        artifacts: p.artifacts,
+      },
+      log,
+      retry,
+    );
+    await run.end('FINISHED');
+  } catch (error) {
+    await run.end('FAILED').catch(() => undefined);
+    throw error;
+  }
+  const reload = p.reloadUrl ? await reloadServer(p, saved.version, run.runId) : null;
+  return { checkpoint_path: checkpointPath, mlflow_run_id: run.runId, version: saved.version, reload };
+}
+
+/** POST /reload; a failure says first that the promotion stands, since the error is about the server only. */
+async function reloadServer(p: PromotionInput, version: number, runId: string): Promise<ReloadOutcome> {
+  const { log, retry, settings } = p.setup;
+  const url = p.reloadUrl!;
+  const reload = await reloadTask
+    .run({ url, apiKey: settings.serve.apiKey, ...(p.fetch ? { fetch: p.fetch } : {}) }, log, retry)
+    .catch((error: unknown) => {
+      log.warn(
+        `version ${version} is promoted and logged (run ${runId}) but ${url} did not reload it; ` +
+          'a twiga-edge server picks it up within TWIGA_SERVE_POLL_SECONDS of its next request',
+      );
+      throw error;
+    });
+  if (reload.version !== version) {
+    log.warn(
+      `${url} reloaded version ${reload.version}, not the promoted ${version}: is it serving ${p.store.describe(p.o.name)}?`,
+    );
+  }
+  return reload;
 }
