@@ -18,6 +18,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { createApp } from '../src/edge/app.js';
 import { inProcessPredictors } from '../src/edge/predictor.js';
 import { PredictRequestSchema } from '../src/edge/schemas.js';
+import { NET_LOAD_MODELS, netLoadCsv, netLoadPipeline } from '../src/node/demo/net-load.js';
 import { FsCheckpointStore } from '../src/node/fs-store.js';
 import { memoryLogger } from '../src/node/log.js';
 import { publish } from '../src/node/publish.js';
@@ -94,25 +95,17 @@ function parseFlags(args: string[]): Flags {
 /** Synthetic 30-min net load → CSV → train() → checkpoint folder; the request body is the last `recordDays`. */
 async function makeCheckpoint(tmp: string, f: Flags) {
   const series = syntheticNetLoad({ days: f.days });
-  const rows = Array.from(series.time, (t, i) => `${formatTimestamp(t)},${series.net_load[i]}`);
   const csv = join(tmp, 'net_load.csv');
-  writeFileSync(csv, `timestamp,net_load\n${rows.join('\n')}\n`);
+  writeFileSync(csv, netLoadCsv(series, { columns: ['net_load'] }));
   const root = join(tmp, 'checkpoints');
   const t0 = performance.now();
   await train({
     logger: memoryLogger(),
     config: {
       data: { path: csv },
-      pipeline: {
-        target: 'net_load',
-        timeColumn: 'timestamp',
-        period: '30min',
-        horizon: '1D',
-        lookback: '7D',
-      },
+      pipeline: netLoadPipeline(),
       models: [
-        { name: 'linear', alpha: 1 },
-        { name: 'seasonal_naive', season: '1D' },
+        ...NET_LOAD_MODELS,
         ...(f.gbdt > 0 ? [{ name: 'gbdt' as const, numTrees: f.gbdt, earlyStoppingRounds: 0 }] : []),
       ],
       train: { checkpointRoot: root, name: NAME },

@@ -8,7 +8,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { closeDuckDB, createLogger, train, writeDemoData } from '../src/node/index.js';
+import {
+  closeDuckDB,
+  createLogger,
+  NET_LOAD_MODELS,
+  netLoadPipeline,
+  train,
+  writeDemoData,
+} from '../src/node/index.js';
 
 /** Days the demo trains on (about two seconds here). */
 export const TRAIN_DAYS = 90;
@@ -31,18 +38,8 @@ export async function buildDemoCheckpoint(dir: string): Promise<{ version: numbe
     logger: createLogger({ quiet: true }),
     config: {
       data: { path: trainCsv },
-      pipeline: {
-        target: 'net_load',
-        timeColumn: 'timestamp',
-        period: '30min',
-        horizon: '1D',
-        lookback: '7D',
-        exogenous: ['temperature', 'irradiance'],
-      },
-      models: [
-        { name: 'seasonal_naive', season: '1D' },
-        { name: 'linear', alpha: 1 },
-      ],
+      pipeline: netLoadPipeline({ exogenous: ['temperature', 'irradiance'] }),
+      models: NET_LOAD_MODELS,
       train: { checkpointRoot: join(dir, 'checkpoints'), name: DEMO_NAME },
     },
   });

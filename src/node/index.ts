@@ -20,7 +20,14 @@ export {
   type LoadResult,
   loadData,
 } from './data/index.js';
-export { runDemo, writeDemoData } from './demo/run-demo.js';
+export {
+  NET_LOAD_MODELS,
+  netLoadCsv,
+  netLoadPipeline,
+  RECENT_DAYS,
+  writeDemoData,
+} from './demo/net-load.js';
+export { runDemo } from './demo/run-demo.js';
 export { type RunDriftOptions, runDrift } from './drift.js';
 export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';

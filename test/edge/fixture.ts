@@ -5,6 +5,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NET_LOAD_MODELS, netLoadCsv, netLoadPipeline } from '../../src/node/demo/net-load.js';
 import { FsCheckpointStore } from '../../src/node/fs-store.js';
 import { memoryLogger } from '../../src/node/log.js';
 import { train } from '../../src/node/train.js';
@@ -35,8 +36,7 @@ export interface ServingFixture {
 export async function buildServingFixture(): Promise<ServingFixture> {
   const dir = await mkdtemp(path.join(tmpdir(), 'twiga-serving-'));
   const series = syntheticNetLoad({ days: DAYS });
-  const csv = (from: number) =>
-    `timestamp,net_load\n${Array.from(series.time.subarray(from), (t, i) => `${formatTimestamp(t)},${series.net_load[from + i]}`).join('\n')}\n`;
+  const csv = (from: number) => netLoadCsv(series, { from, columns: ['net_load'] });
   const data = path.join(dir, 'net_load.csv');
   await writeFile(data, csv(0));
   const root = path.join(dir, 'checkpoints');
@@ -44,17 +44,8 @@ export async function buildServingFixture(): Promise<ServingFixture> {
     logger: memoryLogger(),
     config: {
       data: { path: data },
-      pipeline: {
-        target: 'net_load',
-        timeColumn: 'timestamp',
-        period: '30min',
-        horizon: '1D',
-        lookback: '2D',
-      },
-      models: [
-        { name: 'seasonal_naive', season: '1D' },
-        { name: 'linear', alpha: 1 },
-      ],
+      pipeline: netLoadPipeline({ lookback: '2D' }),
+      models: NET_LOAD_MODELS,
       train: { checkpointRoot: root, name: CHECKPOINT_NAME },
     },
   });

@@ -2,10 +2,7 @@
  * `twiga-edge demo`: synthetic net load → the training flow (tracked) → forecast → drift → the retraining
  * flow on the following four weeks, printed as tables.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type SyntheticSeries, syntheticNetLoad } from '../../runtime/synthetic.js';
-import { formatTimestamp } from '../../runtime/time-format.js';
 import type { MetricsByModel } from '../../runtime/training-result.js';
 import { runDrift } from '../drift.js';
 import { type FlowEvent, textLogSink } from '../flows/flow-log.js';
@@ -13,58 +10,13 @@ import { retrainingFlow } from '../flows/retraining-flow.js';
 import { trainingFlow } from '../flows/training-flow.js';
 import { predict } from '../predict.js';
 import { loadSettings } from '../settings.js';
+import { netLoadPipeline, RECENT_DAYS, writeDemoData } from './net-load.js';
 import { formatTable } from './table.js';
 
 export interface DemoOptions {
   dir: string;
   days: number;
   json?: boolean;
-}
-
-const COLUMNS = ['net_load', 'temperature', 'irradiance'] as const;
-
-function toCsv(s: SyntheticSeries, from: number, to: number, blankTargetFrom = to): string {
-  const lines = [`timestamp,${COLUMNS.join(',')}`];
-  for (let i = from; i < to; i++) {
-    const target = i >= blankTargetFrom ? '' : String(s.net_load[i]);
-    lines.push(
-      `${formatTimestamp(s.time[i]!).replace('T', ' ')},${target},${s.temperature[i]},${s.irradiance[i]}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Days after the history that the demo's retraining flow sees as "recent". */
-export const RECENT_DAYS = 28;
-
-/**
- * Write the demo's data files: `days` of history; the next day as "tomorrow" (the last week, then the day
- * with its weather forecast only); and the {@link RECENT_DAYS} after the history as the recent window.
- */
-export async function writeDemoData(
-  dir: string,
-  days: number,
-): Promise<{
-  history: string;
-  tomorrow: string;
-  recent: string;
-  series: SyntheticSeries;
-  split: number;
-  testStart: string;
-}> {
-  const perDay = 48;
-  // The generator is prefix-stable: more days do not change the first ones.
-  const series = syntheticNetLoad({ days: days + RECENT_DAYS });
-  const split = days * perDay;
-  await mkdir(dir, { recursive: true });
-  const history = join(dir, 'net_load.csv');
-  const tomorrow = join(dir, 'net_load_tomorrow.csv');
-  const recent = join(dir, 'net_load_recent.csv');
-  await writeFile(history, toCsv(series, 0, split));
-  await writeFile(tomorrow, toCsv(series, split - 7 * perDay, split + perDay, split));
-  await writeFile(recent, toCsv(series, split, series.time.length));
-  const testStart = formatTimestamp(series.time[Math.floor(days * 0.8) * perDay]!).slice(0, 10);
-  return { history, tomorrow, recent, series, split, testStart };
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -91,17 +43,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     // Test on the last fifth of the days, starting at midnight so every forecast is a whole day.
     testStart: data.testStart,
     config: {
-      pipeline: {
-        target: 'net_load',
-        timeColumn: 'timestamp',
-        period: '30min',
-        horizon: '1D',
-        lookback: '7D',
+      pipeline: netLoadPipeline({
         calendar: ['hour', 'day_of_week', 'weekend', 'day_night'],
         exogenous: ['temperature', 'irradiance'],
         latitude: data.series.latitude,
         longitude: data.series.longitude,
-      },
+      }),
     },
   });
   const forecast = await predict({
