@@ -16,6 +16,18 @@ const arrowBody = {
     description: 'An Arrow IPC stream or file with the same columns as the records.',
   }),
 };
+/**
+ * JSON records (validated by `json`) or an Arrow IPC body, which `readForecastInput` reads; not `required`,
+ * so the JSON validator lets other media types through to it.
+ */
+const forecastBody = <S extends z.ZodType>(json: S) => ({
+  required: false,
+  content: {
+    'application/json': { schema: json },
+    'application/vnd.apache.arrow.stream': arrowBody,
+    'application/vnd.apache.arrow.file': arrowBody,
+  },
+});
 const errors = {
   400: errorDoc('Malformed request (JSON, types, unknown fields)'),
   401: errorDoc('Missing or wrong X-API-Key'),
@@ -36,14 +48,7 @@ const predict = createRoute({
   security: KEYED,
   request: {
     query: PredictQuerySchema.pick({ ensemble_strategy: true }),
-    body: {
-      required: false,
-      content: {
-        'application/json': { schema: PredictRequestSchema },
-        'application/vnd.apache.arrow.stream': arrowBody,
-        'application/vnd.apache.arrow.file': arrowBody,
-      },
-    },
+    body: forecastBody(PredictRequestSchema),
   },
   responses: { 200: ok, ...errors },
 });
@@ -55,14 +60,7 @@ const predictInterval = createRoute({
   security: KEYED,
   request: {
     query: PredictQuerySchema,
-    body: {
-      required: false,
-      content: {
-        'application/json': { schema: PredictIntervalRequestSchema },
-        'application/vnd.apache.arrow.stream': arrowBody,
-        'application/vnd.apache.arrow.file': arrowBody,
-      },
-    },
+    body: forecastBody(PredictIntervalRequestSchema),
   },
   responses: { 200: ok, ...errors },
 });

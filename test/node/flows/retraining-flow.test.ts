@@ -4,7 +4,7 @@
  * The end-to-end run over real processes (CLI train → serve → retrain → /health) is in e2e.test.ts.
  */
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,12 @@ function settingsIn(sub: string, extra: Record<string, string> = {}): TwigaSetti
 async function withIncumbent(sub: string): Promise<string> {
   await cp(join(trained, 'checkpoints'), join(dir, sub, 'checkpoints'), { recursive: true });
   return join(dir, sub, 'checkpoints');
+}
+
+/** Listen on a free port of 127.0.0.1; the stand-in's /reload URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/reload`;
 }
 
 const versionsOf = async (root: string) =>
@@ -146,8 +152,7 @@ describe('retrainingFlow decides as twiga does', () => {
         );
       }
     });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/reload`;
+    const url = await listen(server);
     const sink = memoryLogSink();
     try {
       const result = await retrainingFlow({
@@ -201,8 +206,7 @@ describe('retrainingFlow decides as twiga does', () => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong X-API-Key' } }));
     });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/reload`;
+    const url = await listen(server);
     const sink = memoryLogSink();
     try {
       const error = await retrainingFlow({
