@@ -28,7 +28,6 @@ export const loadIncumbentTask = task(
   'load-incumbent',
   async (input: { store: CheckpointStore; name: string; engine: OnnxEngine }): Promise<Incumbent> => {
     const { store, name } = input;
-    const etag = (await store.head(manifestKey(name)))?.etag ?? null;
     try {
       const loaded = await loadCheckpoint(store, name);
       const forecaster = await Forecaster.fromFiles(loaded.files, input.engine);
@@ -37,10 +36,12 @@ export const loadIncumbentTask = task(
         forecaster,
         version: loaded.version,
         path: store.describe(versionKey(name, loaded.version)),
-        etag: loaded.etag ?? etag,
+        etag: loaded.etag ?? null,
       };
     } catch (error) {
       if (isTransient(error) || !(error instanceof TwigaError)) throw error;
+      // Read only now: a manifest that failed to load still has bytes the promotion must swap against.
+      const etag = (await store.head(manifestKey(name)))?.etag ?? null;
       if (error instanceof CheckpointError && error.code === 'CHECKPOINT_NOT_FOUND')
         return { status: 'missing', etag, message: error.message };
       return { status: 'corrupt', etag, message: error.message, error };
