@@ -169,7 +169,7 @@ export class ModelHost {
       const reference = refBytes
         ? decodeReference(refBytes, store.describe(`${name}/${REFERENCE_FILE}`))
         : undefined;
-      const predictor = await predictors.create(loaded.files, loaded.version);
+      const predictor = await predictors.create(loaded.files, loaded.version, decoded);
       const model: ActiveModel = {
         info,
         config: decoded.pipeline.config,

@@ -4,6 +4,7 @@
  */
 import { type ForecastJson, type ForecastOptions, forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
+import type { ForecasterManifest } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
 
@@ -17,14 +18,22 @@ export interface Predictor {
 
 /** Builds predictors from a checkpoint version's verified files. */
 export interface PredictorFactory {
-  create(files: Readonly<Record<string, Uint8Array>>, version: number): Promise<Predictor>;
+  /**
+   * @param manifest pipeline.json as the caller decoded it; a factory in this realm reuses it, one that
+   *   sends the files to another thread lets that thread decode its own copy.
+   */
+  create(
+    files: Readonly<Record<string, Uint8Array>>,
+    version: number,
+    manifest?: ForecasterManifest,
+  ): Promise<Predictor>;
 }
 
 /** Inference in this JS realm through `engine` — what a Worker isolate does. */
 export function inProcessPredictors(engine: OnnxEngine): PredictorFactory {
   return {
-    async create(files, version) {
-      const forecaster = await Forecaster.fromFiles(files, engine);
+    async create(files, version, manifest) {
+      const forecaster = await Forecaster.fromFiles(files, engine, manifest);
       return {
         forecast: (frame, options) => forecastLatest(forecaster, frame, version, options),
         release: () => forecaster.release(),

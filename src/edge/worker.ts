@@ -24,9 +24,9 @@ interface Service {
 
 /** ORT and the drift core start on the first model load, not at isolate start-up. */
 const predictors: PredictorFactory = {
-  async create(files, version) {
+  async create(files, version, manifest) {
     const { engine } = await initEdgeRuntime();
-    return inProcessPredictors(engine).create(files, version);
+    return inProcessPredictors(engine).create(files, version, manifest);
   },
 };
 

@@ -55,10 +55,14 @@ export class Forecaster {
     this.models = models;
   }
 
-  /** Build from a checkpoint's files (`pipeline.json` and each model's ONNX file). */
+  /**
+   * Build from a checkpoint's files (`pipeline.json` and each model's ONNX file).
+   * @param decoded pipeline.json already decoded by the caller (saves a second zod parse); else it is decoded here.
+   */
   static async fromFiles(
     files: Readonly<Record<string, Uint8Array>>,
     engine: OnnxEngine,
+    decoded?: ForecasterManifest,
   ): Promise<Forecaster> {
     const pipelineBytes = files[PIPELINE_FILE];
     if (!pipelineBytes) {
@@ -66,7 +70,7 @@ export class Forecaster {
         files: Object.keys(files),
       });
     }
-    const manifest = decodePipelineFile(pipelineBytes);
+    const manifest = decoded ?? decodePipelineFile(pipelineBytes);
     const models = [];
     for (const entry of manifest.models) {
       const bytes = files[entry.file];
