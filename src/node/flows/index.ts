@@ -37,13 +37,6 @@ export {
   type TaskOptions,
   task,
 } from './task.js';
-export {
-  evaluateTask,
-  fitTask,
-  loadDataTask,
-  saveCheckpointTask,
-  type TrainingFlowOptions,
-  TrainingFlowOptionsSchema,
-  trainingFlow,
-} from './training-flow.js';
+export { type TrainingFlowOptions, TrainingFlowOptionsSchema, trainingFlow } from './training-flow.js';
+export { evaluateTask, fitTask, loadDataTask, saveCheckpointTask } from './training-tasks.js';
 export { isTransient, TransientError } from './transient.js';

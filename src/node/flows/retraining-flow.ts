@@ -48,7 +48,7 @@ import {
   specOfIncumbent,
 } from './retraining-tasks.js';
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
-import { evaluateTask, fitTask, saveCheckpointTask } from './training-flow.js';
+import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
 
 export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** The data the incumbent was trained on (or any window taken as normal): CSV, TSV or Parquet. */

@@ -3,7 +3,6 @@
  * publish the markdown metrics table; each step a task with retries and structured logs.
  */
 import { z } from 'zod';
-import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
@@ -12,23 +11,12 @@ import { formatTimestamp } from '../../runtime/time-format.js';
 import type { TrainingResult } from '../../runtime/training-result.js';
 import { layerTrainConfig, readConfigFile } from '../cli/train-flags.js';
 import { FsCheckpointStore } from '../fs-store.js';
-import { loadTrainingData } from '../training-data.js';
-import {
-  checkpointFiles,
-  type Evaluated,
-  evaluateModels,
-  type FitInput,
-  type FittedModel,
-  fitModels,
-  saveModelCheckpoint,
-  splitRows,
-  trainingResult,
-} from '../training-steps.js';
+import { checkpointFiles, splitRows, trainingResult } from '../training-steps.js';
 import { errorField } from './flow-log.js';
 import { CommonFlowOptionsSchema, type FlowDeps, plainOptions, setUpFlow } from './flow-setup.js';
 import { metricsTable } from './metrics-table.js';
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
-import { task } from './task.js';
+import { evaluateTask, fitTask, loadDataTask, saveCheckpointTask } from './training-tasks.js';
 
 export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** A training config (data, pipeline, models, train) or the path of its JSON file; the options below override it. */
@@ -76,33 +64,6 @@ async function trainConfig(
   }
   return config as TrainConfigInput;
 }
-
-/** Load and repair the data file; resolve pipeline and models. */
-export const loadDataTask = task('load-data', async (input: { config: TrainConfigInput }, { log }) =>
-  loadTrainingData(input.config, log.logger('load-data')),
-);
-
-/** Fit the pipeline and models (tuning when asked). */
-export const fitTask = task('fit', async (input: FitInput) => fitModels(input));
-
-/** Score on the test split through onnxruntime-web. */
-export const evaluateTask = task('evaluate', evaluateModels);
-
-/** Save the checkpoint; a failed save removes its partial version before the retry. */
-export const saveCheckpointTask = task(
-  'save-checkpoint',
-  async (input: {
-    store: CheckpointStore;
-    name: string;
-    model: FittedModel;
-    evaluated: Evaluated;
-    files: Record<string, Uint8Array>;
-    activate: boolean;
-  }) =>
-    saveModelCheckpoint(input.store, input.name, input.model, input.evaluated, input.files, {
-      activate: input.activate,
-    }),
-);
 
 /**
  * Train, evaluate, checkpoint and track one forecaster.
