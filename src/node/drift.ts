@@ -15,6 +15,7 @@ import { initNodeDriftWasm } from './drift-wasm.js';
 import { FsCheckpointStore } from './fs-store.js';
 import type { Logger } from './log.js';
 import { fileReportSink } from './report-sink.js';
+import { loadSettings } from './settings.js';
 
 export interface RunDriftOptions {
   /** Reference data (CSV, TSV, Parquet), or a checkpoint folder (`<root>/<name>` or a `vNNNN` in it). */
@@ -23,7 +24,10 @@ export interface RunDriftOptions {
   current: string;
   /** Columns to test. Default: every non-time column of the reference file, or the checkpoint's drift columns. */
   columns?: string[] | undefined;
-  /** Folder for the HTML report. Default: `TWIGA_SERVE_REPORT_DIR`; no report when neither is set. */
+  /**
+   * Folder for the HTML report. Default: `TWIGA_SERVE_REPORT_DIR` (environment over `.env`); no report when
+   * neither is set.
+   */
   reportDir?: string | undefined;
   /**
    * Time column of both files. Default: the checkpoint's, else `timestamp`, else the first column
@@ -134,7 +138,7 @@ export async function runDrift(options: RunDriftOptions): Promise<DriftSummary> 
     };
   }
   const current = await load(options.current, options, ref.timeColumn, ref.columns);
-  const reportDir = options.reportDir ?? process.env['TWIGA_SERVE_REPORT_DIR'];
+  const reportDir = options.reportDir ?? (await loadSettings()).reportDir;
   const monitor = new ForecastMonitor(
     {
       ...(options.method ? { method: options.method } : {}),
