@@ -71,7 +71,11 @@ function common(flags: FlowFlags) {
  * Run `job` once and print its JSON, or with `--schedule` print one compact JSON line per run; a failed
  * scheduled run is logged and the schedule goes on. SIGINT/SIGTERM end the schedule after the current run.
  */
-async function once(flags: FlowFlags, log: LogSink, job: () => Promise<unknown>): Promise<void> {
+async function runOnceOrScheduled(
+  flags: FlowFlags,
+  log: LogSink,
+  job: () => Promise<unknown>,
+): Promise<void> {
   if (!flags.schedule) {
     process.stdout.write(`${JSON.stringify(await job(), null, 2)}\n`);
     return;
@@ -118,7 +122,7 @@ export async function trainCommand(
   const settings = await loadSettings(flags.envFile ? { envFile: flags.envFile } : {});
   const log = flags.logFormat === 'text' ? textLogSink() : jsonLogSink();
   const config = await trainConfigFromFlags(flags);
-  await once(flags, log, () =>
+  await runOnceOrScheduled(flags, log, () =>
     trainingFlow({ config: config as Record<string, unknown>, ...common(flags), settings, log }),
   );
 }
@@ -175,7 +179,7 @@ export function addRetrainCommand(program: Command): void {
   ).action(async (flags) => {
     const settings = await loadSettings(flags.envFile ? { envFile: flags.envFile } : {});
     const log = flags.logFormat === 'text' ? textLogSink() : jsonLogSink();
-    await once(flags, log, () =>
+    await runOnceOrScheduled(flags, log, () =>
       retrainingFlow({
         referencePath: flags.reference,
         currentPath: flags.current,
