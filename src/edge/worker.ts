@@ -2,11 +2,10 @@
 import type { ExecutionContext } from 'hono';
 import { settingsFromEnv } from '../runtime/settings.js';
 import { createApp, type TwigaApp } from './app.js';
-import { inProcessPredictors, type PredictorFactory } from './predictor.js';
+import { edgePredictors } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { R2BucketLike } from './r2-types.js';
 import { runDriftCheck } from './scheduled.js';
-import { initEdgeRuntime } from './wasm.js';
 
 /** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
 export interface Env {
@@ -22,14 +21,6 @@ interface Service {
   settings: ReturnType<typeof settingsFromEnv>;
 }
 
-/** ORT and the drift core start on the first model load, not at isolate start-up. */
-const predictors: PredictorFactory = {
-  async create(files, version, manifest) {
-    const { engine } = await initEdgeRuntime();
-    return inProcessPredictors(engine).create(files, version, manifest);
-  },
-};
-
 // One app per isolate: its model, etag clock and in-flight counts live as long as the isolate.
 let service: Service | undefined;
 
@@ -39,7 +30,7 @@ function serviceFor(env: Env): Service {
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
     });
-    service = { app: createApp({ store, settings, predictors }), store, settings };
+    service = { app: createApp({ store, settings, predictors: edgePredictors }), store, settings };
   }
   return service;
 }
