@@ -3,6 +3,7 @@
  * local R2) and `twiga-edge serve --checkpoints` on Node (a fleet in a folder). Only isomorphic imports here.
  */
 import { describe, expect, it } from 'vitest';
+import { MODEL_OVERHEAD_BYTES } from '../../src/edge/model-registry.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/runtime/checkpoint/checkpoint.js';
 import { encodeJson } from '../../src/runtime/checkpoint/manifest.js';
 import type { CheckpointStore } from '../../src/runtime/checkpoint/store.js';
@@ -178,6 +179,12 @@ export function describeFleet(label: string, harness: () => FleetHarness): void 
       expect((await predict(good)).status).toBe(200);
     });
   });
+}
+
+/** TWIGA_SERVE_MAX_LOADED_MB that fits the default model and one more, not two more. */
+export function twoModelBudgetMb(modelBytes: Record<string, number>): string {
+  const biggest = Math.max(...Object.values(modelBytes)) + MODEL_OVERHEAD_BYTES;
+  return String((2 * biggest + MODEL_OVERHEAD_BYTES / 2) / (1024 * 1024));
 }
 
 /**

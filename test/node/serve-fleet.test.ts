@@ -1,10 +1,9 @@
 /** The fleet route suite and LRU eviction against `twiga-edge serve --checkpoints` (real HTTP, worker threads). */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_OVERHEAD_BYTES } from '../../src/edge/model-registry.js';
 import { FsCheckpointStore } from '../../src/node/fs-store.js';
 import { buildFleetFixture, type FleetFixture } from '../edge/fleet-fixture.js';
-import { describeEviction, describeFleet, type FleetHarness } from '../edge/fleet-suite.js';
+import { describeEviction, describeFleet, type FleetHarness, twoModelBudgetMb } from '../edge/fleet-suite.js';
 import { routeEnv } from '../edge/route-settings.js';
 import { runCli } from './cli-run.js';
 import { type ServerProcess, startServer } from './serve-process.js';
@@ -20,12 +19,6 @@ const harness = (s: () => ServerProcess): FleetHarness => ({
   expected: fixture.expected,
 });
 
-/** MB that fit the default model and one more, not two more. */
-export function twoModelBudgetMb(bytes: number[]): string {
-  const biggest = Math.max(...bytes) + MODEL_OVERHEAD_BYTES;
-  return String((2 * biggest + MODEL_OVERHEAD_BYTES / 2) / (1024 * 1024));
-}
-
 beforeAll(async () => {
   fixture = await buildFleetFixture(3);
   const args = ['--checkpoints', fixture.root, '--port', '0', '--workers', '1'];
@@ -34,7 +27,7 @@ beforeAll(async () => {
     startServer(args, {
       ...routeEnv(),
       TWIGA_SERVE_CHECKPOINT: fixture.names[0]!,
-      TWIGA_SERVE_MAX_LOADED_MB: twoModelBudgetMb(Object.values(fixture.modelBytes)),
+      TWIGA_SERVE_MAX_LOADED_MB: twoModelBudgetMb(fixture.modelBytes),
     }),
   ]);
 }, 180_000);

@@ -6,11 +6,10 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll } from 'vitest';
 import { createApp, type TwigaApp } from '../../../src/edge/app.js';
 import { edgePredictors } from '../../../src/edge/edge-predictors.js';
-import { MODEL_OVERHEAD_BYTES } from '../../../src/edge/model-registry.js';
 import { R2CheckpointStore } from '../../../src/edge/r2-store.js';
 import { settingsFromEnv } from '../../../src/runtime/settings.js';
 import type { FleetFixture } from '../fleet-fixture.js';
-import { describeEviction, describeFleet, type FleetHarness } from '../fleet-suite.js';
+import { describeEviction, describeFleet, type FleetHarness, twoModelBudgetMb } from '../fleet-suite.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
 import { fromBase64 } from './seed.js';
 
@@ -31,7 +30,6 @@ beforeAll(async () => {
   await Promise.all(
     Object.entries(fleet.files).map(([key, base64]) => env.CHECKPOINTS.put(key, fromBase64(base64))),
   );
-  const biggest = Math.max(...Object.values(fleet.modelBytes)) + MODEL_OVERHEAD_BYTES;
   small = createApp({
     store,
     predictors: edgePredictors,
@@ -39,7 +37,7 @@ beforeAll(async () => {
       TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
       TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),
       TWIGA_SERVE_CHECKPOINT: fleet.names[0]!,
-      TWIGA_SERVE_MAX_LOADED_MB: String((2 * biggest + MODEL_OVERHEAD_BYTES / 2) / (1024 * 1024)),
+      TWIGA_SERVE_MAX_LOADED_MB: twoModelBudgetMb(fleet.modelBytes),
     }),
   });
 });
