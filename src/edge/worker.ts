@@ -1,11 +1,11 @@
-/** The Workers entry: the Hono app on `fetch` (checkpoints in R2), the drift check on `scheduled`. */
+/** The Workers entry: the Hono app on `fetch` (every model in R2), the drift check per model on `scheduled`. */
 import type { ExecutionContext } from 'hono';
 import { settingsFromEnv } from '../runtime/settings.js';
 import { createApp, type TwigaApp } from './app.js';
 import { edgePredictors } from './edge-predictors.js';
+import { runFleetDriftCheck } from './fleet-scheduled.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { R2BucketLike } from './r2-types.js';
-import { runDriftCheck } from './scheduled.js';
 
 /** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
 export interface Env {
@@ -51,13 +51,15 @@ export default {
 
   async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { app, store, settings } = serviceFor(env);
-    const run = runDriftCheck({ host: app.host, store, settings }).then(
-      (result) => {
-        if (result.status !== 'checked') {
-          console.log(JSON.stringify({ event: 'twiga.drift_check', ...result }));
-          return;
-        }
-        const { retraining, ...drift } = result;
+    const run = runFleetDriftCheck({ host: app.host, store, settings }).then((result) => {
+      const first = result.default;
+      if (first.status === 'failed') {
+        // Logged as an event for observability, then thrown so the cron invocation is marked failed.
+        console.error(JSON.stringify({ event: 'twiga.drift_check', status: 'failed', error: first.error }));
+      } else if (first.status !== 'checked') {
+        console.log(JSON.stringify({ event: 'twiga.drift_check', ...first }));
+      } else {
+        const { retraining, ...drift } = first;
         console.log(JSON.stringify({ event: 'twiga.drift_check', ...drift }));
         // Its own event with a flat `retraining_due`, so observability can filter and alert on it.
         const { due, reason, detail, version, key, due_key } = retraining;
@@ -72,14 +74,11 @@ export default {
             due_key,
           }),
         );
-      },
-      (error: unknown) => {
-        // Logged as an event for observability, then rethrown so the cron invocation is marked failed.
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(JSON.stringify({ event: 'twiga.drift_check', status: 'failed', error: message }));
-        throw error;
-      },
-    );
+      }
+      const { results: _, ...totals } = result.fleet;
+      console.log(JSON.stringify({ event: 'twiga.fleet_drift_check', key: result.key, ...totals }));
+      if (first.status === 'failed') throw new Error(first.error);
+    });
     ctx.waitUntil(run);
     await run;
   },

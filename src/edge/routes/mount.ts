@@ -48,8 +48,9 @@ export function mounts(app: App, { registry }: RouteDeps): Mount[] {
     },
     model: async (c) => {
       const served = await registry.model(c.req.param('name') ?? '');
-      // Each loaded model follows its own promotions; the check runs beside this request.
-      runBeside(c, served.host.refreshIfDue());
+      // Each loaded model follows its own promotions; the check runs beside this request. (A model that
+      // failed to load is retried by `ensure` after pollSeconds instead.)
+      if (served.host.active) runBeside(c, served.host.refreshIfDue());
       return served;
     },
   };
