@@ -1,7 +1,11 @@
 /** The fleet route suite and LRU eviction against `twiga-edge serve --checkpoints` (real HTTP, worker threads). */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initNodeDriftWasm } from '../../src/node/drift-wasm.js';
 import { FsCheckpointStore } from '../../src/node/fs-store.js';
+import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
+import { fromReply } from '../../src/runtime/serving/error-wire.js';
+import { ForecastService } from '../../src/worker/service.js';
 import { buildFleetFixture, type FleetFixture } from '../edge/fleet-fixture.js';
 import { describeEviction, describeFleet, type FleetHarness, twoModelBudgetMb } from '../edge/fleet-suite.js';
 import { routeEnv } from '../edge/route-settings.js';
@@ -40,6 +44,31 @@ afterAll(async () => {
 
 describeFleet('Node (twiga-edge serve --checkpoints)', () => harness(() => server));
 describeEviction('Node (TWIGA_SERVE_MAX_LOADED_MB fits two models)', () => harness(() => small));
+
+describe('the Web Worker service over a fleet (in Node, from the server over HTTP)', () => {
+  it('lists the served models, loads several by name and predicts for each', async () => {
+    const service = new ForecastService({
+      engine: async () => createOnnxEngine(),
+      initDrift: initNodeDriftWasm,
+    });
+    const source = { url: `${server.url}/checkpoints`, apiKey: routeEnv().TWIGA_SERVE_API_KEY! };
+    const names = fromReply(await service.listModels({ ...source, prefix: 'feeders/' }));
+    expect(names).toEqual(fixture.names);
+    for (const name of names) fromReply(await service.load({ ...source, name }));
+    expect(fromReply(await service.health()).models).toEqual(names);
+    for (const name of names) {
+      const got = fromReply(await service.predict({ records: fixture.records[name]! }, { model: name }));
+      expect({ ...got, version: 0 }).toEqual({ ...fixture.expected[name], version: 0 });
+    }
+    const missing = await service.predict(
+      { records: fixture.records[names[0]!]! },
+      { model: 'feeders/nope' },
+    );
+    expect(missing.ok).toBe(false);
+    expect(fromReply(await service.unload(names[0]!))).toBe(true);
+    expect(fromReply(await service.health()).models).toEqual(names.slice(1));
+  });
+});
 
 describe('twiga-edge models', () => {
   it('lists names, active versions, saved_at and metrics as a table and as JSON', async () => {
