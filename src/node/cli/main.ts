@@ -212,10 +212,12 @@ export function buildProgram(): Command {
   program
     .command('publish')
     .description(
-      'copy a checkpoint folder to R2 (the local wrangler dev state, or a bucket over its S3 API), ' +
-        'manifest last; prints a summary JSON',
+      'copy a checkpoint folder, or every model under a root (a fleet), to R2 (the local wrangler dev state, ' +
+        'or a bucket over its S3 API); only missing files are copied, manifests last; prints a summary JSON',
     )
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .option('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .option('--checkpoints <dir>', 'a checkpoint root: publish every model under it, under the same names')
+    .option('--prefix <prefix>', 'with --checkpoints: only names starting with this, e.g. feeders/')
     .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
     .option('--local', 'publish to the local R2 state that `wrangler dev` serves')
     .option(
