@@ -31,6 +31,7 @@ export default defineConfig({
                 TEST_RECORDS_JSON: inject('recordsJson'),
                 TEST_NODE_FORECAST: inject('nodeForecast'),
                 TEST_PREDICTED_JSON: inject('predictedJson'),
+                TEST_FLEET_JSON: inject('fleetJson'),
                 // The route suite's settings (the same as the Node server's in test/node/serve.test.ts).
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),

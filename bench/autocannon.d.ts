@@ -13,6 +13,13 @@ declare module 'autocannon' {
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
     pipelining?: number;
+    /** Requests each connection sends in turn (instead of one repeated request). */
+    requests?: Array<{
+      method?: 'GET' | 'POST';
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }>;
   }
 
   /** autocannon's HDR summaries (latency in whole milliseconds). */

@@ -127,8 +127,16 @@ function untilLine(child: ChildProcess, test: RegExp, ms: number, what: string, 
   });
 }
 
-/** `twiga-edge serve` from source; its first stdout line is `{"url": …}` once the model is loaded. */
-export async function startNode(checkpoint: string, workers: number, apiKey: string): Promise<Server> {
+/**
+ * `twiga-edge serve` from source; its first stdout line is `{"url": …}` once the model is loaded.
+ * @param options `fleet`: serve every model under `checkpoint` (`--checkpoints`); `env`: more `TWIGA_*` settings.
+ */
+export async function startNode(
+  checkpoint: string,
+  workers: number,
+  apiKey: string,
+  options: { fleet?: boolean; env?: Record<string, string> } = {},
+): Promise<Server> {
   const child = spawn(
     process.execPath,
     [
@@ -137,11 +145,12 @@ export async function startNode(checkpoint: string, workers: number, apiKey: str
       'tsx',
       'src/node/cli.ts',
       'serve',
-      ...['--checkpoint', checkpoint, '--port', '0', '--workers', String(workers)],
+      ...[options.fleet ? '--checkpoints' : '--checkpoint', checkpoint],
+      ...['--port', '0', '--workers', String(workers)],
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, TWIGA_SERVE_API_KEY: apiKey },
+      env: { ...process.env, ...options.env, TWIGA_SERVE_API_KEY: apiKey },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -174,6 +183,8 @@ export async function startWorkerd(opts: {
    * uploaded, and immune to rebuilds when someone edits src/ mid-run. Absent: wrangler builds and watches src/.
    */
   bundle?: string;
+  /** More variables (`--var NAME:value`), e.g. `TWIGA_SERVE_MAX_LOADED_MB`. */
+  vars?: Record<string, string>;
 }): Promise<Server> {
   const [port, inspector] = [await freePort(), await freePort()];
   const envFile = join(opts.tmp, 'bench.env');
@@ -188,6 +199,7 @@ export async function startWorkerd(opts: {
       ...['--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)],
       ...['--persist-to', opts.persistTo],
       ...['--var', `TWIGA_SERVE_CHECKPOINT:${opts.checkpointName}`],
+      ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       ...['--env-file', envFile],
       '--show-interactive-dev-session=false',
       ...['--log-level', opts.logLevel],

@@ -8,10 +8,8 @@
  * --workerd-from bundle|source (bundle: the `wrangler deploy --dry-run` output, served with --no-bundle)
  * --wrangler-log-level warn --days 120 --record-days 7.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -32,6 +30,7 @@ import { createOnnxEngine } from '../src/runtime/onnx/engine.js';
 import { settingsFromEnv } from '../src/runtime/settings.js';
 import { syntheticNetLoad } from '../src/runtime/synthetic.js';
 import { formatTimestamp } from '../src/runtime/time-format.js';
+import { flagReader, formatJson } from './bench-io.js';
 import { type LoadRun, load, median, type ReloadLoop, reloadLoop } from './edge-load.js';
 import {
   directWorkerdUrl,
@@ -71,11 +70,7 @@ interface Flags {
 }
 
 function parseFlags(args: string[]): Flags {
-  const get = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (name: string, fallback: number) => Number(get(name) ?? fallback);
+  const { get, num } = flagReader(args);
   return {
     days: num('days', 120),
     recordDays: num('record-days', 7),
@@ -292,16 +287,6 @@ async function benchServer(
     if (server) result.outputTail = stripVTControlCharacters(server.output()).slice(-4000);
   }
   return results;
-}
-
-/** Biome's layout for the results file, so that `biome check .` stays clean (it checks bench/results too). */
-function formatJson(path: string): void {
-  try {
-    const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
-    execFileSync(process.execPath, [biome, 'format', '--write', path], { stdio: 'ignore' });
-  } catch (error) {
-    process.stderr.write(`[edge bench] could not format ${path} with biome: ${(error as Error).message}\n`);
-  }
 }
 
 const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(2));

@@ -4,7 +4,7 @@
  * `demo/` — emitted as assets by `vite build`, answered by a middleware in `vite` (dev).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,17 @@ async function listFiles(dir: string): Promise<Map<string, string>> {
     out.set(relative(dir, path).split(sep).join('/'), path);
   }
   return out;
+}
+
+/**
+ * `checkpoints/_models.json`: the names of the models under the root, as the edge's
+ * `/checkpoints/_models.json` lists them (the page's worker lists models from it; a fleet gets a picker).
+ */
+export async function writeModelIndex(root: string): Promise<string[]> {
+  const manifest = /^(.+)\/_checkpoint_manifest\.json$/;
+  const models = [...(await listFiles(root)).keys()].flatMap((key) => manifest.exec(key)?.[1] ?? []).sort();
+  await writeFile(join(root, '_models.json'), `${JSON.stringify({ models })}\n`);
+  return models;
 }
 
 /** Runs the training script in a child Node process (its own duckdb-wasm and ORT, gone when it exits). */
@@ -58,6 +69,7 @@ function demoFiles(log: (message: string) => void): {
     dir = await mkdtemp(join(tmpdir(), 'twiga-demo-'));
     const summary = await runTraining(dir);
     log(`demo checkpoint trained ${summary}`);
+    await writeModelIndex(join(dir, 'checkpoints'));
     const all = await listFiles(dir);
     return new Map([...all].filter(([key]) => key.startsWith('checkpoints/') || key === 'sample.csv'));
   };

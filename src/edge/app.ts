@@ -5,13 +5,15 @@ import { cors } from 'hono/cors';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import type { TwigaSettings } from '../runtime/settings.js';
 import { apiKeyAuth } from './auth.js';
-import type { App, AppEnv, RouteDeps } from './context.js';
+import { type App, type AppEnv, type RouteDeps, runBeside } from './context.js';
 import { ApiError, errorResponse, toApiError, validationError } from './http-errors.js';
-import { ModelHost } from './model-host.js';
+import type { ModelHost } from './model-host.js';
+import { ModelRegistry } from './model-registry.js';
 import type { PredictorFactory } from './predictor.js';
 import { storeReportSink } from './report-sink.js';
 import { checkpointFileRoutes } from './routes/checkpoint-files.js';
 import { healthRoutes } from './routes/health.js';
+import { modelListRoutes } from './routes/models.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { predictRoutes } from './routes/predict.js';
 import { reloadRoutes } from './routes/reload.js';
@@ -27,15 +29,27 @@ export interface AppOptions {
   now?: () => Date;
   /** Where unexpected errors and failed background refreshes are reported. @default console.error */
   log?: (message: string) => void;
+  /**
+   * Serve every model in the store by name under `/models/{name}/…` (a fleet), or only
+   * `TWIGA_SERVE_CHECKPOINT` (`twiga-edge serve --checkpoint DIR/NAME`). @default true
+   */
+  fleet?: boolean;
+  /** Bytes a loaded model counts beyond its files, for the memory budget. @default MODEL_OVERHEAD_BYTES */
+  modelOverheadBytes?: number;
 }
 
-/** The Hono app, plus the host holding the served model (for entries that load eagerly or test it). */
-export type TwigaApp = App & { readonly host: ModelHost };
+/**
+ * The Hono app, plus the default model's host and the registry of every served model (for entries that load
+ * eagerly or test them).
+ */
+export type TwigaApp = App & { readonly host: ModelHost; readonly registry: ModelRegistry };
 
 /**
  * Builds the forecasting API: `/health`, `/predict`, `/predict-interval`, `/monitor/drift`,
- * `/monitor/performance`, `/reload`, and `/openapi.json` generated from the same zod schemas that validate requests.
- * The model loads on first use and follows promotions by polling the manifest's etag.
+ * `/monitor/performance`, `/reload` for the default model, the same under `/models/{name}/…` for every model
+ * of the fleet, `GET /models`, and `/openapi.json` generated from the same zod schemas that validate requests.
+ * Models load on first use, are unloaded least-recently-used first past `TWIGA_SERVE_MAX_LOADED_MB`, and
+ * follow promotions by polling their manifest's etag.
  * @example
  * const app = createApp({
  *   store: new MemoryCheckpointStore(),
@@ -48,19 +62,23 @@ export function createApp(options: AppOptions): TwigaApp {
   const { store, settings } = options;
   const log = options.log ?? ((m: string) => console.error(m));
   const now = options.now ?? (() => new Date());
-  const host = new ModelHost({
+  const registry = new ModelRegistry({
     store,
-    name: settings.serve.checkpoint,
     predictors: options.predictors,
+    defaultName: settings.serve.checkpoint,
+    fleet: options.fleet ?? true,
     pollSeconds: settings.serve.pollSeconds,
+    maxLoadedBytes: settings.serve.maxLoadedBytes,
+    ...(options.modelOverheadBytes === undefined ? {} : { overheadBytes: options.modelOverheadBytes }),
     now: () => now().getTime(),
     warn: log,
   });
+  const host = registry.defaultHost;
   const deps: RouteDeps = {
-    host,
+    registry,
     store,
     settings,
-    reports: storeReportSink(store, `${settings.serve.reportPrefix}${settings.serve.checkpoint}/`),
+    reportsFor: (name) => storeReportSink(store, `${settings.serve.reportPrefix}${name}/`),
     now,
   };
 
@@ -77,21 +95,11 @@ export function createApp(options: AppOptions): TwigaApp {
       log(`twiga-edge: ${c.req.method} ${c.req.path} failed: ${error.stack ?? String(error)}`);
     return errorResponse(c, api);
   });
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new ApiError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /openapi.json`),
-    ),
-  );
+  app.notFound((c) => errorResponse(c, noRoute(c.req.method, c.req.path)));
 
   app.use('*', async (c, next) => {
     // Follow promotions without delaying this request: the check runs beside it (kept alive on Workers).
-    const refresh = host.refreshIfDue();
-    try {
-      c.executionCtx.waitUntil(refresh);
-    } catch {
-      // No ExecutionContext outside Workers; the promise runs on by itself and never rejects.
-    }
+    runBeside(c, host.refreshIfDue());
     await next();
   });
   const origins = settings.serve.corsOrigins;
@@ -128,6 +136,7 @@ export function createApp(options: AppOptions): TwigaApp {
     }),
   );
 
+  modelListRoutes(app, deps);
   healthRoutes(app, deps);
   predictRoutes(app, deps);
   monitorRoutes(app, deps);
@@ -149,5 +158,14 @@ export function createApp(options: AppOptions): TwigaApp {
     },
   });
 
-  return Object.assign(app, { host });
+  return Object.assign(app, { host, registry });
+}
+
+/** 404 for a path no route matches; under `/models/` most likely a name with more than one `/`. */
+function noRoute(method: string, path: string): ApiError {
+  const message = `no route ${method} ${path}; see /openapi.json`;
+  if (!path.startsWith('/models/')) return new ApiError(404, 'NOT_FOUND', message);
+  return new ApiError(404, 'NOT_FOUND', `${message} (model names hold at most one "/": <fleet>/<series>)`, [
+    { path: 'name', message: 'expected /models/<name>/<route> with <name> = <model> or <fleet>/<series>' },
+  ]);
 }

@@ -30,6 +30,8 @@ export interface ActiveModel {
   readonly loadedAt: string;
   /** Set when the checkpoint had no manifest and its newest complete version was loaded. */
   readonly fallback: string | undefined;
+  /** Bytes of the version's files: what the registry counts against its memory budget. */
+  readonly bytes: number;
 }
 
 export interface ModelHostOptions {
@@ -116,8 +118,12 @@ export class ModelHost {
    * Runs `fn` on the active model, keeping that model alive until `fn` settles even if a reload swaps it out.
    */
   async use<T>(fn: (model: ActiveModel) => Promise<T>): Promise<T> {
-    await this.ensure();
-    const entry = this.#entry!;
+    let entry = this.#entry;
+    // Loop: an unload may land between the load finishing and this request taking the model.
+    while (!entry) {
+      await this.ensure();
+      entry = this.#entry;
+    }
     entry.inFlight++;
     try {
       return await fn(entry.model);
@@ -125,6 +131,19 @@ export class ModelHost {
       entry.inFlight--;
       if (entry.retired && entry.inFlight === 0) await this.#release(entry);
     }
+  }
+
+  /**
+   * Drops the active model (the registry evicting it): its predictor is released once the requests using it
+   * finish; the next `ensure` or `use` loads it again. A no-op when nothing is loaded.
+   */
+  async unload(): Promise<void> {
+    const entry = this.#entry;
+    if (!entry) return;
+    this.#entry = undefined;
+    this.#lastCheck = Number.NEGATIVE_INFINITY;
+    entry.retired = true;
+    if (entry.inFlight === 0) await this.#release(entry);
   }
 
   /**
@@ -178,6 +197,7 @@ export class ModelHost {
         etag: loaded.etag,
         loadedAt: new Date(this.#now()).toISOString(),
         fallback: loaded.fallback,
+        bytes: Object.values(loaded.files).reduce((sum, f) => sum + f.byteLength, 0),
       };
       const old = this.#entry;
       this.#entry = { model, inFlight: 0, retired: false };

@@ -55,15 +55,19 @@ export interface RecentData {
 /**
  * Reads the newest data files under `prefix` (by key order: name them by date, e.g.
  * `data/recent/2024-06-01.csv`) until `maxRows` rows, and returns their newest `maxRows` rows, oldest first.
+ * @param flat only files directly under `prefix`, not in its sub-folders.
  * @returns `undefined` when the prefix holds no data file.
  */
 export async function readRecentData(
   store: CheckpointStore,
   prefix: string,
   maxRows: number,
+  flat = false,
 ): Promise<RecentData | undefined> {
-  const keys = (await store.list(prefix)).filter((k) =>
-    DATA_EXTENSIONS.some((e) => k.toLowerCase().endsWith(e)),
+  const keys = (await store.list(prefix)).filter(
+    (k) =>
+      DATA_EXTENSIONS.some((e) => k.toLowerCase().endsWith(e)) &&
+      (!flat || !k.slice(prefix.length).includes('/')),
   );
   const parts: { key: string; columns: ColumnsInput }[] = [];
   let rows = 0;

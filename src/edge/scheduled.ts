@@ -10,6 +10,7 @@ import {
   type PerformanceSummary,
   PerformanceSummarySchema,
 } from '../runtime/drift/performance.js';
+import type { DriftReference } from '../runtime/drift/reference.js';
 import type { DriftSummary } from '../runtime/drift/summary.js';
 import {
   driftDecision,
@@ -61,28 +62,57 @@ export type DriftCheckResult =
 
 const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-');
 
+/** Where and how one model's drift check reads its data. */
+export interface DriftCheckOptions {
+  store: CheckpointStore;
+  settings: TwigaSettings;
+  now?: () => Date;
+  /** Data files under this prefix. @default settings.drift.dataPrefix */
+  dataPrefix?: string;
+  /** Only files directly under `dataPrefix`, not in its sub-folders (a fleet's models have their own). @default false */
+  flat?: boolean;
+}
+
+/** The model a check tests against: its name, served version and drift reference. */
+export interface CheckedModel {
+  name: string;
+  version: number;
+  reference: DriftReference | undefined;
+}
+
 /**
  * Runs one drift check. Writes `<reportPrefix><name>/drift/<time>.json`, `…/drift/latest.json` and the HTML
  * report beside them, then `…/retraining/latest.json` and, when retraining is due, `…/retraining/due/<time>.json`.
  * Skips (and says why, writing nothing) when there is no data or the checkpoint has no drift reference.
  * @throws CheckpointError when no checkpoint can be loaded; DataError when a data file is unreadable.
  */
-export async function runDriftCheck(options: {
-  host: ModelHost;
-  store: CheckpointStore;
-  settings: TwigaSettings;
-  now?: () => Date;
-}): Promise<DriftCheckResult> {
-  const { host, store, settings } = options;
+export async function runDriftCheck(
+  options: DriftCheckOptions & { host: ModelHost },
+): Promise<DriftCheckResult> {
+  const model = await options.host.ensure();
+  return checkModelDrift(options, async () => ({
+    name: options.host.name,
+    version: model.info.version,
+    reference: model.reference?.drift,
+  }));
+}
+
+/**
+ * The drift check of one model against `model()`'s reference, which is only read once data is found (a
+ * fleet's models without data cost one listing each).
+ */
+export async function checkModelDrift(
+  options: DriftCheckOptions,
+  model: () => Promise<CheckedModel>,
+): Promise<DriftCheckResult> {
+  const { store, settings } = options;
   const now = options.now ?? (() => new Date());
-  const model = await host.ensure();
-  const reference = model.reference?.drift;
-  if (!reference)
-    return { status: 'skipped', reason: `version ${model.info.version} has no drift reference` };
-  const data = await readRecentData(store, settings.drift.dataPrefix, settings.drift.maxRows);
-  if (!data)
-    return { status: 'skipped', reason: `no data files under ${store.describe(settings.drift.dataPrefix)}` };
-  const base = `${settings.serve.reportPrefix}${host.name}/`;
+  const dataPrefix = options.dataPrefix ?? settings.drift.dataPrefix;
+  const data = await readRecentData(store, dataPrefix, settings.drift.maxRows, options.flat ?? false);
+  if (!data) return { status: 'skipped', reason: `no data files under ${store.describe(dataPrefix)}` };
+  const { name, version, reference } = await model();
+  if (!reference) return { status: 'skipped', reason: `version ${version} has no drift reference` };
+  const base = `${settings.serve.reportPrefix}${name}/`;
   const prefix = `${base}drift/`;
   const monitor = new ForecastMonitor({ now }, storeReportSink(store, prefix)).setReference(reference);
   const columns = monitor.referenceColumns.filter((c) => c in data.columns);
@@ -93,9 +123,7 @@ export async function runDriftCheck(options: {
     };
   }
   const [, summary] = await monitor.runDataDrift(data.columns, columns);
-  const bytes = new TextEncoder().encode(
-    JSON.stringify({ ...summary, version: model.info.version, files: data.files }),
-  );
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...summary, version, files: data.files }));
   const at = now();
   const key = `${prefix}${stamp(at)}.json`;
   await store.put(key, bytes);
@@ -107,7 +135,7 @@ export async function runDriftCheck(options: {
     due: decision.retrain,
     reason: decision.reason,
     detail: decision.detail,
-    version: model.info.version,
+    version,
     policy: { ...policy, performanceThreshold: policy.performanceThreshold ?? null },
     drift_summary_key: key,
     decided_at: at.toISOString(),
@@ -122,7 +150,7 @@ export async function runDriftCheck(options: {
   await store.put(recordKey, recordBytes);
   return {
     status: 'checked',
-    version: model.info.version,
+    version,
     files: data.files,
     rows: data.rows,
     summary_key: key,

@@ -1,12 +1,11 @@
-/** The Workers entry: the Hono app on `fetch` (checkpoints in R2), the drift check on `scheduled`. */
+/** The Workers entry: the Hono app on `fetch` (every model in R2), the drift check per model on `scheduled`. */
 import type { ExecutionContext } from 'hono';
 import { settingsFromEnv } from '../runtime/settings.js';
 import { createApp, type TwigaApp } from './app.js';
-import { inProcessPredictors, type PredictorFactory } from './predictor.js';
+import { edgePredictors } from './edge-predictors.js';
+import { runFleetDriftCheck } from './fleet-scheduled.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { R2BucketLike } from './r2-types.js';
-import { runDriftCheck } from './scheduled.js';
-import { initEdgeRuntime } from './wasm.js';
 
 /** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
 export interface Env {
@@ -22,14 +21,6 @@ interface Service {
   settings: ReturnType<typeof settingsFromEnv>;
 }
 
-/** ORT and the drift core start on the first model load, not at isolate start-up. */
-const predictors: PredictorFactory = {
-  async create(files, version, manifest) {
-    const { engine } = await initEdgeRuntime();
-    return inProcessPredictors(engine).create(files, version, manifest);
-  },
-};
-
 // One app per isolate: its model, etag clock and in-flight counts live as long as the isolate.
 let service: Service | undefined;
 
@@ -39,7 +30,7 @@ function serviceFor(env: Env): Service {
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
     });
-    service = { app: createApp({ store, settings, predictors }), store, settings };
+    service = { app: createApp({ store, settings, predictors: edgePredictors }), store, settings };
   }
   return service;
 }
@@ -60,13 +51,15 @@ export default {
 
   async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { app, store, settings } = serviceFor(env);
-    const run = runDriftCheck({ host: app.host, store, settings }).then(
-      (result) => {
-        if (result.status !== 'checked') {
-          console.log(JSON.stringify({ event: 'twiga.drift_check', ...result }));
-          return;
-        }
-        const { retraining, ...drift } = result;
+    const run = runFleetDriftCheck({ host: app.host, store, settings }).then((result) => {
+      const first = result.default;
+      if (first.status === 'failed') {
+        // Logged as an event for observability, then thrown so the cron invocation is marked failed.
+        console.error(JSON.stringify({ event: 'twiga.drift_check', status: 'failed', error: first.error }));
+      } else if (first.status !== 'checked') {
+        console.log(JSON.stringify({ event: 'twiga.drift_check', ...first }));
+      } else {
+        const { retraining, ...drift } = first;
         console.log(JSON.stringify({ event: 'twiga.drift_check', ...drift }));
         // Its own event with a flat `retraining_due`, so observability can filter and alert on it.
         const { due, reason, detail, version, key, due_key } = retraining;
@@ -81,14 +74,11 @@ export default {
             due_key,
           }),
         );
-      },
-      (error: unknown) => {
-        // Logged as an event for observability, then rethrown so the cron invocation is marked failed.
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(JSON.stringify({ event: 'twiga.drift_check', status: 'failed', error: message }));
-        throw error;
-      },
-    );
+      }
+      const { results: _, ...totals } = result.fleet;
+      console.log(JSON.stringify({ event: 'twiga.fleet_drift_check', key: result.key, ...totals }));
+      if (first.status === 'failed') throw new Error(first.error);
+    });
     ctx.waitUntil(run);
     await run;
   },

@@ -1,4 +1,7 @@
-/** Publish a checkpoint folder to R2 (local Miniflare state or a real bucket): verify, copy immutable files, manifest last. */
+/**
+ * Publish a checkpoint folder, or a whole fleet, to R2 (local Miniflare state or a real bucket): verify, copy
+ * the immutable files that are missing, manifests last.
+ */
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { R2CheckpointStore } from '../edge/r2-store.js';
@@ -14,9 +17,10 @@ import {
   versionsInKeys,
 } from '../runtime/checkpoint/keys.js';
 import { encodeJson } from '../runtime/checkpoint/manifest.js';
+import { listModels } from '../runtime/checkpoint/models.js';
 import { readVerifiedFiles, readVersionInfo } from '../runtime/checkpoint/read.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
-import { ConfigError } from '../runtime/errors.js';
+import { CheckpointError, ConfigError } from '../runtime/errors.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { s3StoreFromEnv } from './s3-store.js';
 
@@ -183,11 +187,31 @@ function previousVersion(bytes: Uint8Array | undefined): number | null {
  */
 export async function publishCheckpoint(options: PublishOptions): Promise<PublishSummary> {
   const dir = resolve(options.checkpoint);
-  const source = new FsCheckpointStore(dirname(dir));
-  const sourceName = basename(dir);
-  const name = options.name ?? sourceName;
+  const staged = await stage(
+    new FsCheckpointStore(dirname(dir)),
+    basename(dir),
+    options.destination,
+    options.name,
+  );
+  await staged.copy();
+  return staged.commit();
+}
+
+/** One model verified and checked against the destination: its files copied by `copy`, its manifest by `commit`. */
+interface Staged {
+  copy(): Promise<void>;
+  commit(): Promise<PublishSummary>;
+}
+
+/** Steps 1 and 2 of {@link publishCheckpoint} for `sourceName` in `source`: nothing is written yet. */
+async function stage(
+  source: CheckpointStore,
+  sourceName: string,
+  dest: CheckpointStore,
+  destName?: string,
+): Promise<Staged> {
+  const name = destName ?? sourceName;
   assertSafeKey(name, 'checkpoint name');
-  const dest = options.destination;
   const { loaded, batches, copied, incomplete, manifest } = await readSource(source, sourceName);
 
   const items = batches.flat();
@@ -207,53 +231,120 @@ export async function publishCheckpoint(options: PublishOptions): Promise<Publis
   let written = 0;
   let bytes = 0;
   const todo = new Set(items.filter((_, i) => present[i] === undefined));
-  for (const batch of batches) {
-    await mapLimit(
-      batch.filter((item) => todo.has(item)),
-      async (item) => {
-        const key = `${name}/${item.path}`;
-        if ((await dest.put(key, item.bytes, { ifMatch: null })) !== undefined) {
-          written++;
-          bytes += item.bytes.byteLength;
-        } else if (!(await holds(dest, key, item.bytes))) {
-          throw new CheckpointConflictError(
-            `${dest.describe(key)} was written by someone else during the publish, with different bytes`,
-            { name, key },
-          );
-        }
+  const copy = async () => {
+    for (const batch of batches) {
+      await mapLimit(
+        batch.filter((item) => todo.has(item)),
+        async (item) => {
+          const key = `${name}/${item.path}`;
+          if ((await dest.put(key, item.bytes, { ifMatch: null })) !== undefined) {
+            written++;
+            bytes += item.bytes.byteLength;
+          } else if (!(await holds(dest, key, item.bytes))) {
+            throw new CheckpointConflictError(
+              `${dest.describe(key)} was written by someone else during the publish, with different bytes`,
+              { name, key },
+            );
+          }
+        },
+      );
+    }
+  };
+
+  const commit = async (): Promise<PublishSummary> => {
+    const key = manifestKey(name);
+    const current = await dest.get(key);
+    const unchanged = current !== undefined && sameBytes(current.bytes, manifest);
+    if (!unchanged) {
+      if ((await dest.put(key, manifest, { ifMatch: current?.etag ?? null })) === undefined) {
+        throw new CheckpointConflictError(
+          `${dest.describe(key)} changed while publishing (another writer); it was left as that writer made it. ` +
+            'Run publish again.',
+          { name, key },
+        );
+      }
+      written++;
+      bytes += manifest.byteLength;
+    }
+    const summary: PublishSummary = {
+      name,
+      source: source.describe(sourceName),
+      destination: dest.describe(name),
+      version: loaded.version,
+      versions: copied,
+      objects_written: written,
+      objects_skipped: items.length + 1 - written,
+      bytes_written: bytes,
+      manifest: unchanged ? 'unchanged' : 'written',
+      previous_version: previousVersion(current?.bytes),
+    };
+    if (incomplete.length > 0) summary.incomplete = incomplete;
+    if (loaded.fallback) summary.fallback = loaded.fallback;
+    return summary;
+  };
+  return { copy, commit };
+}
+
+/** What publishing a fleet did: one summary per model, and totals. */
+export interface FleetPublishSummary {
+  /** The source root. */
+  source: string;
+  models: PublishSummary[];
+  totals: {
+    models: number;
+    objects_written: number;
+    objects_skipped: number;
+    bytes_written: number;
+    manifests_written: number;
+  };
+  persist_to?: string;
+}
+
+/**
+ * Publish every model under the root `checkpoints` (`<root>/<name>/` and the fleet layout
+ * `<root>/<fleet>/<series>/`, optionally only names starting with `prefix`) under the same names. Every model
+ * is verified and checked against the destination before anything is written; then every model's files are
+ * copied (only those missing there: unchanged models cost a `head` per file); every manifest goes last, so
+ * no server following the destination sees a manifest before all of the fleet's files are in place.
+ * @throws CheckpointError when the root holds no model or one is corrupt (nothing written);
+ *   CheckpointConflictError as {@link publishCheckpoint}.
+ * @example
+ * const summary = await publishFleet({ checkpoints: 'checkpoints', destination: store });
+ * summary.totals.objects_written; // 0 when nothing changed
+ */
+export async function publishFleet(options: {
+  checkpoints: string;
+  destination: CheckpointStore;
+  prefix?: string;
+}): Promise<FleetPublishSummary> {
+  const source = new FsCheckpointStore(resolve(options.checkpoints));
+  const names = await listModels(source, options.prefix ?? '');
+  if (names.length === 0) {
+    throw new CheckpointError(
+      'CHECKPOINT_NOT_FOUND',
+      `No models under ${source.describe(options.prefix ?? '')}`,
+      {
+        location: source.root,
       },
     );
   }
-
-  const key = manifestKey(name);
-  const current = await dest.get(key);
-  const unchanged = current !== undefined && sameBytes(current.bytes, manifest);
-  if (!unchanged) {
-    if ((await dest.put(key, manifest, { ifMatch: current?.etag ?? null })) === undefined) {
-      throw new CheckpointConflictError(
-        `${dest.describe(key)} changed while publishing (another writer); it was left as that writer made it. ` +
-          'Run publish again.',
-        { name, key },
-      );
-    }
-    written++;
-    bytes += manifest.byteLength;
-  }
-  const summary: PublishSummary = {
-    name,
-    source: source.describe(sourceName),
-    destination: dest.describe(name),
-    version: loaded.version,
-    versions: copied,
-    objects_written: written,
-    objects_skipped: items.length + 1 - written,
-    bytes_written: bytes,
-    manifest: unchanged ? 'unchanged' : 'written',
-    previous_version: previousVersion(current?.bytes),
+  const staged: Staged[] = [];
+  for (const name of names) staged.push(await stage(source, name, options.destination));
+  for (const model of staged) await model.copy();
+  const models: PublishSummary[] = [];
+  for (const model of staged) models.push(await model.commit());
+  const sum = (f: (m: PublishSummary) => number) => models.reduce((s, m) => s + f(m), 0);
+  return {
+    source: source.root,
+    models,
+    totals: {
+      models: models.length,
+      objects_written: sum((m) => m.objects_written),
+      objects_skipped: sum((m) => m.objects_skipped),
+      bytes_written: sum((m) => m.bytes_written),
+      manifests_written: sum((m) => (m.manifest === 'written' ? 1 : 0)),
+    },
   };
-  if (incomplete.length > 0) summary.incomplete = incomplete;
-  if (loaded.fallback) summary.fallback = loaded.fallback;
-  return summary;
 }
 
 /** The local R2 bucket `wrangler dev --persist-to <persistTo>` serves, opened through Miniflare in Node. */
@@ -304,7 +395,12 @@ export async function openLocalR2(persistTo = DEFAULT_PERSIST_TO): Promise<Local
 
 /** Where `twiga-edge publish` copies to: the local wrangler state, or a real R2 bucket over its S3 API. */
 export interface PublishTarget {
-  checkpoint: string;
+  /** One checkpoint folder, `<root>/<name>`. */
+  checkpoint?: string;
+  /** A checkpoint root: every model under it (a fleet), manifests last. */
+  checkpoints?: string;
+  /** With `checkpoints`: only names starting with this. */
+  prefix?: string;
   name?: string;
   local?: boolean;
   /** With `local`: the state folder. Default `.wrangler/state`. */
@@ -317,6 +413,12 @@ export interface PublishTarget {
 
 function checkTarget(target: PublishTarget): void {
   const problems: Array<{ path: string; message: string }> = [];
+  if ((target.checkpoint === undefined) === (target.checkpoints === undefined))
+    problems.push({ path: 'checkpoint', message: 'give either --checkpoint DIR/NAME or --checkpoints DIR' });
+  if (target.checkpoints !== undefined && target.name !== undefined)
+    problems.push({ path: 'name', message: '--name goes with --checkpoint (a fleet keeps its names)' });
+  if (target.prefix !== undefined && target.checkpoints === undefined)
+    problems.push({ path: 'prefix', message: '--prefix goes with --checkpoints' });
   if (target.local === true && target.bucket !== undefined)
     problems.push({ path: 'bucket', message: 'give either --local or --bucket, not both' });
   if (target.local !== true && target.bucket === undefined)
@@ -336,20 +438,30 @@ function checkTarget(target: PublishTarget): void {
  * await publish({ checkpoint: 'checkpoints/twiga', local: true });
  * await publish({ checkpoint: 'checkpoints/twiga', bucket: 'twiga-checkpoints' });
  */
-export async function publish(target: PublishTarget): Promise<PublishSummary> {
+export async function publish(target: PublishTarget & { checkpoint: string }): Promise<PublishSummary>;
+export async function publish(target: PublishTarget & { checkpoints: string }): Promise<FleetPublishSummary>;
+export async function publish(target: PublishTarget): Promise<PublishSummary | FleetPublishSummary>;
+export async function publish(target: PublishTarget): Promise<PublishSummary | FleetPublishSummary> {
   checkTarget(target);
-  const base = { checkpoint: target.checkpoint, ...(target.name === undefined ? {} : { name: target.name }) };
+  const run = (destination: CheckpointStore) =>
+    target.checkpoints !== undefined
+      ? publishFleet({
+          checkpoints: target.checkpoints,
+          destination,
+          ...(target.prefix === undefined ? {} : { prefix: target.prefix }),
+        })
+      : publishCheckpoint({
+          checkpoint: target.checkpoint!,
+          destination,
+          ...(target.name === undefined ? {} : { name: target.name }),
+        });
   if (target.bucket !== undefined) {
     const endpoint = target.endpoint === undefined ? {} : { endpoint: target.endpoint };
-    const destination = s3StoreFromEnv({ bucket: target.bucket, ...endpoint });
-    return publishCheckpoint({ ...base, destination });
+    return run(s3StoreFromEnv({ bucket: target.bucket, ...endpoint }));
   }
   const local = await openLocalR2(target.persistTo);
   try {
-    return {
-      ...(await publishCheckpoint({ ...base, destination: local.store })),
-      persist_to: local.persistTo,
-    };
+    return { ...(await run(local.store)), persist_to: local.persistTo };
   } finally {
     await local.dispose();
   }

@@ -1,17 +1,27 @@
-/** `twiga-edge serve`: the edge's Hono app on Node, over a checkpoint folder, with inference in worker threads. */
+/**
+ * `twiga-edge serve`: the edge's Hono app on Node, over one checkpoint folder or a whole fleet of them, with
+ * inference in one pool of worker threads shared by every loaded model.
+ */
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { serve as listen, type ServerType } from '@hono/node-server';
 import { createApp, type TwigaApp } from '../edge/app.js';
+import { listModels } from '../runtime/checkpoint/models.js';
+import { CheckpointError, ConfigError } from '../runtime/errors.js';
 import { initNodeDriftWasm } from './drift-wasm.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { ForecastThreadPool } from './pool/thread-pool.js';
 import { loadSettings } from './settings.js';
 
 export interface ServeOptions {
-  /** The checkpoint folder (holding `_checkpoint_manifest.json`). */
-  checkpoint: string;
+  /** One checkpoint folder (holding `_checkpoint_manifest.json`); only it is served. */
+  checkpoint?: string;
+  /**
+   * A store root: every model under it is served by name (`/models/{name}/…`, fleet names
+   * `<fleet>/<series>`); the unprefixed routes serve `TWIGA_SERVE_CHECKPOINT`, else the first model listed.
+   */
+  checkpoints?: string;
   /** @default 8000; 0 picks a free port. */
   port?: number;
   /** @default 127.0.0.1 */
@@ -37,26 +47,29 @@ export interface RunningServer {
 export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
 
 /**
- * Starts the API on Node: the checkpoint's active version is loaded (hash-verified) before listening.
+ * Starts the API on Node. With `checkpoint`, its active version is loaded (hash-verified) before listening;
+ * with `checkpoints`, the folder must hold at least one model and each loads on its first request.
  * `TWIGA_SERVE_API_KEY` and the other `TWIGA_*` settings come from the environment (over a `.env` file).
- * @throws CheckpointError when the folder has no loadable checkpoint; ConfigError for bad settings.
+ * @throws CheckpointError when there is no loadable checkpoint (no model under `checkpoints`); ConfigError
+ *   for bad settings or when neither or both of `checkpoint` and `checkpoints` are given.
  * @example
  * const server = await serve({ checkpoint: 'checkpoints/twiga', port: 8000 });
  * console.log(server.url); // http://127.0.0.1:8000
  * await server.close();
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const dir = resolve(options.checkpoint);
+  const target = await servedTarget(options);
   const settings = await loadSettings({
-    env: { ...(options.env ?? process.env), TWIGA_SERVE_CHECKPOINT: basename(dir) },
+    env: { ...(options.env ?? process.env), TWIGA_SERVE_CHECKPOINT: target.defaultName },
     envFile: options.envFile ?? (options.env ? false : undefined),
   });
   await initNodeDriftWasm();
   const log = options.log ?? ((m: string) => console.error(m));
+  // One pool for every model: each loaded model is a generation in the same threads, not a thread set of its own.
   const pool = new ForecastThreadPool({ size: options.workers ?? defaultWorkers(), warn: log });
-  const app = createApp({ store: new FsCheckpointStore(dirname(dir)), settings, predictors: pool, log });
+  const app = createApp({ store: target.store, settings, predictors: pool, log, fleet: target.fleet });
   try {
-    await app.host.ensure();
+    if (!target.fleet) await app.host.ensure();
   } catch (error) {
     await pool.close();
     throw error;
@@ -79,4 +92,27 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       await pool.close();
     },
   };
+}
+
+/** The store, default model name and mode the options describe. */
+async function servedTarget(
+  options: ServeOptions,
+): Promise<{ store: FsCheckpointStore; defaultName: string; fleet: boolean }> {
+  if ((options.checkpoint === undefined) === (options.checkpoints === undefined)) {
+    const message = 'give exactly one of --checkpoint DIR/NAME (one model) and --checkpoints DIR (a fleet)';
+    throw new ConfigError(message, [{ path: 'checkpoint', message }]);
+  }
+  if (options.checkpoint !== undefined) {
+    const dir = resolve(options.checkpoint);
+    return { store: new FsCheckpointStore(dirname(dir)), defaultName: basename(dir), fleet: false };
+  }
+  const store = new FsCheckpointStore(resolve(options.checkpoints!));
+  const names = await listModels(store);
+  if (names.length === 0) {
+    throw new CheckpointError('CHECKPOINT_NOT_FOUND', `No models under ${store.root}`, {
+      location: store.root,
+    });
+  }
+  const wanted = (options.env ?? process.env)['TWIGA_SERVE_CHECKPOINT'];
+  return { store, defaultName: wanted || names[0]!, fleet: true };
 }

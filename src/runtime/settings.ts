@@ -35,6 +35,11 @@ export const SettingsEnvSchema = z.object({
     .int()
     .positive()
     .default(8 * 1024 * 1024),
+  /**
+   * Memory budget of the models a server keeps loaded, in MB (fractions allowed); past it the least recently
+   * used model is unloaded. The default leaves half of a 128 MB Workers isolate to the runtime and requests.
+   */
+  TWIGA_SERVE_MAX_LOADED_MB: z.coerce.number().positive().default(64),
   /** Origins allowed to call the API from a browser: `*`, or a comma-separated list; unset = no CORS headers. */
   TWIGA_SERVE_CORS_ORIGINS: z.string().optional(),
   /** Where drift and performance reports are written, relative to the store root. */
@@ -75,6 +80,8 @@ export interface TwigaSettings {
     checkpoint: string;
     pollSeconds: number;
     maxBodyBytes: number;
+    /** TWIGA_SERVE_MAX_LOADED_MB in bytes. */
+    maxLoadedBytes: number;
     reportPrefix: string;
     /** `['*']`, a list of origins, or empty (no CORS). */
     corsOrigins: string[];
@@ -112,6 +119,7 @@ export function settingsFromEnv(env: Readonly<Record<string, unknown>>): TwigaSe
       checkpoint: e.TWIGA_SERVE_CHECKPOINT,
       pollSeconds: e.TWIGA_SERVE_POLL_SECONDS,
       maxBodyBytes: e.TWIGA_SERVE_MAX_BODY_BYTES,
+      maxLoadedBytes: Math.round(e.TWIGA_SERVE_MAX_LOADED_MB * 1024 * 1024),
       reportPrefix: e.TWIGA_SERVE_REPORT_PREFIX,
       corsOrigins: (e.TWIGA_SERVE_CORS_ORIGINS ?? '')
         .split(',')

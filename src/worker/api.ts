@@ -21,8 +21,26 @@ export type ForecastInput =
   | { columns: Record<string, ArrayLike<unknown>> }
   | { arrow: Uint8Array };
 
-export interface PredictOptions {
+/** Which loaded model answers: its name as loaded (`source.name`, or `as`). @default the last one loaded */
+export interface ModelChoice {
+  model?: string;
+}
+
+export interface PredictOptions extends ModelChoice {
   ensemble?: EnsembleStrategy;
+}
+
+export interface LoadOptions {
+  /** The name the model is kept under. @default `source.name` for a URL, `files` for files */
+  as?: string;
+}
+
+/** Where to list models from: a base URL serving `_models.json` (the edge's `/checkpoints` route). */
+export interface ModelListSource {
+  url: string;
+  apiKey?: string;
+  /** Only names starting with this, e.g. `feeders/`. */
+  prefix?: string;
 }
 
 export interface IntervalOptions extends PredictOptions {
@@ -50,7 +68,10 @@ export interface WindowsForecast {
 
 export interface WorkerHealth {
   loaded: boolean;
+  /** The default model (the last one loaded). */
   model: ModelInfo | null;
+  /** Names of every loaded model. */
+  models: string[];
   /** Where the model came from: the URL, or `files`. */
   source: string | null;
   /** Which drift kernel runs: `wasm` once the drift core is loaded. */
@@ -61,21 +82,31 @@ export type { Reply };
 
 /** The worker side, as comlink exposes it: every reply carries a value or a typed error as data. */
 export interface ForecastWorkerApi {
-  load(source: CheckpointSource): Promise<Reply<ModelInfo>>;
+  load(source: CheckpointSource, options?: LoadOptions): Promise<Reply<ModelInfo>>;
+  listModels(source: ModelListSource): Promise<Reply<string[]>>;
+  unload(name: string): Promise<Reply<boolean>>;
   predict(input: ForecastInput, options?: PredictOptions): Promise<Reply<ForecastJson>>;
   predictInterval(input: ForecastInput, options?: IntervalOptions): Promise<Reply<ForecastJson>>;
   predictWindows(input: ForecastInput, options?: WindowsOptions): Promise<Reply<WindowsForecast>>;
-  detectDrift(input: ForecastInput, options?: { columns?: string[] }): Promise<Reply<DriftSummary>>;
+  detectDrift(
+    input: ForecastInput,
+    options?: { columns?: string[] } & ModelChoice,
+  ): Promise<Reply<DriftSummary>>;
   health(): Promise<Reply<WorkerHealth>>;
 }
 
 /** The client side: the same methods, resolving to values and rejecting with the runtime's typed errors. */
 export interface ForecastWorkerClient {
-  load(source: CheckpointSource): Promise<ModelInfo>;
+  /** Loads a model and keeps it beside those already loaded (replacing one of the same name); it becomes the default. */
+  load(source: CheckpointSource, options?: LoadOptions): Promise<ModelInfo>;
+  /** Names of the models a URL store serves (its `_models.json`). */
+  listModels(source: ModelListSource): Promise<string[]>;
+  /** Releases a loaded model; `false` when none had that name. */
+  unload(name: string): Promise<boolean>;
   predict(input: ForecastInput, options?: PredictOptions): Promise<ForecastJson>;
   predictInterval(input: ForecastInput, options?: IntervalOptions): Promise<ForecastJson>;
   predictWindows(input: ForecastInput, options?: WindowsOptions): Promise<WindowsForecast>;
-  detectDrift(input: ForecastInput, options?: { columns?: string[] }): Promise<DriftSummary>;
+  detectDrift(input: ForecastInput, options?: { columns?: string[] } & ModelChoice): Promise<DriftSummary>;
   health(): Promise<WorkerHealth>;
   /** Stops the worker. */
   terminate(): void;

@@ -39,6 +39,9 @@ function moved(input: ForecastInput): ForecastInput {
  * const forecaster = createForecastWorker();
  * await forecaster.load({ url: 'https://forecast.example.com/checkpoints', name: 'twiga', apiKey });
  * const forecast = await forecaster.predictInterval({ records }, { levels: [0.9] });
+ * // Several models side by side, by name (fleet names too):
+ * await forecaster.load({ url, name: 'feeders/f002', apiKey });
+ * await forecaster.predict({ records }, { model: 'feeders/f002' });
  * forecaster.terminate();
  */
 export function createForecastWorker(options: ForecastWorkerOptions = {}): ForecastWorkerClient {
@@ -46,7 +49,9 @@ export function createForecastWorker(options: ForecastWorkerOptions = {}): Forec
     options.worker ?? new Worker(new URL('./forecast.worker.ts', import.meta.url), { type: 'module' });
   const remote: Remote<ForecastWorkerApi> = wrap<ForecastWorkerApi>(worker as never);
   return {
-    load: (source) => unwrap(remote.load(source)),
+    load: (source, o) => unwrap(remote.load(source, o)),
+    listModels: (source) => unwrap(remote.listModels(source)),
+    unload: (name) => unwrap(remote.unload(name)),
     predict: (input, o) => unwrap(remote.predict(moved(input), o)),
     predictInterval: (input, o) => unwrap(remote.predictInterval(moved(input), o)),
     predictWindows: (input, o) => unwrap(remote.predictWindows(moved(input), o)),

@@ -14,7 +14,9 @@ const service = new ForecastService({
 });
 
 const api: ForecastWorkerApi = {
-  load: (source) => service.load(source),
+  load: (source, options) => service.load(source, options),
+  listModels: (source) => service.listModels(source),
+  unload: (name) => service.unload(name),
   predict: (input, options) => service.predict(input, options),
   predictInterval: (input, options) => service.predictInterval(input, options),
   async predictWindows(input, options) {

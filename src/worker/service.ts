@@ -27,6 +27,9 @@ import type {
   CheckpointSource,
   ForecastInput,
   ForecastWorkerApi,
+  LoadOptions,
+  ModelChoice,
+  ModelListSource,
   Reply,
   WindowsForecast,
   WorkerHealth,
@@ -60,25 +63,23 @@ function toColumns(input: ForecastInput): ColumnsInput | readonly Readonly<Recor
 /** The worker side of `createForecastWorker()`: each method answers a value or a typed error as data. */
 export class ForecastService implements ForecastWorkerApi {
   readonly #caps: ServiceCapabilities;
-  #loaded: Loaded | undefined;
+  /** Loaded models by name; `#current` answers when a request names none. */
+  readonly #models = new Map<string, Loaded>();
+  #current: string | undefined;
   #drift: Promise<unknown> | undefined;
 
   constructor(capabilities: ServiceCapabilities) {
     this.#caps = capabilities;
   }
 
-  load(source: CheckpointSource): Promise<Reply<ModelInfo>> {
+  load(source: CheckpointSource, options: LoadOptions = {}): Promise<Reply<ModelInfo>> {
     return toReply(async () => {
       const engine = await this.#caps.engine();
       let files: Record<string, Uint8Array>;
       let version: number;
       let where: string;
       if ('url' in source) {
-        const headers: Record<string, string> = source.apiKey ? { 'x-api-key': source.apiKey } : {};
-        const store = new UrlCheckpointStore(source.url, {
-          headers,
-          ...(this.#caps.fetch ? { fetch: this.#caps.fetch } : {}),
-        });
+        const store = this.#store(source);
         const loaded = await loadCheckpoint(store, source.name);
         files = loaded.files;
         version = loaded.version;
@@ -90,40 +91,64 @@ export class ForecastService implements ForecastWorkerApi {
       }
       const forecaster = await Forecaster.fromFiles(files, engine);
       const refBytes = files[REFERENCE_FILE];
-      const previous = this.#loaded;
-      this.#loaded = {
+      const name = options.as ?? ('url' in source ? source.name : 'files');
+      const previous = this.#models.get(name);
+      const loaded: Loaded = {
         forecaster,
         info: modelInfo(forecaster.manifest, version),
         reference: refBytes ? decodeReference(refBytes) : undefined,
         source: where,
       };
+      this.#models.set(name, loaded);
+      this.#current = name;
       await previous?.forecaster.release();
-      return this.#loaded.info;
+      return loaded.info;
     });
   }
 
-  predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } = {}) {
-    return toReply(() => {
-      const { forecaster, info } = this.#require();
-      return forecastLatest(forecaster, this.#frame(input), info.version, options);
+  listModels(source: ModelListSource): Promise<Reply<string[]>> {
+    return toReply(() => this.#store(source).listModels(source.prefix ?? ''));
+  }
+
+  unload(name: string): Promise<Reply<boolean>> {
+    return toReply(async () => {
+      const loaded = this.#models.get(name);
+      if (!loaded) return false;
+      this.#models.delete(name);
+      if (this.#current === name) this.#current = [...this.#models.keys()].at(-1);
+      await loaded.forecaster.release();
+      return true;
     });
   }
 
-  predictInterval(input: ForecastInput, options: { ensemble?: 'mean' | 'median'; levels?: number[] } = {}) {
+  predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } & ModelChoice = {}) {
     return toReply(() => {
-      const { forecaster, info } = this.#require();
-      const { levels = [0.9], ...rest } = options;
-      return forecastLatest(forecaster, this.#frame(input), info.version, { ...rest, levels });
+      const { model, ...rest } = options;
+      const loaded = this.#require(model);
+      return forecastLatest(loaded.forecaster, this.#frame(loaded, input), loaded.info.version, rest);
+    });
+  }
+
+  predictInterval(
+    input: ForecastInput,
+    options: { ensemble?: 'mean' | 'median'; levels?: number[] } & ModelChoice = {},
+  ) {
+    return toReply(() => {
+      const { levels = [0.9], model, ...rest } = options;
+      const loaded = this.#require(model);
+      const frame = this.#frame(loaded, input);
+      return forecastLatest(loaded.forecaster, frame, loaded.info.version, { ...rest, levels });
     });
   }
 
   predictWindows(
     input: ForecastInput,
-    options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } = {},
+    options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } & ModelChoice = {},
   ) {
     return toReply(async (): Promise<WindowsForecast> => {
-      const { forecaster } = this.#require();
-      const frame = this.#frame(input, false);
+      const loaded = this.#require(options.model);
+      const { forecaster } = loaded;
+      const frame = this.#frame(loaded, input, false);
       const { lookback, horizon, stride } = forecaster.pipeline.config;
       const origins = originsFrom(frame.time.length, options.start ?? lookback, {
         lookback,
@@ -141,9 +166,9 @@ export class ForecastService implements ForecastWorkerApi {
     });
   }
 
-  detectDrift(input: ForecastInput, options: { columns?: string[] } = {}) {
+  detectDrift(input: ForecastInput, options: { columns?: string[] } & ModelChoice = {}) {
     return toReply(async () => {
-      const loaded = this.#require();
+      const loaded = this.#require(options.model);
       loaded.monitor ??= new ForecastMonitor().setReference(
         requireDriftReference(loaded.reference, loaded.info.version),
       );
@@ -156,28 +181,44 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   health() {
-    return toReply(
-      (): WorkerHealth => ({
-        loaded: this.#loaded !== undefined,
-        model: this.#loaded?.info ?? null,
-        source: this.#loaded?.source ?? null,
+    return toReply((): WorkerHealth => {
+      const current = this.#current === undefined ? undefined : this.#models.get(this.#current);
+      return {
+        loaded: current !== undefined,
+        model: current?.info ?? null,
+        models: [...this.#models.keys()],
+        source: current?.source ?? null,
         driftKernel: driftKernel() === jsKernel ? 'js' : 'wasm',
-      }),
-    );
+      };
+    });
   }
 
-  #require(): Loaded {
-    if (!this.#loaded) {
-      throw new ConfigError('no checkpoint loaded: call load() first', [
-        { path: 'checkpoint', message: 'not loaded' },
+  #store(source: { url: string; apiKey?: string }): UrlCheckpointStore {
+    const headers: Record<string, string> = source.apiKey ? { 'x-api-key': source.apiKey } : {};
+    return new UrlCheckpointStore(source.url, {
+      headers,
+      ...(this.#caps.fetch ? { fetch: this.#caps.fetch } : {}),
+    });
+  }
+
+  #require(model?: string): Loaded {
+    const name = model ?? this.#current;
+    const loaded = name === undefined ? undefined : this.#models.get(name);
+    if (!loaded) {
+      const message =
+        model === undefined
+          ? 'no checkpoint loaded: call load() first'
+          : `no model "${model}" loaded (loaded: ${[...this.#models.keys()].join(', ') || 'none'})`;
+      throw new ConfigError(message, [
+        { path: model === undefined ? 'checkpoint' : 'model', message: 'not loaded' },
       ]);
     }
-    return this.#loaded;
+    return loaded;
   }
 
   /** The frame a request describes; `latestWindow` also checks it can forecast its last window. */
-  #frame(input: ForecastInput, latestWindow = true): Frame {
-    const config = this.#require().forecaster.pipeline.config;
+  #frame(loaded: Loaded, input: ForecastInput, latestWindow = true): Frame {
+    const config = loaded.forecaster.pipeline.config;
     if ('records' in input) return frameFromRecords(input.records, config, { latestWindow });
     const columns = 'arrow' in input ? columnsFromArrowIpc(input.arrow) : input.columns;
     return frameFromColumns(columns, config, 'columns', { latestWindow });

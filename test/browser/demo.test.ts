@@ -4,10 +4,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { resolveConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeModelIndex } from '../../scripts/vite-demo-checkpoint.js';
+import { buildFleetFixture, type FleetFixture } from '../edge/fleet-fixture.js';
 import {
   ARTIFACTS,
   freePort,
@@ -90,6 +93,7 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
   let page: Page;
   let watch: PageWatch;
   let blocked: string[];
+  let fleet: FleetFixture;
 
   beforeAll(async () => {
     const config = await resolveConfig(
@@ -98,6 +102,14 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
     );
     outDir = config.build.outDir;
     await vite(['build']);
+    // A fleet beside the demo's checkpoint (what `?checkpoints=demo/fleet` opens), with its model index.
+    fleet = await buildFleetFixture(3);
+    const fleetRoot = join(outDir, 'demo/fleet');
+    for (const [key, base64] of Object.entries(fleet.files)) {
+      await mkdir(dirname(join(fleetRoot, key)), { recursive: true });
+      await writeFile(join(fleetRoot, key), Buffer.from(base64, 'base64'));
+    }
+    await writeModelIndex(fleetRoot);
     server = await preview(await freePort());
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -120,6 +132,7 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (fleet) await rm(fleet.dir, { recursive: true, force: true });
   });
 
   it('forecasts an uploaded CSV: chart, table and drift verdict, offline and without errors', async () => {
@@ -203,5 +216,54 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
     const paths = watch.requests.map((u) => new URL(u).pathname);
     expect(paths).toContain('/demo/checkpoints/net-load/_checkpoint_manifest.json');
     expect(paths.some((p) => /\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p))).toBe(true);
+  });
+  it('offers a series picker for a fleet: picking a series loads it and redraws the chart with its forecast', async () => {
+    const fleetPage = await context.newPage();
+    const fleetWatch = watchPage(fleetPage);
+    await fleetPage.goto(`${server.url}?checkpoints=demo/fleet`);
+    await fleetPage.locator('[data-testid="model-info"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+    const picker = fleetPage.getByTestId('series-select');
+    await picker.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await picker.locator('option').allTextContents()).toEqual(fleet.names);
+    expect(await picker.inputValue()).toBe(fleet.names[0]);
+    await expect(fleetPage.getByTestId('model-info').textContent()).resolves.toContain(fleet.names[0]);
+
+    const csv = readFileSync(join(outDir, 'demo/sample.csv'));
+    await fleetPage
+      .getByTestId('csv-input')
+      .setInputFiles({ name: UPLOADED, mimeType: 'text/csv', buffer: csv });
+    const ready = '[data-testid="forecast-table"][data-state="ready"]';
+    await fleetPage.locator('[data-testid="chart"][data-state="ready"]').waitFor({ timeout: 90_000 });
+    await fleetPage.locator(ready).waitFor({ state: 'attached', timeout: 30_000 });
+    const cells = () =>
+      fleetPage
+        .getByTestId('forecast-table')
+        .evaluate((t) => [...t.tBodies[0].rows].map((r) => r.textContent));
+    const first = await cells();
+    expect(first).toHaveLength(48);
+
+    await picker.selectOption(fleet.names[1]!);
+    await expect
+      .poll(() => fleetPage.getByTestId('model-info').textContent(), { timeout: 60_000 })
+      .toContain(fleet.names[1]);
+    await expect.poll(cells, { timeout: 60_000 }).not.toEqual(first);
+    await fleetPage.locator('[data-testid="chart"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    const painted = await fleetPage.$eval('[data-testid="chart"] canvas', (canvas) => {
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(1000);
+    expect(await fleetPage.getByTestId('alert').isHidden()).toBe(true);
+    const paths = fleetWatch.requests.map((u) => new URL(u).pathname);
+    expect(paths).toContain('/demo/fleet/_models.json');
+    expect(paths).toContain(`/demo/fleet/${fleet.names[1]}/_checkpoint_manifest.json`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await fleetPage.screenshot({ path: join(ARTIFACTS, 'demo-fleet.png'), fullPage: true });
+    expect(fleetWatch.errors).toEqual([]);
+    expect(fleetWatch.failures).toEqual([]);
+    expect(blocked).toEqual([]);
+    await fleetPage.close();
   });
 });

@@ -131,6 +131,12 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
           '/predict-interval',
           '/reload',
           '/checkpoints/{name}/{file}',
+          // The fleet routes (issue 12): the same handlers by model name, and the listings.
+          '/checkpoints/_models.json',
+          '/models',
+          ...['health', 'predict', 'predict-interval', 'monitor/drift', 'monitor/performance', 'reload'].map(
+            (route) => `/models/{name}/${route}`,
+          ),
         ].sort(),
       );
       expect(Object.keys(doc.paths['/predict']!['post']!.requestBody!.content)).toEqual([

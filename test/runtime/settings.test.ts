@@ -12,6 +12,7 @@ describe('settingsFromEnv', () => {
         checkpoint: 'twiga',
         pollSeconds: 10,
         maxBodyBytes: 8 * 1024 * 1024,
+        maxLoadedBytes: 64 * 1024 * 1024,
         reportPrefix: 'reports/',
         corsOrigins: [],
       },

@@ -17,6 +17,7 @@ import {
   PerformanceRequestSchema,
   PerformanceSchema,
 } from '../schemas.js';
+import { mounts } from './mount.js';
 
 const json = <S>(schema: S) => ({ 'application/json': { schema } });
 const errors = {
@@ -62,68 +63,74 @@ const getPerformance = createRoute({
 });
 
 export function monitorRoutes(app: App, deps: RouteDeps): void {
-  const { host, store, reports, settings } = deps;
+  const { store, settings } = deps;
   // One monitor per served version: its reference sample is parsed once, not on every request.
   const monitors = new WeakMap<ActiveModel, ForecastMonitor>();
-  const driftMonitor = (model: ActiveModel): ForecastMonitor => {
+  const driftMonitor = (name: string, model: ActiveModel): ForecastMonitor => {
     let monitor = monitors.get(model);
     if (!monitor) {
       const reference = requireDriftReference(model.reference, model.info.version);
-      monitor = new ForecastMonitor({ now: deps.now }, reports).setReference(reference);
+      monitor = new ForecastMonitor({ now: deps.now }, deps.reportsFor(name)).setReference(reference);
       monitors.set(model, monitor);
     }
     return monitor;
   };
-  const latestKey = () => `${settings.serve.reportPrefix}${host.name}/performance/latest.json`;
+  const latestKey = (name: string) => `${settings.serve.reportPrefix}${name}/performance/latest.json`;
 
-  app.openapi(drift, async (c) => {
-    const body = c.req.valid('json');
-    const summary = await host.use(async (model) => {
-      const monitor = driftMonitor(model);
-      const [, result] = await monitor.runDataDrift(body.records, body.columns);
-      return result;
-    });
-    return c.json(summary, 200);
-  });
-
-  app.openapi(postPerformance, async (c) => {
-    const body = c.req.valid('json');
-    const summary = await host.use(async (model) => {
-      const monitor = new ForecastMonitor(
-        {
-          now: deps.now,
-          ...(model.reference ? { referencePerformance: model.reference.validation_metrics } : {}),
-        },
-        reports,
-      );
-      const timestamp =
-        body.timestamp ??
-        (body.records.some((r) => model.config.timeColumn in r) ? model.config.timeColumn : undefined);
-      return monitor.runPerformance(body.records, {
-        target: body.target ?? model.info.targets[0]!,
-        prediction: body.prediction,
-        ...(timestamp ? { timestamp } : {}),
-        ...(body.model ? { model: body.model } : {}),
+  for (const mount of mounts(app, deps)) {
+    app.openapi(mount.route(drift), async (c) => {
+      const served = await mount.model(c);
+      const body = c.req.valid('json');
+      const summary = await served.use(async (model) => {
+        const monitor = driftMonitor(served.name, model);
+        const [, result] = await monitor.runDataDrift(body.records, body.columns);
+        return result;
       });
+      return c.json(summary, 200);
     });
-    await store.put(latestKey(), new TextEncoder().encode(JSON.stringify(summary)));
-    return c.json(summary, 200);
-  });
 
-  app.openapi(getPerformance, async (c) => {
-    const found = await store.get(latestKey());
-    if (!found) {
-      throw new ApiError(404, 'NOT_FOUND', 'no performance summary yet: POST /monitor/performance first');
-    }
-    const parsed = PerformanceSummarySchema.safeParse(parseJson(new TextDecoder().decode(found.bytes)));
-    if (!parsed.success) {
-      throw new CheckpointError(
-        'CHECKPOINT_CORRUPT',
-        `${store.describe(latestKey())} is not a performance summary`,
-      );
-    }
-    return c.json(parsed.data, 200);
-  });
+    app.openapi(mount.route(postPerformance), async (c) => {
+      const served = await mount.model(c);
+      const body = c.req.valid('json');
+      const summary = await served.use(async (model) => {
+        const monitor = new ForecastMonitor(
+          {
+            now: deps.now,
+            ...(model.reference ? { referencePerformance: model.reference.validation_metrics } : {}),
+          },
+          deps.reportsFor(served.name),
+        );
+        const timestamp =
+          body.timestamp ??
+          (body.records.some((r) => model.config.timeColumn in r) ? model.config.timeColumn : undefined);
+        return monitor.runPerformance(body.records, {
+          target: body.target ?? model.info.targets[0]!,
+          prediction: body.prediction,
+          ...(timestamp ? { timestamp } : {}),
+          ...(body.model ? { model: body.model } : {}),
+        });
+      });
+      await store.put(latestKey(served.name), new TextEncoder().encode(JSON.stringify(summary)));
+      return c.json(summary, 200);
+    });
+
+    app.openapi(mount.route(getPerformance), async (c) => {
+      const { name } = await mount.model(c);
+      const key = latestKey(name);
+      const found = await store.get(key);
+      if (!found) {
+        throw new ApiError(404, 'NOT_FOUND', 'no performance summary yet: POST /monitor/performance first');
+      }
+      const parsed = PerformanceSummarySchema.safeParse(parseJson(new TextDecoder().decode(found.bytes)));
+      if (!parsed.success) {
+        throw new CheckpointError(
+          'CHECKPOINT_CORRUPT',
+          `${store.describe(key)} is not a performance summary`,
+        );
+      }
+      return c.json(parsed.data, 200);
+    });
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import {
   PredictRequestSchema,
 } from '../schemas.js';
 import { readForecastInput } from './forecast-input.js';
+import { mounts } from './mount.js';
 
 const arrowBody = {
   schema: z.string().openapi({
@@ -65,20 +66,24 @@ const predictInterval = createRoute({
   responses: { 200: ok, ...errors },
 });
 
-export function predictRoutes(app: App, { host }: RouteDeps): void {
-  app.openapi(predict, async (c) => {
-    const forecast = await host.use(async (model) => {
-      const { frame, options } = await readForecastInput(c, model.config, false);
-      return model.predictor.forecast(frame, options);
+export function predictRoutes(app: App, deps: RouteDeps): void {
+  for (const mount of mounts(app, deps)) {
+    app.openapi(mount.route(predict), async (c) => {
+      const served = await mount.model(c);
+      const forecast = await served.use(async (model) => {
+        const { frame, options } = await readForecastInput(c, model.config, false);
+        return model.predictor.forecast(frame, options);
+      });
+      return c.json(forecast, 200);
     });
-    return c.json(forecast, 200);
-  });
 
-  app.openapi(predictInterval, async (c) => {
-    const forecast = await host.use(async (model) => {
-      const { frame, options } = await readForecastInput(c, model.config, true);
-      return model.predictor.forecast(frame, options);
+    app.openapi(mount.route(predictInterval), async (c) => {
+      const served = await mount.model(c);
+      const forecast = await served.use(async (model) => {
+        const { frame, options } = await readForecastInput(c, model.config, true);
+        return model.predictor.forecast(frame, options);
+      });
+      return c.json(forecast, 200);
     });
-    return c.json(forecast, 200);
-  });
+  }
 }

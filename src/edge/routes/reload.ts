@@ -4,6 +4,7 @@ import { TwigaError } from '../../runtime/errors.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import { ApiError } from '../http-errors.js';
 import { ErrorSchema, ReloadSchema } from '../schemas.js';
+import { mounts } from './mount.js';
 
 const route = createRoute({
   method: 'post',
@@ -20,17 +21,20 @@ const route = createRoute({
   },
 });
 
-export function reloadRoutes(app: App, { host }: RouteDeps): void {
-  app.openapi(route, async (c) => {
-    const previous = host.active?.info.version ?? null;
-    try {
-      const model = await host.reload();
-      return c.json({ status: 'reloaded' as const, previous_version: previous, model: model.info }, 200);
-    } catch (error) {
-      const serving = previous === null ? 'no model is loaded' : `still serving version ${previous}`;
-      const code = error instanceof TwigaError ? error.code : 'RELOAD_FAILED';
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ApiError(422, code, `reload failed, ${serving}: ${message}`);
-    }
-  });
+export function reloadRoutes(app: App, deps: RouteDeps): void {
+  for (const mount of mounts(app, deps)) {
+    app.openapi(mount.route(route), async (c) => {
+      const { host } = await mount.model(c);
+      const previous = host.active?.info.version ?? null;
+      try {
+        const model = await host.reload();
+        return c.json({ status: 'reloaded' as const, previous_version: previous, model: model.info }, 200);
+      } catch (error) {
+        const serving = previous === null ? 'no model is loaded' : `still serving version ${previous}`;
+        const code = error instanceof TwigaError ? error.code : 'RELOAD_FAILED';
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ApiError(422, code, `reload failed, ${serving}: ${message}`);
+      }
+    });
+  }
 }

@@ -2,7 +2,12 @@
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
-import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
+import {
+  formatModelTable,
+  listCheckpointModels,
+  listCheckpointVersions,
+  rollbackCheckpoint,
+} from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
 import { runDrift } from '../drift.js';
 import { evaluate } from '../evaluate.js';
@@ -182,6 +187,20 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('models')
+    .description(
+      'list the models under a checkpoint root (fleet layout <fleet>/<series> included): name, active version, saved_at, metrics',
+    )
+    .requiredOption('--checkpoints <dir>', 'checkpoint root folder')
+    .option('--prefix <prefix>', 'only names starting with this, e.g. feeders/')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (flags) => {
+      const models = await listCheckpointModels(flags.checkpoints, flags.prefix ?? '');
+      if (flags.json) printJson(models);
+      else process.stdout.write(`${formatModelTable(models)}\n`);
+    });
+
+  program
     .command('rollback')
     .description('make an earlier version active again (verifies its files first); prints the new manifest')
     .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
@@ -193,10 +212,12 @@ export function buildProgram(): Command {
   program
     .command('publish')
     .description(
-      'copy a checkpoint folder to R2 (the local wrangler dev state, or a bucket over its S3 API), ' +
-        'manifest last; prints a summary JSON',
+      'copy a checkpoint folder, or every model under a root (a fleet), to R2 (the local wrangler dev state, ' +
+        'or a bucket over its S3 API); only missing files are copied, manifests last; prints a summary JSON',
     )
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .option('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+    .option('--checkpoints <dir>', 'a checkpoint root: publish every model under it, under the same names')
+    .option('--prefix <prefix>', 'with --checkpoints: only names starting with this, e.g. feeders/')
     .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
     .option('--local', 'publish to the local R2 state that `wrangler dev` serves')
     .option(
@@ -246,24 +267,33 @@ export function buildProgram(): Command {
     .description(
       'serve the forecast API (health, predict, intervals, monitoring, reload) over a checkpoint folder; TWIGA_SERVE_API_KEY from the environment',
     )
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder (holding _checkpoint_manifest.json)')
+    .option('--checkpoint <dir>', 'one checkpoint folder (holding _checkpoint_manifest.json)')
+    .option(
+      '--checkpoints <dir>',
+      'a checkpoint root: serve every model under it at /models/{name}/… (TWIGA_SERVE_CHECKPOINT, else the first, on the unprefixed routes)',
+    )
     .option('--port <n>', 'port (0 picks a free one)', positiveOrZero, 8000)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--workers <n>', 'inference worker threads (default: CPUs − 1, at least 1)', positiveInt)
     .action(async (flags) => {
       const server = await serve({
-        checkpoint: flags.checkpoint,
+        ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+        ...(flags.checkpoints ? { checkpoints: flags.checkpoints } : {}),
         port: flags.port,
         host: flags.host,
         ...(flags.workers ? { workers: flags.workers } : {}),
       });
-      const model = server.app.host.active!.info;
-      printJson({
-        url: server.url,
-        checkpoint: flags.checkpoint,
-        version: model.version,
-        models: model.models,
-      });
+      const model = server.app.host.active?.info;
+      printJson(
+        flags.checkpoints
+          ? {
+              url: server.url,
+              checkpoints: flags.checkpoints,
+              default: server.app.host.name,
+              served: (await server.app.registry.names()).length,
+            }
+          : { url: server.url, checkpoint: flags.checkpoint, version: model?.version, models: model?.models },
+      );
       await new Promise<void>((stop) => {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -31,6 +31,18 @@ export {
   VersionInfoSchema,
 } from './manifest.js';
 export { MemoryCheckpointStore } from './memory-store.js';
+export {
+  assertModelName,
+  listModels,
+  MAX_MODEL_NAME_LENGTH,
+  type ModelSummary,
+  modelNameProblem,
+  modelNamesInKeys,
+  modelSummaries,
+  modelSummary,
+  type NamePage,
+  pageOf,
+} from './models.js';
 export { type PromoteOptions, promote } from './promote.js';
 export type { CheckpointStore, ObjectInfo, PutOptions } from './store.js';
 export { type FetchLike, UrlCheckpointStore, type UrlStoreOptions } from './url-store.js';

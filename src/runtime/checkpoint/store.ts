@@ -28,6 +28,11 @@ export interface CheckpointStore {
   put(key: string, bytes: Uint8Array, options?: PutOptions): Promise<string | undefined>;
   /** Keys under `prefix` (recursive), sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Model names under `prefix`, sorted — only for a store that cannot list keys (the URL store reads the
+   * edge's `_models.json`); the others leave it out and `listModels` derives the names from `list`.
+   */
+  listModels?(prefix: string): Promise<string[]>;
   /** Remove `key`; no error when it is already gone. */
   delete(key: string): Promise<void>;
   /** Human-readable location of `key`, e.g. an absolute path or `r2://bucket/key`. */

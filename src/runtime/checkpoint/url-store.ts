@@ -2,8 +2,10 @@
  * A read-only CheckpointStore over HTTP: keys are fetched from `<base>/<key>` — the edge's
  * `/checkpoints` route or plain static files. Loading through it verifies every hash as usual.
  */
+import { z } from 'zod';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { assertSafeKey } from './keys.js';
+import { decodeJson } from './manifest.js';
 import type { CheckpointStore, ObjectInfo } from './store.js';
 
 /** The slice of `fetch` used (a platform capability: pass the host's). */
@@ -23,6 +25,10 @@ export interface UrlStoreOptions {
   /** Sent with every request, e.g. `{ 'x-api-key': key }`. */
   headers?: Record<string, string>;
 }
+
+/** The index the edge serves at `/checkpoints/_models.json` (and a static host may hold as a file). */
+export const MODELS_INDEX = '_models.json';
+const ModelsIndexSchema = z.object({ models: z.array(z.string()) });
 
 const unquote = (etag: string | null): string => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
@@ -84,6 +90,23 @@ export class UrlCheckpointStore implements CheckpointStore {
         },
       ),
     );
+  }
+
+  /**
+   * Model names under `prefix`, from the store's `_models.json` (the edge serves it at
+   * `/checkpoints/_models.json`).
+   * @throws CheckpointError CHECKPOINT_NOT_FOUND when there is no index; CHECKPOINT_CORRUPT when it is malformed.
+   */
+  async listModels(prefix: string): Promise<string[]> {
+    const res = await this.#request(MODELS_INDEX, 'GET');
+    if (!res) {
+      throw new CheckpointError('CHECKPOINT_NOT_FOUND', `no model index at ${this.describe(MODELS_INDEX)}`, {
+        location: this.describe(MODELS_INDEX),
+      });
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const { models } = decodeJson(ModelsIndexSchema, bytes, MODELS_INDEX, this.describe(MODELS_INDEX));
+    return models.filter((name) => name.startsWith(prefix)).sort();
   }
 
   describe(key: string): string {

@@ -1,6 +1,7 @@
 /**
  * The demo page: loads the demo checkpoint into the forecast Web Worker after first paint, reads a CSV
- * with duckdb-wasm on first use, forecasts the chosen window and tests the rows for drift.
+ * with duckdb-wasm on first use, forecasts the chosen window and tests the rows for drift. When the
+ * checkpoint root is a fleet (`_models.json` lists several models), a series picker chooses the model.
  */
 import type { ModelInfo } from '../../runtime/serving/model-info.js';
 import type { ForecastWorkerClient } from '../api.js';
@@ -11,12 +12,16 @@ import { renderForecastTable } from './forecast-table.js';
 import { formatTime } from './format.js';
 import { renderModelInfo } from './model-info.js';
 import { allRecords, type LoadedData, originBounds, windowRecords } from './rows.js';
+import { showSeriesPicker } from './series-picker.js';
 import { clearError, setStatus, showError } from './status.js';
 import { forecastView } from './view.js';
 import { createWindowControl, selectedLevel } from './window-control.js';
 
-/** Where the demo's checkpoint and sample CSV are served, next to this page. */
-const CHECKPOINTS = new URL('demo/checkpoints', document.baseURI).href;
+/**
+ * Where the demo's checkpoints and sample CSV are served, next to this page; `?checkpoints=<path>` points
+ * at another checkpoint root on this origin (e.g. a fleet).
+ */
+const CHECKPOINTS = checkpointRoot(new URLSearchParams(location.search).get('checkpoints'));
 const CHECKPOINT_NAME = 'net-load';
 const SAMPLE = new URL('demo/sample.csv', document.baseURI).href;
 
@@ -24,38 +29,75 @@ interface Model {
   client: ForecastWorkerClient;
   info: ModelInfo;
   periodMs: number;
+  name: string;
 }
 
-let modelReady: Promise<Model> | undefined;
+/** Loaded models by name (the worker keeps each), and the one the picker chose. */
+const models = new Map<string, Promise<Model>>();
+let selected: Promise<string> | undefined;
+let clientReady: Promise<ForecastWorkerClient> | undefined;
 let data: LoadedData | undefined;
 let forecastSeq = 0;
 const control = createWindowControl(() => void forecast());
 
-async function loadModel(): Promise<Model> {
-  await afterPaint();
-  setStatus('Starting the forecast worker and loading the demo checkpoint…', true);
-  const [{ createForecastWorker }, { parsePeriod }] = await Promise.all([
-    import('../client.js'),
-    import('../../runtime/period.js'),
-  ]);
-  const client = createForecastWorker();
+/** `?checkpoints=` resolved on this page's origin; anything pointing elsewhere falls back to the default. */
+function checkpointRoot(param: string | null): string {
+  const fallback = new URL('demo/checkpoints', document.baseURI);
+  const wanted = param ? new URL(param, document.baseURI) : fallback;
+  return (wanted.origin === fallback.origin ? wanted : fallback).href.replace(/\/$/, '');
+}
+
+async function client(): Promise<ForecastWorkerClient> {
+  clientReady ??= (async () => {
+    await afterPaint();
+    setStatus('Starting the forecast worker and loading the demo checkpoint…', true);
+    const { createForecastWorker } = await import('../client.js');
+    return createForecastWorker();
+  })();
+  return clientReady;
+}
+
+/** The model to serve first: `net-load`, or a fleet's first series (the picker then offers the others). */
+function selection(): Promise<string> {
+  selected ??= (async () => {
+    const names = await (await client()).listModels({ url: CHECKPOINTS });
+    const first = names.includes(CHECKPOINT_NAME) || names.length === 0 ? CHECKPOINT_NAME : names[0]!;
+    showSeriesPicker(names, first, (name) => void pickSeries(name));
+    return first;
+  })().catch((error: unknown) => {
+    selected = undefined;
+    throw error;
+  });
+  return selected;
+}
+
+async function loadModel(name: string): Promise<Model> {
+  const [worker, { parsePeriod }] = await Promise.all([client(), import('../../runtime/period.js')]);
+  setStatus(`Loading ${name}…`, true);
   const started = performance.now();
-  const info = await client.load({ url: CHECKPOINTS, name: CHECKPOINT_NAME });
+  const info = await worker.load({ url: CHECKPOINTS, name });
   const periodMs = parsePeriod(info.period);
-  renderModelInfo(info, periodMs, `${CHECKPOINTS}/${CHECKPOINT_NAME}`);
   setStatus(
     `Checkpoint version ${info.version} loaded and verified in ${Math.round(performance.now() - started)} ms. Load a CSV to forecast.`,
   );
-  return { client, info, periodMs };
+  return { client: worker, info, periodMs, name };
 }
 
-function model(): Promise<Model> {
-  modelReady ??= loadModel().catch((error: unknown) => {
-    modelReady = undefined;
-    byId('model-info').dataset['state'] = 'error';
-    throw error;
-  });
-  return modelReady;
+/** The chosen model, loaded once; its panel shows it. */
+async function model(): Promise<Model> {
+  const name = await selection();
+  let ready = models.get(name);
+  if (!ready) {
+    ready = loadModel(name);
+    models.set(name, ready);
+    ready.catch(() => {
+      models.delete(name);
+      byId('model-info').dataset['state'] = 'error';
+    });
+  }
+  const m = await ready;
+  renderModelInfo(m.info, m.periodMs, `${CHECKPOINTS}/${name}`);
+  return m;
 }
 
 /** Reads a CSV with duckdb-wasm, then forecasts its latest window and tests it for drift. */
@@ -75,26 +117,46 @@ async function loadCsv(source: { name: string; file: File } | { name: string; ur
       info.columns,
     );
     const ms = Math.round(performance.now() - started);
-    const bounds = originBounds(loaded, info);
     data = loaded;
     const n = loaded.time.length;
     byId('data-summary').textContent =
       `${source.name}: ${n} rows from ${formatTime(loaded.time[0]!)} to ${formatTime(loaded.time[n - 1]!)}, read with DuckDB in ${ms} ms.`;
     void drift();
-    if (typeof bounds === 'string') {
-      control.disable();
-      throw Object.assign(new Error(bounds), { name: 'DataError', code: 'DATA_INVALID' });
-    }
-    control.setBounds(
-      bounds.min,
-      bounds.max,
-      bounds.max,
-      (row) => rowTime(loaded, row, periodMs),
-      info.horizon,
-    );
+    setWindowBounds(loaded, info, periodMs);
     await forecast();
   } catch (error) {
     showError(`Reading ${source.name}`, error);
+  }
+}
+
+/** The origin slider's range for `loaded` under the model's lookback and horizon (latest window chosen). */
+function setWindowBounds(loaded: LoadedData, info: ModelInfo, periodMs: number): void {
+  const bounds = originBounds(loaded, info);
+  if (typeof bounds === 'string') {
+    control.disable();
+    throw Object.assign(new Error(bounds), { name: 'DataError', code: 'DATA_INVALID' });
+  }
+  control.setBounds(
+    bounds.min,
+    bounds.max,
+    bounds.max,
+    (row) => rowTime(loaded, row, periodMs),
+    info.horizon,
+  );
+}
+
+/** The picker chose `name`: load it (once), then forecast and test the loaded data with it. */
+async function pickSeries(name: string): Promise<void> {
+  selected = Promise.resolve(name);
+  clearError();
+  try {
+    const { info, periodMs } = await model();
+    if (!data) return;
+    void drift();
+    setWindowBounds(data, info, periodMs);
+    await forecast();
+  } catch (error) {
+    showError(`Loading ${name}`, error);
   }
 }
 
@@ -116,7 +178,7 @@ async function forecast(): Promise<void> {
   if (!current) return;
   const seq = ++forecastSeq;
   try {
-    const { client, info, periodMs } = await model();
+    const { client, info, periodMs, name } = await model();
     const origin = control.value;
     const level = selectedLevel(info.max_interval_level);
     setStatus(`Forecasting from ${formatTime(rowTime(current, origin, periodMs))}…`, true);
@@ -125,8 +187,8 @@ async function forecast(): Promise<void> {
     const started = performance.now();
     const result =
       level === undefined
-        ? await client.predict({ records })
-        : await client.predictInterval({ records }, { levels: [level] });
+        ? await client.predict({ records }, { model: name })
+        : await client.predictInterval({ records }, { levels: [level], model: name });
     if (seq !== forecastSeq || current !== data) return;
     const view = forecastView(current, result, origin, {
       target: info.targets[0]!,
@@ -154,8 +216,8 @@ async function drift(): Promise<void> {
   const panel = byId('drift-panel');
   panel.dataset['state'] = 'loading';
   try {
-    const { client, info } = await model();
-    const summary = await client.detectDrift({ records: allRecords(current, info) });
+    const { client, info, name } = await model();
+    const summary = await client.detectDrift({ records: allRecords(current, info) }, { model: name });
     if (current !== data) return;
     renderDrift(summary, current.source, current.time.length);
   } catch (error) {

@@ -17,6 +17,8 @@ declare module 'cloudflare:test' {
     TEST_NODE_FORECAST: Record<string, number[]>;
     /** `inject('predictedJson')`. */
     TEST_PREDICTED_JSON: string;
+    /** `inject('fleetJson')`. */
+    TEST_FLEET_JSON: string;
   }
   export const env: ProvidedEnv;
   /** The `main` Worker's default export, called like a service binding. */

@@ -6,6 +6,7 @@ import { loadCheckpoint } from '../../../src/runtime/checkpoint/index.js';
 import { Forecaster } from '../../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
 import { buildServingFixture } from '../fixture.js';
+import { buildFleetFixture } from '../fleet-fixture.js';
 import { CHECKPOINT_NAME } from './provided.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -23,5 +24,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('recordsJson', JSON.stringify(fixture.records));
   project.provide('nodeForecast', nodeForecast);
   project.provide('predictedJson', JSON.stringify(fixture.predicted));
-  return () => rm(fixture.dir, { recursive: true, force: true });
+  const fleet = await buildFleetFixture(3);
+  const { dir: _, root: __, ...shipped } = fleet;
+  project.provide('fleetJson', JSON.stringify(shipped));
+  return async () => {
+    await rm(fixture.dir, { recursive: true, force: true });
+    await rm(fleet.dir, { recursive: true, force: true });
+  };
 }

@@ -13,5 +13,7 @@ declare module 'vitest' {
     nodeForecast: Record<string, number[]>;
     /** `twiga-edge predict` (the real CLI) on those records, as JSON text. */
     predictedJson: string;
+    /** The seeded fleet (test/edge/fleet-fixture.ts) without its temp paths, as JSON text. */
+    fleetJson: string;
   }
 }

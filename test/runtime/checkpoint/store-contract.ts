@@ -1,5 +1,6 @@
 /** Behaviour every CheckpointStore must share; each platform's test runs it against its own store. */
 import { describe, expect, it } from 'vitest';
+import { listModels } from '../../../src/runtime/checkpoint/models.js';
 import type { CheckpointStore } from '../../../src/runtime/checkpoint/store.js';
 import { ConfigError } from '../../../src/runtime/errors.js';
 
@@ -53,6 +54,31 @@ export function storeContract(label: string, make: () => Promise<CheckpointStore
       expect(await store.list('t/')).toEqual(['t/m.json', 't/v0001/a', 't/v0002/b']);
       expect(await store.list('t/v000')).toEqual(['t/v0001/a', 't/v0002/b']);
       expect(await store.list('nothing/')).toEqual([]);
+    });
+
+    it('lists models under a prefix: manifests, complete versions, the fleet layout one level down', async () => {
+      const store = await make();
+      const keys = [
+        'solo/_checkpoint_manifest.json',
+        'solo/v0001/_version.json',
+        'fallback/v0002/_version.json',
+        'half-saved/v0001/linear.onnx',
+        'feeders/f001/_checkpoint_manifest.json',
+        'feeders/f002/v0001/_version.json',
+        'feeders/f010/_checkpoint_manifest.json',
+        'reports/solo/drift/latest.json',
+        'a/b/c/_checkpoint_manifest.json',
+      ];
+      for (const key of keys) await store.put(key, bytes(key));
+      expect(await listModels(store)).toEqual([
+        'fallback',
+        'feeders/f001',
+        'feeders/f002',
+        'feeders/f010',
+        'solo',
+      ]);
+      expect(await listModels(store, 'feeders/')).toEqual(['feeders/f001', 'feeders/f002', 'feeders/f010']);
+      expect(await listModels(store, 'nothing/')).toEqual([]);
     });
 
     it('deletes, and deleting again is fine', async () => {
