@@ -12,6 +12,7 @@ import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
 import { trainModel } from './trainers/index.js';
@@ -68,7 +69,7 @@ export function modelLabels(models: readonly ModelConfig[]): string[] {
 export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   const { frame, pipelineConfig, trainEnd, logger: log } = o;
   const labels = modelLabels(o.models);
-  const pipeline = fitPipeline(pipelineConfig, frame, trainEnd);
+  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time), frame, trainEnd);
   const prepared = prepareFrame(pipeline, frame);
   const { lookback, horizon, trainStride } = pipelineConfig;
   const valStart = trainEnd - Math.floor(o.valFraction * trainEnd);

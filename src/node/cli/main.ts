@@ -38,8 +38,11 @@ function addTrainingOptions(command: Command): Command {
     .option('--train-stride <s>', 'spacing of training windows (default 1: every window)')
     .option(
       '--calendar <list>',
-      'any of hour,day_of_week,month,weekend,day_night (default hour,day_of_week,weekend)',
+      'any of hour,day_of_week,month,weekend,day_night,day_of_year,holiday,bridge_day,holiday_eve,' +
+        'after_holiday (default hour,day_of_week,weekend)',
     )
+    .option('--fourier <orders>', 'Fourier terms per cycle, e.g. day=3,week=2,year=4 (default none)')
+    .option('--holidays <country[:region]>', 'public holidays for the holiday features, e.g. US or US:CA')
     .option('--exogenous <cols>', 'known-ahead covariates (values at the forecast steps are used)')
     .option('--past-exogenous <cols>', 'observed-only covariates (values over the lookback are used)')
     .option('--latitude <deg>', 'site latitude, for day_night')
