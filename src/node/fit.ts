@@ -4,7 +4,12 @@ import { ConfigError, DataError } from '../runtime/errors.js';
 import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
 import { windowOrigins } from '../runtime/features/windows.js';
 import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
-import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import {
+  encodePipelineFile,
+  type ForecasterManifest,
+  type ModelEntry,
+  PIPELINE_FILE,
+} from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import { exportModel } from '../runtime/models/export.js';
 import type { ModelSpec } from '../runtime/models/spec.js';
@@ -12,6 +17,7 @@ import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import { fitEnsembleWeights } from './ensemble-weights.js';
 import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
@@ -121,12 +127,32 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
       );
     }
   }
-  const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
+  let manifest: ForecasterManifest = {
+    pipeline,
+    models: entries,
+    ensemble: o.ensemble,
+    trained: o.trained ?? {},
+  };
   files[PIPELINE_FILE] = encodePipelineFile(manifest);
   let forecaster = await Forecaster.fromFiles(files, o.engine);
 
   let validation: EvaluationResult | undefined;
+  if (valOrigins.length === 0 && (o.ensemble === 'weighted' || o.ensemble === 'best')) {
+    throw new ConfigError(`ensemble "${o.ensemble}" is learned on validation windows, and there are none`, [
+      { path: 'train.split.valFraction', message: `ensemble "${o.ensemble}" needs validation windows` },
+    ]);
+  }
   if (valOrigins.length > 0) {
+    // Learn the ensemble weights first: the ensemble's validation metrics and conformal residuals depend on them.
+    const valBatch = await forecaster.predictOrigins(frame, valOrigins, 'mean');
+    const valActual = actualsFor(frame, pipeline, valBatch.origins);
+    const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
+    manifest = {
+      ...manifest,
+      ensembleWeights: fitEnsembleWeights(valBatch.predictions, labels, valActual, nOut),
+    };
+    files[PIPELINE_FILE] = encodePipelineFile(manifest);
+    forecaster = await Forecaster.fromFiles(files, o.engine);
     validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
     const conformal = await conformalFrom(forecaster, frame, valOrigins);
     files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });

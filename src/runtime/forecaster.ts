@@ -119,7 +119,9 @@ export class Forecaster {
       predictions[label] = this.inverse(out, n);
     }
     const members = this.models.map((m) => predictions[m.label]!);
-    predictions[ENSEMBLE_LABEL] = combine(members, ensemble ?? this.manifest.ensemble);
+    const weights = this.manifest.ensembleWeights;
+    const learned = weights && { weights, labels: this.modelLabels, nOut: horizon * target.length };
+    predictions[ENSEMBLE_LABEL] = combine(members, ensemble ?? this.manifest.ensemble, learned);
     const lastHistory = (o: number) => frame.time[o - 1]!;
     return {
       targets: target,

@@ -2,6 +2,7 @@
  * The forecast worker's implementation, free of Worker globals so it also runs (and is tested) in Node:
  * the platform gives it an inference engine, the drift core and `fetch`.
  */
+
 import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { type FetchLike, UrlCheckpointStore } from '../runtime/checkpoint/url-store.js';
 import {
@@ -21,6 +22,7 @@ import type { Frame } from '../runtime/frame.js';
 import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
 import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { toReply } from '../runtime/serving/error-wire.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
 import type {
@@ -102,14 +104,14 @@ export class ForecastService implements ForecastWorkerApi {
     });
   }
 
-  predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } = {}) {
+  predict(input: ForecastInput, options: { ensemble?: EnsembleStrategy } = {}) {
     return toReply(() => {
       const { forecaster, info } = this.#require();
       return forecastLatest(forecaster, this.#frame(input), info.version, options);
     });
   }
 
-  predictInterval(input: ForecastInput, options: { ensemble?: 'mean' | 'median'; levels?: number[] } = {}) {
+  predictInterval(input: ForecastInput, options: { ensemble?: EnsembleStrategy; levels?: number[] } = {}) {
     return toReply(() => {
       const { forecaster, info } = this.#require();
       const { levels = [0.9], ...rest } = options;
@@ -119,7 +121,7 @@ export class ForecastService implements ForecastWorkerApi {
 
   predictWindows(
     input: ForecastInput,
-    options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } = {},
+    options: { ensemble?: EnsembleStrategy; start?: number; stride?: number } = {},
   ) {
     return toReply(async (): Promise<WindowsForecast> => {
       const { forecaster } = this.#require();

@@ -1,6 +1,7 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
+import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
@@ -17,7 +18,9 @@ import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands
 import { trainConfigFromFlags } from './train-flags.js';
 
 const ensembleOption = () =>
-  new Option('--ensemble <strategy>', 'ensemble strategy').choices(['mean', 'median']);
+  new Option('--ensemble <strategy>', 'ensemble strategy (weighted, best: learned on validation)').choices([
+    ...ENSEMBLE_STRATEGIES,
+  ]);
 const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 const positiveInt = wholeAtLeast(1);
