@@ -1,9 +1,10 @@
 /** Fit a forecaster on rows `[0, trainEnd)` of a frame: pipeline, models, ONNX files, validation, conformal table. */
 import { CONFORMAL_GRID, type Conformal, conformalTable } from '../runtime/conformal.js';
+import { combine } from '../runtime/ensemble.js';
 import { ConfigError, DataError } from '../runtime/errors.js';
 import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
 import { windowOrigins } from '../runtime/features/windows.js';
-import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
+import { actualsFor, type EvaluationResult, ensembleTableKey, Forecaster } from '../runtime/forecaster.js';
 import {
   encodePipelineFile,
   type ForecasterManifest,
@@ -14,7 +15,7 @@ import type { Frame } from '../runtime/frame.js';
 import { exportModel } from '../runtime/models/export.js';
 import type { ModelSpec } from '../runtime/models/spec.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
-import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import { fitEnsembleWeights } from './ensemble-weights.js';
@@ -177,6 +178,15 @@ async function conformalFrom(
   const models: Conformal['models'] = {};
   for (const [label, predicted] of Object.entries(batch.predictions)) {
     models[label] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
+  }
+  // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
+  const labels = forecaster.modelLabels;
+  const members = labels.map((l) => batch.predictions[l]!);
+  const weights = forecaster.manifest.ensembleWeights;
+  for (const strategy of ENSEMBLE_STRATEGIES) {
+    if ((strategy === 'weighted' || strategy === 'best') && !weights) continue;
+    const combined = combine(members, strategy, weights && { weights, labels, nOut });
+    models[ensembleTableKey(strategy)] = conformalTable(combined, actual, nOut, CONFORMAL_GRID);
   }
   return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
 }

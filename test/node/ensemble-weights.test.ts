@@ -83,8 +83,23 @@ describe('training a learned ensemble', () => {
       weighted: number[][];
     };
     const checkpoint = join(files.dir, 'ck', 'w');
-    const best = await evaluate({ checkpoint, data: history, ensemble: 'best', levels: [] });
+    const best = await evaluate({ checkpoint, data: history, ensemble: 'best', levels: [0.9] });
     expect(best.metrics.ensemble).toEqual(best.metrics[bestLabel]);
+    // Every strategy has its own conformal residuals: the best ensemble's band is its member's band.
+    expect(Object.keys(pipeline.conformal.models)).toEqual(
+      expect.arrayContaining([
+        'ensemble',
+        'ensemble:mean',
+        'ensemble:median',
+        'ensemble:weighted',
+        'ensemble:best',
+      ]),
+    );
+    expect(best.intervals!.ensemble!['0.9']).toEqual(best.intervals![bestLabel]!['0.9']);
+    const median = await evaluate({ checkpoint, data: history, ensemble: 'median', levels: [0.9] });
+    expect(median.intervals!.ensemble!['0.9']!.mean_width).not.toBe(
+      best.intervals!.ensemble!['0.9']!.mean_width,
+    );
     // The served ensemble is the weighted sum of the members with the recorded weights, step by step.
     const forecast = await predict({ checkpoint, data: tomorrow });
     const members = ['seasonal_naive_1D', 'seasonal_naive_7D', 'linear'].map(
