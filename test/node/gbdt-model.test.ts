@@ -65,7 +65,7 @@ describe('gbdt model', () => {
     expect(tuning.trials[0]).toMatchObject({
       number: 0,
       source: 'enqueued',
-      params: { learningRate: 0.1, numLeaves: 15 },
+      params: { learningRate: 0.1, numLeaves: 15, seasonalResidual: 1 },
     });
     for (const t of tuning.trials) {
       expect(Object.keys(t.params).sort()).toEqual([
@@ -76,11 +76,17 @@ describe('gbdt model', () => {
         'maxDepth',
         'minDataInLeaf',
         'numLeaves',
+        'seasonalResidual',
       ]);
       expect(t.score).toBeGreaterThan(0);
       expect(t.seconds).toBeGreaterThan(0);
     }
     expect(tuning.best.score).toBeLessThanOrEqual(tuning.trials[0]!.score);
+    // The transform is tuned too: the kept model carries the residual exactly when its trial chose it.
+    const spec = fit.models[0]!.spec;
+    expect(spec.kind === 'gbdt' && spec.residualOf !== undefined).toBe(
+      tuning.best.params['seasonalResidual'] === 1,
+    );
     const again = await fitForecaster({ ...base, models: [gbdt], tune: { numTrials: 5, seed: 11 } });
     expect(again.models[0]!.tuning!.trials.map((t) => t.params)).toEqual(tuning.trials.map((t) => t.params));
   });
