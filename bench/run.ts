@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   drift: () => import('./drift.js'),
   edge: () => import('./edge.js'),
   holidays: () => import('./holidays.js'),
+  accuracy: () => import('./accuracy.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -97,6 +97,8 @@ export const ModelConfigSchema = z.preprocess((value) => {
     : value;
 }, ModelUnion);
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
+/** A model config as written (defaults unfilled, aliases allowed). */
+export type ModelConfigInput = z.input<typeof ModelUnion>;
 export type SeasonalNaiveConfig = z.output<typeof SeasonalNaiveConfig>;
 export type LinearConfig = z.output<typeof LinearConfig>;
 export type GbdtConfig = z.output<typeof GbdtConfig>;
