@@ -10,6 +10,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   drift: () => import('./drift.js'),
   edge: () => import('./edge.js'),
   'fleet-serve': () => import('./fleet-serve.js'),
+  holidays: () => import('./holidays.js'),
+  accuracy: () => import('./accuracy.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

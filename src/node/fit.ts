@@ -1,17 +1,25 @@
 /** Fit a forecaster on rows `[0, trainEnd)` of a frame: pipeline, models, ONNX files, validation, conformal table. */
 import { CONFORMAL_GRID, type Conformal, conformalTable } from '../runtime/conformal.js';
+import { combine } from '../runtime/ensemble.js';
 import { ConfigError, DataError } from '../runtime/errors.js';
 import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
 import { windowOrigins } from '../runtime/features/windows.js';
-import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
-import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import { actualsFor, type EvaluationResult, ensembleTableKey, Forecaster } from '../runtime/forecaster.js';
+import {
+  encodePipelineFile,
+  type ForecasterManifest,
+  type ModelEntry,
+  PIPELINE_FILE,
+} from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import { exportModel } from '../runtime/models/export.js';
 import type { ModelSpec } from '../runtime/models/spec.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
-import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import { fitEnsembleWeights } from './ensemble-weights.js';
+import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
 import { trainModel } from './trainers/index.js';
@@ -68,7 +76,7 @@ export function modelLabels(models: readonly ModelConfig[]): string[] {
 export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   const { frame, pipelineConfig, trainEnd, logger: log } = o;
   const labels = modelLabels(o.models);
-  const pipeline = fitPipeline(pipelineConfig, frame, trainEnd);
+  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time), frame, trainEnd);
   const prepared = prepareFrame(pipeline, frame);
   const { lookback, horizon, trainStride } = pipelineConfig;
   const valStart = trainEnd - Math.floor(o.valFraction * trainEnd);
@@ -120,12 +128,32 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
       );
     }
   }
-  const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
+  let manifest: ForecasterManifest = {
+    pipeline,
+    models: entries,
+    ensemble: o.ensemble,
+    trained: o.trained ?? {},
+  };
   files[PIPELINE_FILE] = encodePipelineFile(manifest);
   let forecaster = await Forecaster.fromFiles(files, o.engine);
 
   let validation: EvaluationResult | undefined;
+  if (valOrigins.length === 0 && (o.ensemble === 'weighted' || o.ensemble === 'best')) {
+    throw new ConfigError(`ensemble "${o.ensemble}" is learned on validation windows, and there are none`, [
+      { path: 'train.split.valFraction', message: `ensemble "${o.ensemble}" needs validation windows` },
+    ]);
+  }
   if (valOrigins.length > 0) {
+    // Learn the ensemble weights first: the ensemble's validation metrics and conformal residuals depend on them.
+    const valBatch = await forecaster.predictOrigins(frame, valOrigins, 'mean');
+    const valActual = actualsFor(frame, pipeline, valBatch.origins);
+    const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
+    manifest = {
+      ...manifest,
+      ensembleWeights: fitEnsembleWeights(valBatch.predictions, labels, valActual, nOut),
+    };
+    files[PIPELINE_FILE] = encodePipelineFile(manifest);
+    forecaster = await Forecaster.fromFiles(files, o.engine);
     validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
     const conformal = await conformalFrom(forecaster, frame, valOrigins);
     files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });
@@ -150,6 +178,15 @@ async function conformalFrom(
   const models: Conformal['models'] = {};
   for (const [label, predicted] of Object.entries(batch.predictions)) {
     models[label] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
+  }
+  // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
+  const labels = forecaster.modelLabels;
+  const members = labels.map((l) => batch.predictions[l]!);
+  const weights = forecaster.manifest.ensembleWeights;
+  for (const strategy of ENSEMBLE_STRATEGIES) {
+    if ((strategy === 'weighted' || strategy === 'best') && !weights) continue;
+    const combined = combine(members, strategy, weights && { weights, labels, nOut });
+    models[ensembleTableKey(strategy)] = conformalTable(combined, actual, nOut, CONFORMAL_GRID);
   }
   return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
 }

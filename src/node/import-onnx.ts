@@ -84,7 +84,7 @@ export async function importOnnx(
         [...config.pastExogenous, ...config.exogenous].map((c) => [c, spec.scalers.inputs[c] ?? NONE]),
       ),
     },
-    layout: buildLayout({ ...config, calendarNames: calendarFeatureNames(config.calendar) }),
+    layout: buildLayout({ ...config, calendarNames: calendarFeatureNames(config.calendar, config.fourier) }),
   };
   const F = pipeline.layout.nFeatures;
   const nOut = config.horizon * config.target.length;

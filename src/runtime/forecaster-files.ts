@@ -1,6 +1,7 @@
 /** The checkpoint's file set: pipeline.json (pipeline + model list) and one ONNX file per model. */
 import { z } from 'zod';
 import { type Conformal, ConformalSchema } from './conformal.js';
+import { type EnsembleWeights, EnsembleWeightsSchema } from './ensemble-weights.js';
 import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
@@ -24,6 +25,7 @@ const PipelineFileSchema = z.looseObject({
   ensemble: z.enum(ENSEMBLE_STRATEGIES),
   trained: z.record(z.string(), z.unknown()).optional(),
   conformal: ConformalSchema.nullable().optional(),
+  ensemble_weights: EnsembleWeightsSchema.nullable().optional(),
 });
 
 export interface ForecasterManifest {
@@ -33,6 +35,8 @@ export interface ForecasterManifest {
   trained?: Record<string, unknown>;
   /** Split-conformal residual quantiles from the validation split, when it had any windows. */
   conformal?: Conformal;
+  /** Weights of the `weighted` and `best` ensembles, learned on the validation split. */
+  ensembleWeights?: EnsembleWeights;
 }
 
 /** Serialise the pipeline and model list to pipeline.json bytes. */
@@ -43,6 +47,7 @@ export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
     ensemble: m.ensemble,
     trained: m.trained ?? {},
     conformal: m.conformal ?? null,
+    ensemble_weights: m.ensembleWeights ?? null,
   };
   return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }
@@ -77,6 +82,7 @@ export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
     };
     if (head.trained) out.trained = head.trained;
     if (head.conformal) out.conformal = head.conformal;
+    if (head.ensemble_weights) out.ensembleWeights = head.ensemble_weights;
     return out;
   } catch (cause) {
     const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);

@@ -27,7 +27,12 @@ export interface ForecastBatch {
   predictions: Record<string, Float64Array>;
   /** Origins skipped because an input value was missing. */
   skipped: number[];
+  /** How `ensemble` was combined (intervals pick the matching conformal table). */
+  ensemble?: EnsembleStrategy;
 }
+
+/** Key of a strategy's own conformal table: `ensemble:median`. */
+export const ensembleTableKey = (strategy: EnsembleStrategy): string => `${ENSEMBLE_LABEL}:${strategy}`;
 
 /** Lower and upper bounds per model label (and `ensemble`) per level, laid out like the predictions. */
 export type Intervals = Record<string, Record<string, { lower: Float64Array; upper: Float64Array }>>;
@@ -119,7 +124,10 @@ export class Forecaster {
       predictions[label] = this.inverse(out, n);
     }
     const members = this.models.map((m) => predictions[m.label]!);
-    predictions[ENSEMBLE_LABEL] = combine(members, ensemble ?? this.manifest.ensemble);
+    const weights = this.manifest.ensembleWeights;
+    const learned = weights && { weights, labels: this.modelLabels, nOut: horizon * target.length };
+    const strategy = ensemble ?? this.manifest.ensemble;
+    predictions[ENSEMBLE_LABEL] = combine(members, strategy, learned);
     const lastHistory = (o: number) => frame.time[o - 1]!;
     return {
       targets: target,
@@ -129,6 +137,7 @@ export class Forecaster {
       periodMs,
       predictions,
       skipped: batch.skipped,
+      ensemble: strategy,
     };
   }
 
@@ -193,8 +202,7 @@ export class Forecaster {
     const conformal = this.requireConformal();
     const out: Intervals = {};
     for (const [label, values] of Object.entries(batch.predictions)) {
-      const table = conformal.models[label];
-      if (!table) throw new ModelError(`no conformal residuals for model "${label}"`, { model: label });
+      const table = this.conformalTable(conformal, label, batch.ensemble);
       const nOut = table.quantiles.length;
       out[label] = {};
       for (const level of levels) {
@@ -240,6 +248,27 @@ export class Forecaster {
   /** Frees every model's inference session; later predictions reject. */
   async release(): Promise<void> {
     await Promise.all(this.models.map((m) => m.model.release()));
+  }
+
+  /**
+   * A model's residual table; for the ensemble, the table of the strategy that combined it. Checkpoints from
+   * before per-strategy tables hold one `ensemble` table, used for every strategy as it always was.
+   */
+  private conformalTable(conformal: Conformal, label: string, strategy: EnsembleStrategy | undefined) {
+    if (label === ENSEMBLE_LABEL && strategy !== undefined) {
+      const own = conformal.models[ensembleTableKey(strategy)];
+      if (own) return own;
+      const perStrategy = Object.keys(conformal.models).some((k) => k.startsWith(`${ENSEMBLE_LABEL}:`));
+      if (perStrategy && strategy !== this.manifest.ensemble) {
+        throw new ModelError(`no conformal residuals for the "${strategy}" ensemble in this checkpoint`, {
+          model: label,
+          ensemble: strategy,
+        });
+      }
+    }
+    const table = conformal.models[label];
+    if (!table) throw new ModelError(`no conformal residuals for model "${label}"`, { model: label });
+    return table;
   }
 
   private requireConformal(): Conformal {

@@ -2,6 +2,7 @@
  * The forecast worker's implementation, free of Worker globals so it also runs (and is tested) in Node:
  * the platform gives it an inference engine, the drift core and `fetch`.
  */
+
 import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { type FetchLike, UrlCheckpointStore } from '../runtime/checkpoint/url-store.js';
 import {
@@ -21,6 +22,7 @@ import type { Frame } from '../runtime/frame.js';
 import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
 import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { toReply } from '../runtime/serving/error-wire.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
 import type {
@@ -121,7 +123,7 @@ export class ForecastService implements ForecastWorkerApi {
     });
   }
 
-  predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } & ModelChoice = {}) {
+  predict(input: ForecastInput, options: { ensemble?: EnsembleStrategy } & ModelChoice = {}) {
     return toReply(() => {
       const { model, ...rest } = options;
       const loaded = this.#require(model);
@@ -131,7 +133,7 @@ export class ForecastService implements ForecastWorkerApi {
 
   predictInterval(
     input: ForecastInput,
-    options: { ensemble?: 'mean' | 'median'; levels?: number[] } & ModelChoice = {},
+    options: { ensemble?: EnsembleStrategy; levels?: number[] } & ModelChoice = {},
   ) {
     return toReply(() => {
       const { levels = [0.9], model, ...rest } = options;
@@ -143,7 +145,7 @@ export class ForecastService implements ForecastWorkerApi {
 
   predictWindows(
     input: ForecastInput,
-    options: { ensemble?: 'mean' | 'median'; start?: number; stride?: number } & ModelChoice = {},
+    options: { ensemble?: EnsembleStrategy; start?: number; stride?: number } & ModelChoice = {},
   ) {
     return toReply(async (): Promise<WindowsForecast> => {
       const loaded = this.#require(options.model);

@@ -65,7 +65,7 @@ describe('gbdt model', () => {
     expect(tuning.trials[0]).toMatchObject({
       number: 0,
       source: 'enqueued',
-      params: { learningRate: 0.1, numLeaves: 15 },
+      params: { learningRate: 0.1, numLeaves: 15, seasonalResidual: 1 },
     });
     for (const t of tuning.trials) {
       expect(Object.keys(t.params).sort()).toEqual([
@@ -76,12 +76,78 @@ describe('gbdt model', () => {
         'maxDepth',
         'minDataInLeaf',
         'numLeaves',
+        'seasonalResidual',
       ]);
       expect(t.score).toBeGreaterThan(0);
       expect(t.seconds).toBeGreaterThan(0);
     }
     expect(tuning.best.score).toBeLessThanOrEqual(tuning.trials[0]!.score);
+    // The transform is tuned too: the kept model carries the residual exactly when its trial chose it.
+    const spec = fit.models[0]!.spec;
+    expect(spec.kind === 'gbdt' && spec.residualOf !== undefined).toBe(
+      tuning.best.params['seasonalResidual'] === 1,
+    );
     const again = await fitForecaster({ ...base, models: [gbdt], tune: { numTrials: 5, seed: 11 } });
     expect(again.models[0]!.tuning!.trials.map((t) => t.params)).toEqual(tuning.trials.map((t) => t.params));
+  });
+});
+
+describe('gbdt target transforms', () => {
+  // A daily cycle on a rising level: the test days sit above every level the training days saw.
+  const days = 40;
+  const n = days * 24;
+  const rising: Frame = {
+    time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 3_600_000),
+    columns: {
+      y: Float64Array.from({ length: n }, (_, i) => 100 + i * 0.5 + 20 * Math.sin((2 * Math.PI * i) / 24)),
+    },
+  };
+  const config = PipelineConfigSchema.parse({ target: 'y', period: '1h', horizon: 24, lookback: 48 });
+  const trainEnd = 30 * 24;
+  const fitWith = (transform: 'none' | 'auto') =>
+    fitForecaster({
+      ...base,
+      frame: rising,
+      pipelineConfig: config,
+      trainEnd,
+      models: [
+        ModelConfigSchema.parse({ name: 'gbdt', numTrees: 60, learningRate: 0.2, threads: 1, transform }),
+      ],
+    });
+  const testMae = async (fit: Awaited<ReturnType<typeof fitWith>>) =>
+    (await fit.forecaster.evaluate(rising, trainEnd)).metrics['gbdt']!.mae;
+
+  it('auto learns the residual over the seasonal naive and follows a level it never saw', async () => {
+    const plain = await testMae(await fitWith('none'));
+    const residual = await fitWith('auto');
+    const spec = residual.models[0]!.spec;
+    expect(spec.kind === 'gbdt' && spec.residualOf?.length).toBe(24);
+    // Plain trees cap at the training level (~100 below the test days); the residual trees add the lag back.
+    expect(plain).toBeGreaterThan(50);
+    expect(await testMae(residual)).toBeLessThan(plain / 5);
+  });
+
+  it('auto falls back to none when the lookback is shorter than the season; explicit residual refuses', async () => {
+    const short = PipelineConfigSchema.parse({ target: 'y', period: '1h', horizon: 6, lookback: 12 });
+    const model = (transform: string) =>
+      ModelConfigSchema.parse({ name: 'gbdt', numTrees: 5, threads: 1, transform });
+    const auto = await fitForecaster({
+      ...base,
+      frame: rising,
+      pipelineConfig: short,
+      trainEnd,
+      models: [model('auto')],
+    });
+    const spec = auto.models[0]!.spec;
+    expect(spec.kind === 'gbdt' && spec.residualOf).toBeUndefined();
+    await expect(
+      fitForecaster({
+        ...base,
+        frame: rising,
+        pipelineConfig: short,
+        trainEnd,
+        models: [model('seasonal_residual')],
+      }),
+    ).rejects.toThrow(/season of 24 steps is longer than the lookback \(12 steps\)/);
   });
 });

@@ -1,10 +1,12 @@
 /** Reads a forecast request: JSON records, or an Arrow IPC body with its options in the query string. */
+
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from '../../runtime/input/arrow.js';
 import { frameFromColumns, frameFromRecords } from '../../runtime/input/frame-input.js';
+import type { EnsembleStrategy } from '../../runtime/schemas/forecaster-config.js';
 import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, validationError } from '../http-errors.js';
@@ -13,7 +15,7 @@ import { Levels, PredictQuerySchema, PredictRequestSchema } from '../schemas.js'
 /** A JSON forecast request after the route's validation. */
 interface ValidatedBody {
   records: Readonly<Record<string, unknown>>[];
-  ensemble_strategy?: 'mean' | 'median' | undefined;
+  ensemble_strategy?: EnsembleStrategy | undefined;
   levels?: number[] | undefined;
 }
 

@@ -1,6 +1,7 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
+import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import {
   formatModelTable,
@@ -22,7 +23,9 @@ import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands
 import { trainConfigFromFlags } from './train-flags.js';
 
 const ensembleOption = () =>
-  new Option('--ensemble <strategy>', 'ensemble strategy').choices(['mean', 'median']);
+  new Option('--ensemble <strategy>', 'ensemble strategy (weighted, best: learned on validation)').choices([
+    ...ENSEMBLE_STRATEGIES,
+  ]);
 const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 const positiveInt = wholeAtLeast(1);
@@ -43,8 +46,11 @@ function addTrainingOptions(command: Command): Command {
     .option('--train-stride <s>', 'spacing of training windows (default 1: every window)')
     .option(
       '--calendar <list>',
-      'any of hour,day_of_week,month,weekend,day_night (default hour,day_of_week,weekend)',
+      'any of hour,day_of_week,month,weekend,day_night,day_of_year,holiday,bridge_day,holiday_eve,' +
+        'after_holiday (default hour,day_of_week,weekend)',
     )
+    .option('--fourier <orders>', 'Fourier terms per cycle, e.g. day=3,week=2,year=4 (default none)')
+    .option('--holidays <country[:region]>', 'public holidays for the holiday features, e.g. US or US:CA')
     .option('--exogenous <cols>', 'known-ahead covariates (values at the forecast steps are used)')
     .option('--past-exogenous <cols>', 'observed-only covariates (values over the lookback are used)')
     .option('--latitude <deg>', 'site latitude, for day_night')

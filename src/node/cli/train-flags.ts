@@ -15,6 +15,8 @@ export interface TrainFlags {
   stride?: string;
   trainStride?: string;
   calendar?: string;
+  fourier?: string;
+  holidays?: string;
   exogenous?: string;
   pastExogenous?: string;
   models?: string;
@@ -39,6 +41,22 @@ const list = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const num = (v: string) => (Number.isFinite(Number(v)) ? Number(v) : v);
+
+/** `day=4,week=3,year=10` → Fourier orders; an order not named stays 0. A bad item is left for zod to name. */
+export function parseFourierFlag(value: string): Record<string, unknown> {
+  const orders: Record<string, unknown> = {};
+  for (const item of list(value)) {
+    const [cycle, order] = item.split('=', 2) as [string, string | undefined];
+    orders[cycle] = order === undefined ? order : num(order);
+  }
+  return orders;
+}
+
+/** `US` or `US:CA` (country, region) → a holiday calendar to resolve at training. */
+export function parseHolidaysFlag(value: string): Record<string, unknown> {
+  const [country, region] = value.split(':', 2) as [string, string | undefined];
+  return region === undefined ? { country } : { country, region };
+}
 
 /** `seasonal_naive:7D,linear` → model configs; `name:arg` sets the season (or ridge alpha). */
 export function parseModelsFlag(value: string): Record<string, unknown>[] {
@@ -133,6 +151,8 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       stride: flags.stride && steps(flags.stride),
       trainStride: flags.trainStride && steps(flags.trainStride),
       calendar: flags.calendar !== undefined ? list(flags.calendar) : undefined,
+      fourier: flags.fourier !== undefined ? parseFourierFlag(flags.fourier) : undefined,
+      holidays: flags.holidays !== undefined ? parseHolidaysFlag(flags.holidays) : undefined,
       exogenous: flags.exogenous !== undefined ? list(flags.exogenous) : undefined,
       pastExogenous: flags.pastExogenous !== undefined ? list(flags.pastExogenous) : undefined,
       latitude: flags.latitude && num(flags.latitude),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../runtime/errors.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
+import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
@@ -32,7 +33,7 @@ export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** Tune gbdt models with TPE. */
   tune: z.boolean().optional(),
   numTrials: z.int().positive().optional(),
-  ensembleStrategy: z.enum(['mean', 'median']).optional(),
+  ensembleStrategy: z.enum(ENSEMBLE_STRATEGIES).optional(),
   /** Checkpoint root. Default: the config's `train.checkpointRoot`, else TWIGA_MODEL_CHECKPOINT_DIR. */
   checkpointDir: z.string().min(1).optional(),
   /** Checkpoint name. Default: the config's, else `twiga`. */

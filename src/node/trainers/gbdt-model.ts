@@ -1,11 +1,13 @@
 /** The `gbdt` model: windows → histogram GBDT per horizon step, optionally tuned with TPE on the validation windows. */
-import { DataError } from '../../runtime/errors.js';
+import { ConfigError, DataError } from '../../runtime/errors.js';
 import type { FittedPipeline, PreparedFrame } from '../../runtime/features/pipeline.js';
+import { seasonalNaiveIndices } from '../../runtime/models/seasonal-naive.js';
 import type { GbdtSpec } from '../../runtime/models/spec.js';
 import type { GbdtConfig } from '../../runtime/schemas/model-config.js';
 import { type Params, type SearchSpace, type TpeResult, tpe } from '../tune/tpe.js';
 import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
 import type { TrainingWindows } from './index.js';
+import { seasonalNaiveSpec } from './seasonal-naive.js';
 import { windowMatrix } from './window-matrix.js';
 
 /** What TPE searches (LightGBM's usual ranges). */
@@ -34,7 +36,7 @@ export interface GbdtModelFit {
 }
 
 function paramsOf(config: GbdtConfig): Partial<GbdtParams> {
-  const { name: _name, label: _label, threads, objective, ...rest } = config;
+  const { name: _name, label: _label, threads, objective, transform: _t, season: _s, ...rest } = config;
   return { ...rest, objective, ...(threads === undefined ? {} : { threads }) };
 }
 
@@ -44,6 +46,42 @@ function validationMae(spec: GbdtSpec, x: Float64Array, y: Float64Array, n: numb
   let sum = 0;
   for (let i = 0; i < pred.length; i++) sum += Math.abs(pred[i]! - y[i]!);
   return sum / pred.length;
+}
+
+/**
+ * The lag feature each output's residual is taken over, for `seasonal_residual` (and for `auto` when the lookback
+ * covers the season); `undefined` for `none`.
+ * @throws ConfigError when `seasonal_residual` is asked for a season the lookback does not cover.
+ */
+export function residualIndices(
+  config: GbdtConfig,
+  label: string,
+  p: FittedPipeline,
+): Int32Array | undefined {
+  if (config.transform === 'none') return undefined;
+  try {
+    return seasonalNaiveIndices(
+      seasonalNaiveSpec(p, { name: 'seasonal_naive', season: config.season }, label),
+    );
+  } catch (error) {
+    if (config.transform === 'auto' && error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
+/** `y − x[index]` per output: the targets the trees learn under `seasonal_residual`. */
+function residualTargets(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  F: number,
+  index: Int32Array,
+): Float64Array {
+  const O = index.length;
+  const out = new Float64Array(y.length);
+  for (let r = 0; r < n; r++)
+    for (let o = 0; o < O; o++) out[r * O + o] = y[r * O + o]! - x[r * F + index[o]!]!;
+  return out;
 }
 
 export async function trainGbdtModel(
@@ -59,17 +97,33 @@ export async function trainGbdtModel(
   if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
   const F = p.layout.nFeatures;
   const O = p.config.horizon * p.config.target.length;
-  const data = {
-    x: train.x,
-    y: train.y,
-    n: train.n,
-    nFeatures: F,
-    nOutputs: O,
-    ...(valid.n > 0 ? { valid: { x: valid.x, y: valid.y, n: valid.n } } : {}),
+  const residualOf = residualIndices(config, label, p);
+  // One data object per transform: the trainer caches its bins per object, so tuning bins each once.
+  const dataFor = (residual: Int32Array | undefined) => {
+    const learn = (m: { x: Float64Array; y: Float64Array; n: number }) =>
+      residual ? residualTargets(m.x, m.y, m.n, F, residual) : m.y;
+    return {
+      x: train.x,
+      y: learn(train),
+      n: train.n,
+      nFeatures: F,
+      nOutputs: O,
+      ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
+    };
+  };
+  const datasets = new Map<Int32Array | undefined, ReturnType<typeof dataFor>>();
+  const data = (residual: Int32Array | undefined) => {
+    if (!datasets.has(residual)) datasets.set(residual, dataFor(residual));
+    return datasets.get(residual)!;
   };
   const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
   const base = paramsOf(config);
-  const fitWith = (params: Partial<GbdtParams>) => trainGbdt(data, params, layout);
+  // The trees fit the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
+  const fitWith = async (params: Partial<GbdtParams>, residual = residualOf) => {
+    const fit = await trainGbdt(data(residual), params, layout);
+    if (residual) fit.spec = { ...fit.spec, residualOf: residual };
+    return fit;
+  };
 
   if (!tuning) {
     const fit = await fitWith(base);
@@ -87,18 +141,22 @@ export async function trainGbdtModel(
   }
   // Keep each trial's model: the best one is the result, with no refit.
   const fits: GbdtFit[] = [];
+  // With `auto` and a season the lookback covers, the transform is a knob too (1 = seasonal_residual).
+  const tuneTransform = config.transform === 'auto' && residualOf !== undefined;
+  const space: SearchSpace = tuneTransform
+    ? { ...GBDT_SEARCH_SPACE, seasonalResidual: { type: 'int', low: 0, high: 1 } }
+    : GBDT_SEARCH_SPACE;
+  const configured = Object.fromEntries(
+    Object.keys(GBDT_SEARCH_SPACE).map((k) => [k, base[k as keyof GbdtParams] as number]),
+  );
   const result = await tpe({
-    space: GBDT_SEARCH_SPACE,
+    space,
     seed: tuning.seed,
     nTrials: tuning.numTrials,
     // The configured parameters go first, so tuning can only match or beat them.
-    enqueue: [
-      Object.fromEntries(
-        Object.keys(GBDT_SEARCH_SPACE).map((k) => [k, base[k as keyof GbdtParams] as number]),
-      ),
-    ],
-    objective: async (params) => {
-      const fit = await fitWith({ ...base, ...params });
+    enqueue: [tuneTransform ? { ...configured, seasonalResidual: 1 } : configured],
+    objective: async ({ seasonalResidual, ...params }) => {
+      const fit = await fitWith({ ...base, ...params }, seasonalResidual === 0 ? undefined : residualOf);
       fits.push(fit);
       return validationMae(fit.spec, valid.x, valid.y, valid.n);
     },

@@ -1,9 +1,21 @@
-/** Calendar features (cyclic hour/day-of-week/month, weekend, day/night) written into a feature matrix. */
+/**
+ * Calendar features (cyclic hour/day-of-week/month/day-of-year, weekend, day/night, public holidays and
+ * the days around them, Fourier terms of the day, week and year) written into a feature matrix.
+ */
 import { getPosition } from 'suncalc';
 import { ConfigError, DataError } from '../errors.js';
-import { CALENDAR_FEATURES, type CalendarFeature } from '../schemas/pipeline-config.js';
+import {
+  CALENDAR_FEATURES,
+  type CalendarFeature,
+  type FourierOrders,
+  HOLIDAY_FEATURES,
+  type HolidayCalendar,
+} from '../schemas/pipeline-config.js';
+import { civilOfDay, firstDayOfYear, isLeap } from './civil-date.js';
+import { fourierNames, fourierTerms } from './fourier.js';
+import { type HolidayDays, holidayDays } from './holiday-days.js';
 
-/** Where the data was recorded; only `day_night` needs it. */
+/** Where the data was recorded (`day_night`), its holiday calendar and its Fourier orders. */
 export interface CalendarOptions {
   /** Site latitude in degrees (required for `day_night`). */
   latitude?: number | undefined;
@@ -11,6 +23,10 @@ export interface CalendarOptions {
   longitude?: number | undefined;
   /** Offset of the timestamps' wall-clock time from UTC, in hours. @default 0 */
   utcOffsetHours?: number | undefined;
+  /** Fourier terms appended after the named features. @default none */
+  fourier?: FourierOrders | undefined;
+  /** The resolved holiday calendar (required by the holiday features). */
+  holidays?: HolidayCalendar | undefined;
 }
 
 /** Fills calendar features for many timestamps; build once with {@link createCalendarEncoder}, reuse. */
@@ -35,15 +51,27 @@ const NAMES: Record<CalendarFeature, readonly string[]> = {
   month: ['month_sin', 'month_cos'],
   weekend: ['weekend'],
   day_night: ['day_night'],
+  day_of_year: ['doy_sin', 'doy_cos'],
+  holiday: ['holiday'],
+  bridge_day: ['bridge_day'],
+  holiday_eve: ['holiday_eve'],
+  after_holiday: ['after_holiday'],
 };
 
-const [HOUR, DOW, MONTH, WEEKEND, DAY_NIGHT] = [0, 1, 2, 3, 4] as const;
+const [HOUR, DOW, MONTH, WEEKEND, DAY_NIGHT, DOY, HOLIDAY, BRIDGE, EVE, AFTER] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+] as const;
 const CODES: Record<CalendarFeature, number> = {
   hour: HOUR,
   day_of_week: DOW,
   month: MONTH,
   weekend: WEEKEND,
   day_night: DAY_NIGHT,
+  day_of_year: DOY,
+  holiday: HOLIDAY,
+  bridge_day: BRIDGE,
+  holiday_eve: EVE,
+  after_holiday: AFTER,
 };
 
 const DAY_MS = 86_400_000;
@@ -80,31 +108,26 @@ function checkFeature(feature: string): asserts feature is CalendarFeature {
 
 /**
  * Column names of `features`, in order: `hour` → `hour_sin, hour_cos`; `day_of_week` →
- * `dow_sin, dow_cos`; `month` → `month_sin, month_cos`; `weekend` → `weekend`; `day_night` → `day_night`.
+ * `dow_sin, dow_cos`; `month` → `month_sin, month_cos`; `weekend` → `weekend`; `day_night` → `day_night`;
+ * `day_of_year` → `doy_sin, doy_cos`; each holiday flag → its own name; then the Fourier terms
+ * (`fourier_day_sin1, fourier_day_cos1, …`, day then week then year).
  */
-export function calendarFeatureNames(features: readonly CalendarFeature[]): string[] {
-  return features.flatMap((f) => {
-    checkFeature(f);
-    return NAMES[f];
-  });
+export function calendarFeatureNames(
+  features: readonly CalendarFeature[],
+  fourier?: FourierOrders,
+): string[] {
+  return [
+    ...features.flatMap((f) => {
+      checkFeature(f);
+      return NAMES[f];
+    }),
+    ...fourierNames(fourier),
+  ];
 }
 
-/** Number of columns {@link calendarFeatureNames} gives for `features`. */
-export function calendarWidth(features: readonly CalendarFeature[]): number {
-  return calendarFeatureNames(features).length;
-}
-
-/** Month 1–12 of a day count since 1970-01-01 (proleptic Gregorian; Hinnant's civil_from_days). */
-function monthOfDay(days: number): number {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return mp < 10 ? mp + 3 : mp - 9;
+/** Number of columns {@link calendarFeatureNames} gives for `features` (and `fourier`). */
+export function calendarWidth(features: readonly CalendarFeature[], fourier?: FourierOrders): number {
+  return calendarFeatureNames(features, fourier).length;
 }
 
 /**
@@ -116,18 +139,29 @@ function monthOfDay(days: number): number {
  * - `weekend`: 1 on Saturday and Sunday, else 0;
  * - `day_night`: 1 when the apparent (refraction-corrected) altitude of the sun's centre at
  *   (latitude, longitude) is above 0° at the instant `time − utcOffsetHours`, else 0 (suncalc's
- *   `getPosition`).
+ *   `getPosition`);
+ * - `day_of_year`: sin/cos of 2π·(day of year − 1)/(days in that year);
+ * - `holiday`: 1 on a day of the holiday calendar; `holiday_eve` / `after_holiday`: 1 on the day before /
+ *   after one (when not a holiday itself); `bridge_day`: 1 on a working day (Monday–Friday, not a holiday)
+ *   whose neighbours are both days off (weekend or holiday), at least one of them a holiday;
+ * - Fourier terms: sin/cos of 2π·k·t/P for the orders in `options.fourier` (see {@link fourierTerms}).
  * A non-finite timestamp gives NaN in every column. The encoder caches `day_night` per whole
  * minute (16 Ki slots, allocated on first use), since overlapping windows repeat timestamps.
  * `write` throws {@link DataError} when the rows would not fit in `out` or `stride < width`.
- * @throws ConfigError when a feature is unknown, or `day_night` lacks latitude or longitude.
+ * A holiday feature at a day outside the calendar's years throws {@link DataError} (the checkpoint would
+ * otherwise read a holiday as a working day).
+ * @throws ConfigError when a feature is unknown, `day_night` lacks latitude or longitude, or a holiday
+ *   feature has no resolved holiday calendar.
  */
 export function createCalendarEncoder(
   features: readonly CalendarFeature[],
   options: CalendarOptions = {},
 ): CalendarEncoder {
-  const names = calendarFeatureNames(features);
+  const names = calendarFeatureNames(features, options.fourier);
   const width = names.length;
+  const fourier = fourierTerms(options.fourier);
+  const needsHolidays = features.some((f) => (HOLIDAY_FEATURES as readonly string[]).includes(f));
+  const holidays: HolidayDays | undefined = needsHolidays ? holidayDays(options.holidays) : undefined;
   const { latitude, longitude } = options;
   const shiftMs = (options.utcOffsetHours ?? 0) * HOUR_MS;
   if (features.includes('day_night') && (latitude === undefined || longitude === undefined)) {
@@ -165,9 +199,11 @@ export function createCalendarEncoder(
     stride: number,
     col: number,
   ): void => {
-    // Consecutive timestamps mostly share a day, so remember the last day's month.
+    // Consecutive timestamps mostly share a day, so remember the last day's civil date.
     let memoDay = Number.NaN;
     let memoMonth = 0;
+    let memoDoy = 0;
+    let memoYearDays = 365;
     for (let i = 0; i < times.length; i++) {
       const t = times[i]!;
       let k = offset + i * stride;
@@ -176,6 +212,13 @@ export function createCalendarEncoder(
         continue;
       }
       const days = Math.floor(t / DAY_MS);
+      if (days !== memoDay) {
+        memoDay = days;
+        const { year, month } = civilOfDay(days);
+        memoMonth = month - 1;
+        memoDoy = days - firstDayOfYear(year);
+        memoYearDays = isLeap(year) ? 366 : 365;
+      }
       // 1970-01-01 was a Thursday, which is 3 when Monday = 0.
       const dow = (((days + 3) % 7) + 7) % 7;
       for (let j = 0; j < codes.length; j++) {
@@ -192,26 +235,44 @@ export function createCalendarEncoder(
             out[k + col] = DOW_COS[dow]!;
             k += 2 * col;
             break;
-          case MONTH: {
-            if (days !== memoDay) {
-              memoDay = days;
-              memoMonth = monthOfDay(days) - 1;
-            }
-            const m = memoMonth;
-            out[k] = MONTH_SIN[m]!;
-            out[k + col] = MONTH_COS[m]!;
+          case MONTH:
+            out[k] = MONTH_SIN[memoMonth]!;
+            out[k + col] = MONTH_COS[memoMonth]!;
             k += 2 * col;
             break;
-          }
           case WEEKEND:
             out[k] = dow >= 5 ? 1 : 0;
             k += col;
             break;
-          default:
+          case DAY_NIGHT:
             out[k] = isDay(t);
+            k += col;
+            break;
+          case DOY: {
+            const angle = (TAU * memoDoy) / memoYearDays;
+            out[k] = Math.sin(angle);
+            out[k + col] = Math.cos(angle);
+            k += 2 * col;
+            break;
+          }
+          case HOLIDAY:
+            out[k] = holidays!.flag(days, t, 'holiday');
+            k += col;
+            break;
+          case BRIDGE:
+            out[k] = holidays!.flag(days, t, 'bridge_day');
+            k += col;
+            break;
+          case EVE:
+            out[k] = holidays!.flag(days, t, 'holiday_eve');
+            k += col;
+            break;
+          default:
+            out[k] = holidays!.flag(days, t, 'after_holiday');
             k += col;
         }
       }
+      if (fourier) k = fourier.write(t, out, k, col);
     }
   };
 

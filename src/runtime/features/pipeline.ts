@@ -49,7 +49,7 @@ export function fitPipeline(
     target: config.target,
     pastExogenous: config.pastExogenous,
     exogenous: config.exogenous,
-    calendarNames: calendarFeatureNames(config.calendar),
+    calendarNames: calendarFeatureNames(config.calendar, config.fourier),
     lookback: config.lookback,
     horizon: config.horizon,
   });
@@ -106,6 +106,8 @@ export function prepareFrame(p: FittedPipeline, frame: Frame): PreparedFrame {
     utcOffsetHours: config.utcOffsetHours,
     latitude: config.latitude,
     longitude: config.longitude,
+    fourier: config.fourier,
+    holidays: config.holidays,
   };
   return {
     n,

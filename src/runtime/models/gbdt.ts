@@ -15,6 +15,11 @@ function checkSpec(spec: GbdtSpec): number {
   const nNodes = spec.nodeFeature.length;
   if (spec.baseValues.length !== nOut)
     fail(spec, `baseValues must hold ${nOut} values, got ${spec.baseValues.length}`);
+  if (spec.residualOf) {
+    if (spec.residualOf.length !== nOut) fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
+    const bad = spec.residualOf.findIndex((f) => !(f >= 0 && f < spec.nFeatures));
+    if (bad >= 0) fail(spec, `residualOf[${bad}] = ${spec.residualOf[bad]} is not a feature index`);
+  }
   if (
     spec.treeOffsets.length !== nTrees + 1 ||
     spec.treeOffsets[0] !== 0 ||
@@ -136,19 +141,28 @@ function ensembleAttributes(spec: GbdtSpec, nOut: number) {
  */
 export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
   const nOut = checkSpec(spec);
+  const trees = {
+    opType: 'TreeEnsembleRegressor',
+    domain: 'ai.onnx.ml',
+    name: 'trees',
+    inputs: ['features'],
+    outputs: [spec.residualOf ? 'residual' : 'forecast'],
+    attributes: ensembleAttributes(spec, nOut),
+  };
+  // seasonal_residual: forecast = trees + the lag one season back, gathered from the features (as seasonal naive).
+  const residual = spec.residualOf
+    ? [
+        { opType: 'Gather', name: 'naive', inputs: ['features', 'naive_index'], outputs: ['naive'], attributes: { axis: attr.int(1) } },
+        { opType: 'Add', name: 'add_naive', inputs: ['residual', 'naive'], outputs: ['forecast'] },
+      ]
+    : [];
   return buildModel({
     graph: {
       name: spec.label,
-      nodes: [
-        {
-          opType: 'TreeEnsembleRegressor',
-          domain: 'ai.onnx.ml',
-          name: 'trees',
-          inputs: ['features'],
-          outputs: ['forecast'],
-          attributes: ensembleAttributes(spec, nOut),
-        },
-      ],
+      nodes: [trees, ...residual],
+      ...(spec.residualOf
+        ? { initializers: [{ name: 'naive_index', dataType: 'int64', dims: [nOut], values: Array.from(spec.residualOf) }] }
+        : {}),
       inputs: [{ name: 'features', elemType: 'float', shape: ['N', spec.nFeatures] }],
       outputs: [{ name: 'forecast', elemType: 'float', shape: ['N', nOut] }],
     },
@@ -162,6 +176,7 @@ export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
       label: spec.label,
       objective: spec.objective,
       trees: String(spec.treeOutputs.length),
+      transform: spec.residualOf ? 'seasonal_residual' : 'none',
       ...(spec.alpha === undefined ? {} : { alpha: String(spec.alpha) }),
     },
   });
@@ -204,6 +219,11 @@ export function predictGbdtSpec(spec: GbdtSpec, features: Float64Array, nRows: n
         k = base + (left ? nodeLeft[k]! : nodeRight[k]!);
       }
       out[r * nOut + o]! += nodeValue[k]!;
+    }
+  }
+  if (spec.residualOf) {
+    for (let r = 0; r < nRows; r++) {
+      for (let o = 0; o < nOut; o++) out[r * nOut + o]! += features[r * F + spec.residualOf[o]!]!;
     }
   }
   return out;

@@ -55,6 +55,11 @@ export interface GbdtSpec extends ModelIO {
   nodeMissingLeft: Uint8Array;
   /** Leaf output (learning rate applied); 0 on branches. */
   nodeValue: Float64Array;
+  /**
+   * `seasonal_residual`: per output, the feature (a target lag one season back) the trees' sum is added to,
+   * `[horizon * nTargets]`. Absent: the trees predict the output itself.
+   */
+  residualOf?: Int32Array;
 }
 
 export type ModelSpec = SeasonalNaiveSpec | LinearSpec | GbdtSpec;

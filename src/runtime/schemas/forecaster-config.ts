@@ -19,7 +19,11 @@ export const SplitConfigSchema = z
   .strict();
 export type SplitConfig = z.output<typeof SplitConfigSchema>;
 
-export const ENSEMBLE_STRATEGIES = ['mean', 'median'] as const;
+/**
+ * How model forecasts combine into the ensemble: element-wise `mean` or `median`, or learned on the validation
+ * split — `weighted` (non-negative weights per horizon step) and `best` (the model with the lowest validation MAE).
+ */
+export const ENSEMBLE_STRATEGIES = ['mean', 'median', 'weighted', 'best'] as const;
 export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
 
 export const ForecasterConfigSchema = z

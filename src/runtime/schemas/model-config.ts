@@ -2,18 +2,26 @@
 import { z } from 'zod';
 import { tryParsePeriod } from '../period.js';
 
+/** A season length as a duration (`1D`, `7D`) or a count of periods. */
+const season = z.union([
+  z.int().positive(),
+  z.string().refine((s) => tryParsePeriod(s) !== undefined, {
+    message: 'expected a duration such as "1D" or "7D"',
+  }),
+]);
+
+/**
+ * Target transforms of the GBDT: `seasonal_residual` learns y − y[one season back] (the seasonal naive) and
+ * adds the naive back in the exported graph, so the trees follow level shifts they never saw; `none` learns y;
+ * `auto` (the default) is `seasonal_residual` when the lookback covers the season, else `none`.
+ */
+export const GBDT_TRANSFORMS = ['auto', 'none', 'seasonal_residual'] as const;
+
 export const SeasonalNaiveConfig = z
   .object({
     name: z.literal('seasonal_naive'),
     /** Season length as a duration (`1D`, `7D`) or a count of periods. */
-    season: z
-      .union([
-        z.int().positive(),
-        z.string().refine((s) => tryParsePeriod(s) !== undefined, {
-          message: 'expected a duration such as "1D" or "7D"',
-        }),
-      ])
-      .default('1D'),
+    season: season.default('1D'),
     /** Label used in outputs and file names; defaults to `seasonal_naive_<season>`. */
     label: z
       .string()
@@ -60,6 +68,10 @@ export const GbdtConfig = z
     seed: z.int().default(42),
     /** Threads for training (results do not depend on it); defaults to the machine's cores (at most 4). */
     threads: z.int().min(1).optional(),
+    /** Target transform (see {@link GBDT_TRANSFORMS}). */
+    transform: z.enum(GBDT_TRANSFORMS).default('auto'),
+    /** Season of the `seasonal_residual` transform. */
+    season: season.default('1D'),
     label: z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/)
@@ -85,6 +97,8 @@ export const ModelConfigSchema = z.preprocess((value) => {
     : value;
 }, ModelUnion);
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
+/** A model config as written (defaults unfilled, aliases allowed). */
+export type ModelConfigInput = z.input<typeof ModelUnion>;
 export type SeasonalNaiveConfig = z.output<typeof SeasonalNaiveConfig>;
 export type LinearConfig = z.output<typeof LinearConfig>;
 export type GbdtConfig = z.output<typeof GbdtConfig>;

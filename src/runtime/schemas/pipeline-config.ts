@@ -2,11 +2,63 @@
 import { z } from 'zod';
 import { tryParsePeriod } from '../period.js';
 
-export const CALENDAR_FEATURES = ['hour', 'day_of_week', 'month', 'weekend', 'day_night'] as const;
+export const CALENDAR_FEATURES = [
+  'hour',
+  'day_of_week',
+  'month',
+  'weekend',
+  'day_night',
+  'day_of_year',
+  'holiday',
+  'bridge_day',
+  'holiday_eve',
+  'after_holiday',
+] as const;
 export type CalendarFeature = (typeof CALENDAR_FEATURES)[number];
 
 export const SCALERS = ['standard', 'robust', 'minmax', 'none'] as const;
 export type ScalerKind = (typeof SCALERS)[number];
+
+/** Calendar features that read the pipeline's holiday calendar. */
+export const HOLIDAY_FEATURES = ['holiday', 'bridge_day', 'holiday_eve', 'after_holiday'] as const;
+
+/** Fourier terms per cycle: order K adds sin/cos of 2π·k·t/P for k = 1…K (0 = none). */
+export const FourierOrdersSchema = z
+  .object({
+    /** Daily cycle (P = 1 day). */
+    day: z.int().min(0).max(24).default(0),
+    /** Weekly cycle (P = 7 days, Monday 00:00 at phase 0). */
+    week: z.int().min(0).max(24).default(0),
+    /** Yearly cycle (P = 365.2425 days, 1 January 00:00 1970 at phase 0). */
+    year: z.int().min(0).max(24).default(0),
+  })
+  .strict();
+/** Fourier orders of the daily, weekly and yearly cycles. */
+export type FourierOrders = z.output<typeof FourierOrdersSchema>;
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD' });
+
+/**
+ * Public holidays of a country (and region), for the holiday features. Node resolves `dates` and `years`
+ * with `date-holidays` when a pipeline is fitted; the runtime reads only the resolved list, so every
+ * platform computes the same flags without shipping a holiday library.
+ */
+export const HolidayCalendarSchema = z
+  .object({
+    /** ISO 3166-1 alpha-2 country code, e.g. `US`, `DE`, `GB`. */
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter country code such as "US"' }),
+    /** Region (state, province) code as date-holidays names it, e.g. `CA` for California. */
+    region: z.string().min(1).max(10).optional(),
+    /** First and last calendar year the `dates` cover. */
+    years: z.tuple([z.int(), z.int()]).optional(),
+    /** The public holidays in `years`, as YYYY-MM-DD, sorted. */
+    dates: z.array(isoDay).optional(),
+  })
+  .strict();
+/** A holiday calendar: where, and (once resolved) which days. */
+export type HolidayCalendar = z.output<typeof HolidayCalendarSchema>;
 
 const periodString = z.string().refine((s) => tryParsePeriod(s) !== undefined, {
   message: 'expected a period such as "30min", "1h", "1D" or "7D"',
@@ -42,6 +94,10 @@ export const PipelineConfigInput = z
     trainStride: steps.default(1),
     /** Calendar features computed for each forecast step. */
     calendar: z.array(z.enum(CALENDAR_FEATURES)).default(['hour', 'day_of_week', 'weekend']),
+    /** Fourier terms of the day, week and year, computed for each forecast step. */
+    fourier: FourierOrdersSchema.default({ day: 0, week: 0, year: 0 }),
+    /** Public holidays for `holiday`, `bridge_day`, `holiday_eve` and `after_holiday`. */
+    holidays: HolidayCalendarSchema.optional(),
     /** Known-in-advance covariates (e.g. weather forecasts): their values at the forecast steps are features. */
     exogenous: columnList.default([]),
     /** Observed-only covariates: their values over the lookback are features. */
@@ -70,6 +126,8 @@ export interface PipelineConfig {
   stride: number;
   trainStride: number;
   calendar: CalendarFeature[];
+  fourier: FourierOrders;
+  holidays?: HolidayCalendar;
   exogenous: string[];
   pastExogenous: string[];
   inputScaler: ScalerKind;
@@ -112,6 +170,13 @@ export const PipelineConfigSchema = PipelineConfigInput.transform((input, ctx): 
       message: '"day_night" needs latitude and longitude',
     });
   }
+  if (raw.calendar.some((f) => (HOLIDAY_FEATURES as readonly string[]).includes(f)) && !raw.holidays) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['holidays'],
+      message: `holiday features (${HOLIDAY_FEATURES.join(', ')}) need a holiday calendar, e.g. { "country": "US" }`,
+    });
+  }
   const used = new Set<string>();
   for (const [key, cols] of [
     ['target', raw.target],
@@ -138,6 +203,7 @@ export const PipelineConfigSchema = PipelineConfigInput.transform((input, ctx): 
     stride,
     trainStride,
     calendar: [...new Set(raw.calendar)],
+    fourier: raw.fourier,
     exogenous: raw.exogenous,
     pastExogenous: raw.pastExogenous,
     inputScaler: raw.inputScaler,
@@ -146,5 +212,6 @@ export const PipelineConfigSchema = PipelineConfigInput.transform((input, ctx): 
   };
   if (raw.latitude !== undefined) out.latitude = raw.latitude;
   if (raw.longitude !== undefined) out.longitude = raw.longitude;
+  if (raw.holidays !== undefined) out.holidays = raw.holidays;
   return out;
 });

@@ -97,6 +97,30 @@ interface Prepared {
   valid?: { m: BinMatrix; yCols: Float64Array };
 }
 
+// Tuning trains many ensembles on the same rows: bin them once per (rows, maxBins, seed). Training copies the
+// bins into its own workspace, so a cached matrix is never written.
+const binnedCache = new WeakMap<GbdtData, Map<string, Prepared>>();
+
+/** The quantile bins of `data` (and its targets as columns), computed once per data object and bin setting. */
+function binned(data: GbdtData, maxBins: number, seed: number): Prepared {
+  const key = `${maxBins}:${seed}`;
+  const cached = binnedCache.get(data)?.get(key);
+  if (cached) return cached;
+  const { n, nFeatures: F, nOutputs: O } = data;
+  const mapper = fitBinMapper(data.x, n, F, maxBins, seed);
+  const v = data.valid;
+  const prepared: Prepared = {
+    m: binRows(mapper, data.x, n),
+    mapper,
+    yCols: columns(data.y, n, O),
+    ...(v && v.n > 0 ? { valid: { m: binRows(mapper, v.x, v.n), yCols: columns(v.y, v.n, O) } } : {}),
+  };
+  const byKey = binnedCache.get(data) ?? new Map<string, Prepared>();
+  byKey.set(key, prepared);
+  binnedCache.set(data, byKey);
+  return prepared;
+}
+
 /** Boosts the outputs on the calling thread, large histograms and partitions optionally halved with a helper. */
 async function trainHere(
   d: Prepared,
@@ -130,7 +154,8 @@ async function trainHere(
  * `numLeaves` and `maxDepth`, histogram subtraction, bagging and feature sampling per tree, early stopping
  * on `data.valid`. With several threads, several outputs are boosted in parallel (one worker per thread);
  * a single output shares each large histogram and partition with one helper thread, half of the rows each.
- * The result is the same for any thread count.
+ * The result is the same for any thread count. The bins are cached per `data` object (tuning trains many
+ * ensembles on one): do not change `data`'s arrays after a call.
  * @param params hyperparameters; missing fields take {@link GBDT_DEFAULTS}.
  * @throws ConfigError for out-of-range parameters, DataError for inconsistent shapes or non-finite targets.
  * @example
@@ -151,14 +176,7 @@ export async function trainGbdt(
   if (!Number.isInteger(horizon) || !Number.isInteger(nTargets) || horizon * nTargets !== O) {
     throw new DataError(`gbdt: horizon × nTargets must equal nOutputs = ${O}`, { horizon, nTargets });
   }
-  const mapper = fitBinMapper(data.x, n, F, p.maxBins, p.seed);
-  const v = data.valid;
-  const prepared: Prepared = {
-    m: binRows(mapper, data.x, n),
-    mapper,
-    yCols: columns(data.y, n, O),
-    ...(v && v.n > 0 ? { valid: { m: binRows(mapper, v.x, v.n), yCols: columns(v.y, v.n, O) } } : {}),
-  };
+  const prepared = binned(data, p.maxBins, p.seed);
   const threads = Math.max(1, p.threads);
   let strategy: GbdtStrategy = 'single-thread';
   let fits: OutputFit[];
