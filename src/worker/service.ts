@@ -93,7 +93,7 @@ export class ForecastService implements ForecastWorkerApi {
       const previous = this.#loaded;
       this.#loaded = {
         forecaster,
-        info: modelInfo(forecaster.manifest, version),
+        info: modelInfo(forecaster.manifest, version, forecaster.engines),
         reference: refBytes ? decodeReference(refBytes) : undefined,
         source: where,
       };
