@@ -1,5 +1,7 @@
 /** What the forecast Web Worker offers (through comlink), and the shapes that cross the boundary. */
+
 import type { DriftSummary } from '../runtime/drift/summary.js';
+import type { EngineChoice } from '../runtime/engine/contract.js';
 import type { ForecastJson } from '../runtime/forecast-json.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import type { Reply } from '../runtime/serving/error-wire.js';
@@ -14,6 +16,15 @@ export type CheckpointSource =
   | { url: string; name: string; apiKey?: string }
   /** The files of one version, e.g. `{ 'pipeline.json': …, 'linear.onnx': … }` (read from a file input). */
   | { files: Record<string, Uint8Array>; version?: number };
+
+/** How a checkpoint is loaded. */
+export interface LoadOptions {
+  /**
+   * `auto` (default): the lean engine when it runs every node of a model, else onnxruntime-web, whose WASM is
+   * then fetched; `ort` or `lean` to force one.
+   */
+  engine?: EngineChoice;
+}
 
 /** Request data: records (JSON-like rows), columns (typed arrays move, not copy), or Arrow IPC bytes. */
 export type ForecastInput =
@@ -61,7 +72,7 @@ export type { Reply };
 
 /** The worker side, as comlink exposes it: every reply carries a value or a typed error as data. */
 export interface ForecastWorkerApi {
-  load(source: CheckpointSource): Promise<Reply<ModelInfo>>;
+  load(source: CheckpointSource, options?: LoadOptions): Promise<Reply<ModelInfo>>;
   predict(input: ForecastInput, options?: PredictOptions): Promise<Reply<ForecastJson>>;
   predictInterval(input: ForecastInput, options?: IntervalOptions): Promise<Reply<ForecastJson>>;
   predictWindows(input: ForecastInput, options?: WindowsOptions): Promise<Reply<WindowsForecast>>;
@@ -71,7 +82,7 @@ export interface ForecastWorkerApi {
 
 /** The client side: the same methods, resolving to values and rejecting with the runtime's typed errors. */
 export interface ForecastWorkerClient {
-  load(source: CheckpointSource): Promise<ModelInfo>;
+  load(source: CheckpointSource, options?: LoadOptions): Promise<ModelInfo>;
   predict(input: ForecastInput, options?: PredictOptions): Promise<ForecastJson>;
   predictInterval(input: ForecastInput, options?: IntervalOptions): Promise<ForecastJson>;
   predictWindows(input: ForecastInput, options?: WindowsOptions): Promise<WindowsForecast>;

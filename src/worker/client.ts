@@ -46,7 +46,7 @@ export function createForecastWorker(options: ForecastWorkerOptions = {}): Forec
     options.worker ?? new Worker(new URL('./forecast.worker.ts', import.meta.url), { type: 'module' });
   const remote: Remote<ForecastWorkerApi> = wrap<ForecastWorkerApi>(worker as never);
   return {
-    load: (source) => unwrap(remote.load(source)),
+    load: (source, o) => unwrap(remote.load(source, o)),
     predict: (input, o) => unwrap(remote.predict(moved(input), o)),
     predictInterval: (input, o) => unwrap(remote.predictInterval(moved(input), o)),
     predictWindows: (input, o) => unwrap(remote.predictWindows(moved(input), o)),

@@ -13,20 +13,20 @@ import {
 import { jsKernel } from '../runtime/drift/kernel.js';
 import { ForecastMonitor } from '../runtime/drift/monitor.js';
 import { driftKernel } from '../runtime/drift/wasm.js';
+import type { EngineChoice, InferenceEngine } from '../runtime/engine/contract.js';
 import { ConfigError } from '../runtime/errors.js';
 import { originsFrom } from '../runtime/features/windows.js';
 import { forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { Frame } from '../runtime/frame.js';
-import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
 import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
-import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import { toReply } from '../runtime/serving/error-wire.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
 import type {
   CheckpointSource,
   ForecastInput,
   ForecastWorkerApi,
+  LoadOptions,
   Reply,
   WindowsForecast,
   WorkerHealth,
@@ -34,8 +34,8 @@ import type {
 
 /** What the host platform provides. */
 export interface ServiceCapabilities {
-  /** The inference engine, created on first use (so ORT's WASM loads only when a model does). */
-  engine: () => Promise<OnnxEngine>;
+  /** The inference engine for a choice, created on first use (so WASM loads only when a model needs it). */
+  engine: (choice: EngineChoice) => Promise<InferenceEngine>;
   /** Instantiates the drift WASM core (installs it for every statistic). */
   initDrift: () => Promise<unknown>;
   fetch?: FetchLike;
@@ -50,10 +50,18 @@ interface Loaded {
   monitor?: ForecastMonitor;
 }
 
+/** Arrow IPC decoded to columns; apache-arrow is imported on the first Arrow request (most pages never send one). */
+async function arrowColumns(bytes: Uint8Array): Promise<ColumnsInput> {
+  const { columnsFromArrowIpc } = await import('../runtime/input/arrow.js');
+  return columnsFromArrowIpc(bytes);
+}
+
 /** Request data as columns (Arrow IPC decoded), for the drift monitor. */
-function toColumns(input: ForecastInput): ColumnsInput | readonly Readonly<Record<string, unknown>>[] {
+async function toColumns(
+  input: ForecastInput,
+): Promise<ColumnsInput | readonly Readonly<Record<string, unknown>>[]> {
   if ('records' in input) return input.records;
-  if ('arrow' in input) return columnsFromArrowIpc(input.arrow);
+  if ('arrow' in input) return arrowColumns(input.arrow);
   return input.columns;
 }
 
@@ -67,9 +75,9 @@ export class ForecastService implements ForecastWorkerApi {
     this.#caps = capabilities;
   }
 
-  load(source: CheckpointSource): Promise<Reply<ModelInfo>> {
+  load(source: CheckpointSource, options: LoadOptions = {}): Promise<Reply<ModelInfo>> {
     return toReply(async () => {
-      const engine = await this.#caps.engine();
+      const engine = await this.#caps.engine(options.engine ?? 'auto');
       let files: Record<string, Uint8Array>;
       let version: number;
       let where: string;
@@ -103,17 +111,17 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   predict(input: ForecastInput, options: { ensemble?: 'mean' | 'median' } = {}) {
-    return toReply(() => {
+    return toReply(async () => {
       const { forecaster, info } = this.#require();
-      return forecastLatest(forecaster, this.#frame(input), info.version, options);
+      return forecastLatest(forecaster, await this.#frame(input), info.version, options);
     });
   }
 
   predictInterval(input: ForecastInput, options: { ensemble?: 'mean' | 'median'; levels?: number[] } = {}) {
-    return toReply(() => {
+    return toReply(async () => {
       const { forecaster, info } = this.#require();
       const { levels = [0.9], ...rest } = options;
-      return forecastLatest(forecaster, this.#frame(input), info.version, { ...rest, levels });
+      return forecastLatest(forecaster, await this.#frame(input), info.version, { ...rest, levels });
     });
   }
 
@@ -123,7 +131,7 @@ export class ForecastService implements ForecastWorkerApi {
   ) {
     return toReply(async (): Promise<WindowsForecast> => {
       const { forecaster } = this.#require();
-      const frame = this.#frame(input, false);
+      const frame = await this.#frame(input, false);
       const { lookback, horizon, stride } = forecaster.pipeline.config;
       const origins = originsFrom(frame.time.length, options.start ?? lookback, {
         lookback,
@@ -150,7 +158,7 @@ export class ForecastService implements ForecastWorkerApi {
       this.#drift ??= this.#caps.initDrift();
       await this.#drift;
       const monitor = loaded.monitor;
-      const [, summary] = await monitor.runDataDrift(toColumns(input), options.columns);
+      const [, summary] = await monitor.runDataDrift(await toColumns(input), options.columns);
       return summary;
     });
   }
@@ -176,10 +184,10 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   /** The frame a request describes; `latestWindow` also checks it can forecast its last window. */
-  #frame(input: ForecastInput, latestWindow = true): Frame {
+  async #frame(input: ForecastInput, latestWindow = true): Promise<Frame> {
     const config = this.#require().forecaster.pipeline.config;
     if ('records' in input) return frameFromRecords(input.records, config, { latestWindow });
-    const columns = 'arrow' in input ? columnsFromArrowIpc(input.arrow) : input.columns;
+    const columns = 'arrow' in input ? await arrowColumns(input.arrow) : input.columns;
     return frameFromColumns(columns, config, 'columns', { latestWindow });
   }
 }
