@@ -174,6 +174,8 @@ export async function startWorkerd(opts: {
    * uploaded, and immune to rebuilds when someone edits src/ mid-run. Absent: wrangler builds and watches src/.
    */
   bundle?: string;
+  /** Extra `--var NAME:value` settings, e.g. `TWIGA_INFERENCE_ENGINE`. */
+  vars?: Record<string, string>;
 }): Promise<Server> {
   const [port, inspector] = [await freePort(), await freePort()];
   const envFile = join(opts.tmp, 'bench.env');
@@ -188,6 +190,7 @@ export async function startWorkerd(opts: {
       ...['--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)],
       ...['--persist-to', opts.persistTo],
       ...['--var', `TWIGA_SERVE_CHECKPOINT:${opts.checkpointName}`],
+      ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       ...['--env-file', envFile],
       '--show-interactive-dev-session=false',
       ...['--log-level', opts.logLevel],

@@ -7,10 +7,13 @@ export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-// A node is four 32-bit words: [head, threshold (f32), true child, false child]. `head` is -1 for a leaf
-// (then the children words hold the first weight and the weight count), else the feature index with the
-// branch mode in bits 24..26 and the missing-value-goes-true flag in bit 27. A weight is [target, value (f32)].
+// A node is four 32-bit words: [head, threshold (f32), true child, false child]. `head` holds the feature index,
+// the branch mode in bits 24..26, the missing-value-goes-true flag in bit 27 and, on leaves, bit 30; a leaf reads
+// feature 0 and points to itself on both sides. `leaves` holds [first weight, weight count] per node; a weight is
+// [target, value (f32)].
 const FEATURE_MASK: i32 = 0xffffff;
+const LEAF_BIT: i32 = 1 << 30;
+const MISSING_BIT: i32 = 1 << 27;
 
 @inline
 function goesTrue(head: i32, x: f32, th: f32): bool {
@@ -22,17 +25,42 @@ function goesTrue(head: i32, x: f32, th: f32): bool {
   else if (mode == 3) c = x > th;
   else if (mode == 4) c = x == th;
   else c = x != th;
-  return c || ((head & (1 << 27)) != 0 && x != x);
+  return c || ((head & MISSING_BIT) != 0 && x != x);
+}
+
+/** One BRANCH_LEQ step from node `n` (a byte offset) for the row at `row`, branch-free; a leaf stays put. */
+@inline
+function stepLeq(nodes: usize, n: usize, row: usize): usize {
+  const head = load<i32>(n);
+  const v = load<f32>(row + (<usize>(head & FEATURE_MASK) << 2));
+  const left = (v <= load<f32>(n, 4)) | ((head & MISSING_BIT) != 0 && v != v);
+  return nodes + (<usize>load<i32>(n + select<usize>(8, 12, left)) << 4);
+}
+
+/** Adds the weights of the leaf at byte offset `n` to the output row at `o` (float32 adds, weight order). */
+@inline
+function addLeaf(nodes: usize, leaves: usize, weights: usize, n: usize, o: usize): void {
+  const leaf = leaves + ((n - nodes) >> 1);
+  const first = load<i32>(leaf);
+  const count = load<i32>(leaf, 4);
+  for (let w = weights + (<usize>first << 3), end = w + (<usize>count << 3); w < end; w += 8) {
+    const p = o + (<usize>load<i32>(w) << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(w, 4));
+  }
 }
 
 /**
  * Sums the leaves each row reaches into `out` (`[nRows, nOut]` f32): per row and output the leaf weights are
  * added in float32 in tree order starting from 0, then the base value — onnxruntime's order, so the result is
- * bit-identical. `covered` (u8 per output) is 0 for outputs no leaf feeds, which stay 0.
+ * bit-identical. `covered` (u8 per output) is 0 for outputs no leaf feeds, which stay 0. With only BRANCH_LEQ
+ * nodes, rows go four at a time through each tree for exactly its depth steps (leaves point to themselves), so
+ * four independent walks overlap; other modes walk one row at a time.
  */
 export function forest(
   nodes: usize,
+  leaves: usize,
   roots: usize,
+  depths: usize,
   nTrees: i32,
   weights: usize,
   base: usize,
@@ -44,35 +72,52 @@ export function forest(
   out: usize,
   allLeq: i32,
 ): void {
-  for (let r = 0; r < nRows; r++) {
-    const row = x + ((<usize>r * <usize>nFeatures) << 2);
-    const o = out + ((<usize>r * <usize>nOut) << 2);
-    memory.fill(o, 0, <usize>nOut << 2);
+  memory.fill(out, 0, (<usize>nRows * <usize>nOut) << 2);
+  const rowBytes = <usize>nFeatures << 2;
+  const outBytes = <usize>nOut << 2;
+  let r = 0;
+  if (allLeq) {
+    for (; r + 4 <= nRows; r += 4) {
+      const x0 = x + <usize>r * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      const o0 = out + <usize>r * outBytes;
+      for (let t = 0; t < nTrees; t++) {
+        const root = nodes + (<usize>load<i32>(roots + (<usize>t << 2)) << 4);
+        let n0 = root;
+        let n1 = root;
+        let n2 = root;
+        let n3 = root;
+        for (let d = load<i32>(depths + (<usize>t << 2)); d > 0; d--) {
+          n0 = stepLeq(nodes, n0, x0);
+          n1 = stepLeq(nodes, n1, x1);
+          n2 = stepLeq(nodes, n2, x2);
+          n3 = stepLeq(nodes, n3, x3);
+        }
+        addLeaf(nodes, leaves, weights, n0, o0);
+        addLeaf(nodes, leaves, weights, n1, o0 + outBytes);
+        addLeaf(nodes, leaves, weights, n2, o0 + 2 * outBytes);
+        addLeaf(nodes, leaves, weights, n3, o0 + 3 * outBytes);
+      }
+    }
+  }
+  for (; r < nRows; r++) {
+    const row = x + <usize>r * rowBytes;
+    const o = out + <usize>r * outBytes;
     for (let t = 0; t < nTrees; t++) {
       let n = nodes + (<usize>load<i32>(roots + (<usize>t << 2)) << 4);
       let head = load<i32>(n);
-      if (allLeq) {
-        while (head >= 0) {
-          const v = load<f32>(row + (<usize>(head & FEATURE_MASK) << 2));
-          const th = load<f32>(n, 4);
-          const left = v <= th || ((head & (1 << 27)) != 0 && v != v);
-          n = nodes + (<usize>load<i32>(n + (left ? 8 : 12)) << 4);
-          head = load<i32>(n);
-        }
-      } else {
-        while (head >= 0) {
-          const v = load<f32>(row + (<usize>(head & FEATURE_MASK) << 2));
-          n = nodes + (<usize>load<i32>(n + (goesTrue(head, v, load<f32>(n, 4)) ? 8 : 12)) << 4);
-          head = load<i32>(n);
-        }
+      while ((head & LEAF_BIT) == 0) {
+        const v = load<f32>(row + (<usize>(head & FEATURE_MASK) << 2));
+        n = nodes + (<usize>load<i32>(n + (goesTrue(head, v, load<f32>(n, 4)) ? 8 : 12)) << 4);
+        head = load<i32>(n);
       }
-      const first = load<i32>(n, 8);
-      const count = load<i32>(n, 12);
-      for (let w = weights + (<usize>first << 3), end = w + (<usize>count << 3); w < end; w += 8) {
-        const p = o + (<usize>load<i32>(w) << 2);
-        store<f32>(p, load<f32>(p) + load<f32>(w, 4));
-      }
+      addLeaf(nodes, leaves, weights, n, o);
     }
+  }
+  for (let i = 0; i < nRows; i++) {
+    const o = out + <usize>i * outBytes;
     for (let j = 0; j < nOut; j++) {
       const p = o + (<usize>j << 2);
       if (load<u8>(covered + <usize>j)) store<f32>(p, load<f32>(p) + load<f32>(base + (<usize>j << 2)));
@@ -88,11 +133,46 @@ export function forest(
  * multiply-add), so every lane rounds exactly as the scalar loop does.
  */
 export function matmul(a: usize, n: i32, k: i32, b: usize, m: i32, bias: usize, strideK: i32, out: usize): void {
+  const m16 = m & ~15;
   const m4 = m & ~3;
+  const rowB = <usize>m << 2;
   for (let i = 0; i < n; i++) {
     const ar = a + ((<usize>i * <usize>k) << 2);
     const or = out + ((<usize>i * <usize>m) << 2);
-    for (let j = 0; j < m4; j += 4) {
+    let j = 0;
+    // Sixteen columns at a time: four independent accumulator chains keep the adds pipelined.
+    for (; j < m16; j += 16) {
+      const bj = b + (<usize>j << 2);
+      let c0 = bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
+      let c1 = bias ? v128.load(bias + (<usize>j << 2), 16) : f32x4.splat(0);
+      let c2 = bias ? v128.load(bias + (<usize>j << 2), 32) : f32x4.splat(0);
+      let c3 = bias ? v128.load(bias + (<usize>j << 2), 48) : f32x4.splat(0);
+      for (let k0 = 0; k0 < k; k0 += strideK) {
+        const k1 = min(k, k0 + strideK);
+        let s0 = f32x4.splat(0);
+        let s1 = f32x4.splat(0);
+        let s2 = f32x4.splat(0);
+        let s3 = f32x4.splat(0);
+        for (let p = k0; p < k1; p++) {
+          const av = f32x4.splat(load<f32>(ar + (<usize>p << 2)));
+          const bp = bj + <usize>p * rowB;
+          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(bp)));
+          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(bp, 16)));
+          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(bp, 32)));
+          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(bp, 48)));
+        }
+        c0 = f32x4.add(c0, s0);
+        c1 = f32x4.add(c1, s1);
+        c2 = f32x4.add(c2, s2);
+        c3 = f32x4.add(c3, s3);
+      }
+      const o = or + (<usize>j << 2);
+      v128.store(o, c0);
+      v128.store(o, c1, 16);
+      v128.store(o, c2, 32);
+      v128.store(o, c3, 48);
+    }
+    for (; j < m4; j += 4) {
       let c = bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
       for (let k0 = 0; k0 < k; k0 += strideK) {
         const k1 = min(k, k0 + strideK);
@@ -105,7 +185,7 @@ export function matmul(a: usize, n: i32, k: i32, b: usize, m: i32, bias: usize, 
       }
       v128.store(or + (<usize>j << 2), c);
     }
-    for (let j = m4; j < m; j++) {
+    for (; j < m; j++) {
       let c: f32 = bias ? load<f32>(bias + (<usize>j << 2)) : 0;
       for (let k0 = 0; k0 < k; k0 += strideK) {
         const k1 = min(k, k0 + strideK);

@@ -1,16 +1,20 @@
 /** The lean engine's hot loops as a contract (WASM or plain JS, same arithmetic in the same order). */
 
 /**
- * A tree ensemble packed for traversal. Node `i` is words `[4i, 4i + 4)` of `nodes`: head (-1 for a leaf,
- * else feature | mode << 24 | missing-goes-true << 27), threshold (float32 bits), true child, false child;
- * a leaf's child words hold its first weight and weight count. Weight `j` is words `[2j, 2j + 2)` of
- * `weights`: target, value (float32 bits).
+ * A tree ensemble packed for traversal. Node `i` is words `[4i, 4i + 4)` of `nodes`: head (feature | mode << 24
+ * | missing-goes-true << 27, plus {@link LEAF_BIT} on leaves), threshold (float32 bits), true child, false child.
+ * A leaf reads feature 0 and points to itself on both sides, so walking a tree's depth from its root always ends
+ * on the leaf a row reaches (the branch-free batch loop); `leaves` words `[2i, 2i + 2)` hold a leaf's first
+ * weight and weight count. Weight `j` is words `[2j, 2j + 2)` of `weights`: target, value (float32 bits).
  */
 export interface PackedForest {
   nodes: Int32Array;
+  leaves: Int32Array;
   weights: Int32Array;
   /** Root node of each tree, in onnxruntime's tree order. */
   roots: Int32Array;
+  /** Each tree's depth (edges on its longest path). */
+  depths: Int32Array;
   base: Float32Array;
   /** 1 for outputs some leaf adds to; the others stay 0 (onnxruntime ignores their base value). */
   covered: Uint8Array;
@@ -23,6 +27,7 @@ export interface PackedForest {
 export const FEATURE_MASK = 0xffffff;
 export const MODE_SHIFT = 24;
 export const MISSING_BIT = 1 << 27;
+export const LEAF_BIT = 1 << 30;
 
 export interface ForestRunner {
   /** `[nRows, nOut]` sums for `x: [nRows, nFeatures]` (every feature index below `nFeatures`, checked by the caller). */
@@ -71,7 +76,7 @@ function goesTrue(head: number, x: number, th: number): boolean {
 
 /** Plain-JS forest: per row and output, float32 sums in tree order from 0, then the base value. */
 function jsForest(f: PackedForest): ForestRunner {
-  const { nodes, roots, base, covered, nOut } = f;
+  const { nodes, leaves, roots, base, covered, nOut } = f;
   const thresholds = new Float32Array(nodes.buffer, nodes.byteOffset, nodes.length);
   const targets = f.weights;
   const values = new Float32Array(f.weights.buffer, f.weights.byteOffset, f.weights.length);
@@ -82,16 +87,16 @@ function jsForest(f: PackedForest): ForestRunner {
         const row = r * nFeatures;
         const o = r * nOut;
         for (let t = 0; t < roots.length; t++) {
-          let n = roots[t]! * 4;
-          let head = nodes[n]!;
-          while (head >= 0) {
+          let n = roots[t]!;
+          let head = nodes[4 * n]!;
+          while ((head & LEAF_BIT) === 0) {
             const v = x[row + (head & FEATURE_MASK)]!;
-            n = nodes[n + (goesTrue(head, v, thresholds[n + 1]!) ? 2 : 3)]! * 4;
-            head = nodes[n]!;
+            n = nodes[4 * n + (goesTrue(head, v, thresholds[4 * n + 1]!) ? 2 : 3)]!;
+            head = nodes[4 * n]!;
           }
-          const end = (nodes[n + 2]! + nodes[n + 3]!) * 2;
+          const end = (leaves[2 * n]! + leaves[2 * n + 1]!) * 2;
           // Float32Array stores round each sum to float32: a float32 add.
-          for (let w = nodes[n + 2]! * 2; w < end; w += 2) out[o + targets[w]!]! += values[w + 1]!;
+          for (let w = leaves[2 * n]! * 2; w < end; w += 2) out[o + targets[w]!]! += values[w + 1]!;
         }
         for (let j = 0; j < nOut; j++) out[o + j] = covered[j] ? out[o + j]! + base[j]! : 0;
       }

@@ -1,6 +1,6 @@
 /** ai.onnx.ml TreeEnsembleRegressor → a packed forest laid out as onnxruntime walks it. */
 
-import { FEATURE_MASK, MISSING_BIT, MODE_SHIFT, type PackedForest } from './kernels.js';
+import { FEATURE_MASK, LEAF_BIT, MISSING_BIT, MODE_SHIFT, type PackedForest } from './kernels.js';
 import type { Attribute, NodeProto } from './proto.js';
 import { UnsupportedGraphError } from './unsupported.js';
 
@@ -109,6 +109,7 @@ export function compileTreeEnsemble(label: string, node: NodeProto): CompiledFor
     byLeaf.set(at!, list);
   }
   const nodes = new Int32Array(4 * n);
+  const leaves = new Int32Array(2 * n);
   const thresholds = new Float32Array(nodes.buffer);
   const weights = new Int32Array(2 * nw);
   const weightValues = new Float32Array(weights.buffer);
@@ -120,9 +121,11 @@ export function compileTreeEnsemble(label: string, node: NodeProto): CompiledFor
     const t = treeIds[i]!;
     if (mode === 'LEAF') {
       const list = byLeaf.get(i) ?? [];
-      nodes[4 * i] = -1;
-      nodes[4 * i + 2] = nextWeight;
-      nodes[4 * i + 3] = list.length;
+      nodes[4 * i] = LEAF_BIT;
+      nodes[4 * i + 2] = i;
+      nodes[4 * i + 3] = i;
+      leaves[2 * i] = nextWeight;
+      leaves[2 * i + 1] = list.length;
       for (const j of list) {
         weights[2 * nextWeight] = tIds[j]!;
         weightValues[2 * nextWeight + 1] = tWeights[j]!;
@@ -147,18 +150,22 @@ export function compileTreeEnsemble(label: string, node: NodeProto): CompiledFor
   }
   // A cycle would hang the traversal: every path must end at a leaf, visiting each node at most once.
   let visits = 0;
-  for (const root of roots) {
+  const depths = new Int32Array(roots.length);
+  roots.forEach((root, t) => {
     const stack: Array<[number, number]> = [[root, 0]];
     while (stack.length > 0) {
       const [at, depth] = stack.pop()!;
       if (depth > n || ++visits > n) refuse(`tree ${treeIds[root]} is not a tree (a cycle or a shared node)`);
-      if (nodes[4 * at]! >= 0) stack.push([nodes[4 * at + 2]!, depth + 1], [nodes[4 * at + 3]!, depth + 1]);
+      depths[t] = Math.max(depths[t]!, depth);
+      if ((nodes[4 * at]! & LEAF_BIT) === 0) {
+        stack.push([nodes[4 * at + 2]!, depth + 1], [nodes[4 * at + 3]!, depth + 1]);
+      }
     }
-  }
+  });
   const base = new Float32Array(nOut);
   base.set(baseValues);
   return {
-    forest: { nodes, weights, roots: Int32Array.from(roots), base, covered, nOut, allLeq },
+    forest: { nodes, leaves, weights, roots: Int32Array.from(roots), depths, base, covered, nOut, allLeq },
     maxFeature,
   };
 }

@@ -24,7 +24,9 @@ interface LeanExports {
   heapBase(): number;
   forest(
     nodes: number,
+    leaves: number,
     roots: number,
+    depths: number,
     nTrees: number,
     weights: number,
     base: number,
@@ -88,6 +90,8 @@ class Arena {
 function wasmForest(e: LeanExports, f: PackedForest): ForestRunner {
   const arena = new Arena(e);
   const nodes = arena.put(f.nodes, Int32Array);
+  const leaves = arena.put(f.leaves, Int32Array);
+  const depths = arena.put(f.depths, Int32Array);
   const weights = arena.put(f.weights, Int32Array);
   const roots = arena.put(f.roots, Int32Array);
   const base = arena.put(f.base, Float32Array);
@@ -101,7 +105,9 @@ function wasmForest(e: LeanExports, f: PackedForest): ForestRunner {
       new Float32Array(e.memory.buffer, xAt, x.length).set(x);
       e.forest(
         nodes,
+        leaves,
         roots,
+        depths,
         f.roots.length,
         weights,
         base,
