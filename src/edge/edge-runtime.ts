@@ -12,7 +12,8 @@ export interface EdgeRuntime {
   engine: InferenceEngine;
 }
 
-let started: Promise<EdgeRuntime> | undefined;
+/** One start per isolate and build (keyed so the two entries can share an isolate in tests). */
+const started = new Map<string, Promise<EdgeRuntime>>();
 
 /**
  * Prepares inference and drift statistics for a Worker, once per isolate (later calls share the first
@@ -24,13 +25,18 @@ export function startEdgeRuntime(
   choice: EngineChoice,
   ort: (() => Promise<InferenceEngine>) | undefined,
 ): Promise<EdgeRuntime> {
-  started ??= (async () => {
-    await initDriftWasm(driftModule);
-    const lean = createLeanEngine({ kernels: await loadLeanWasm(leanModule) });
-    return { engine: selectEngine({ choice, lean, ...(ort ? { ort } : {}) }) };
-  })().catch((error: unknown) => {
-    started = undefined;
-    throw error;
-  });
-  return started;
+  const key = `${choice}/${ort ? 'ort' : 'lean-only'}`;
+  let start = started.get(key);
+  if (!start) {
+    start = (async () => {
+      await initDriftWasm(driftModule);
+      const lean = createLeanEngine({ kernels: await loadLeanWasm(leanModule) });
+      return { engine: selectEngine({ choice, lean, ...(ort ? { ort } : {}) }) };
+    })().catch((error: unknown) => {
+      started.delete(key);
+      throw error;
+    });
+    started.set(key, start);
+  }
+  return start;
 }

@@ -53,8 +53,9 @@ function addLeaf(nodes: usize, leaves: usize, weights: usize, n: usize, o: usize
  * Sums the leaves each row reaches into `out` (`[nRows, nOut]` f32): per row and output the leaf weights are
  * added in float32 in tree order starting from 0, then the base value — onnxruntime's order, so the result is
  * bit-identical. `covered` (u8 per output) is 0 for outputs no leaf feeds, which stay 0. With only BRANCH_LEQ
- * nodes, rows go four at a time through each tree for exactly its depth steps (leaves point to themselves), so
- * four independent walks overlap; other modes walk one row at a time.
+ * nodes, walks are branch-free and last exactly the tree's depth (leaves point to themselves): rows go four at a
+ * time through each tree, the last rows one at a time through four trees at once, so four independent walks
+ * overlap; other modes walk one row through one tree at a time.
  */
 export function forest(
   nodes: usize,
@@ -99,6 +100,38 @@ export function forest(
         addLeaf(nodes, leaves, weights, n1, o0 + outBytes);
         addLeaf(nodes, leaves, weights, n2, o0 + 2 * outBytes);
         addLeaf(nodes, leaves, weights, n3, o0 + 3 * outBytes);
+      }
+    }
+  }
+  if (allLeq) {
+    // The remaining rows one at a time, four trees at once (their leaves are then added in tree order).
+    for (; r < nRows; r++) {
+      const row = x + <usize>r * rowBytes;
+      const o = out + <usize>r * outBytes;
+      let t = 0;
+      for (; t + 4 <= nTrees; t += 4) {
+        const tr = roots + (<usize>t << 2);
+        const td = depths + (<usize>t << 2);
+        let n0 = nodes + (<usize>load<i32>(tr) << 4);
+        let n1 = nodes + (<usize>load<i32>(tr, 4) << 4);
+        let n2 = nodes + (<usize>load<i32>(tr, 8) << 4);
+        let n3 = nodes + (<usize>load<i32>(tr, 12) << 4);
+        const depth = max(max(load<i32>(td), load<i32>(td, 4)), max(load<i32>(td, 8), load<i32>(td, 12)));
+        for (let d = depth; d > 0; d--) {
+          n0 = stepLeq(nodes, n0, row);
+          n1 = stepLeq(nodes, n1, row);
+          n2 = stepLeq(nodes, n2, row);
+          n3 = stepLeq(nodes, n3, row);
+        }
+        addLeaf(nodes, leaves, weights, n0, o);
+        addLeaf(nodes, leaves, weights, n1, o);
+        addLeaf(nodes, leaves, weights, n2, o);
+        addLeaf(nodes, leaves, weights, n3, o);
+      }
+      for (; t < nTrees; t++) {
+        let n = nodes + (<usize>load<i32>(roots + (<usize>t << 2)) << 4);
+        for (let d = load<i32>(depths + (<usize>t << 2)); d > 0; d--) n = stepLeq(nodes, n, row);
+        addLeaf(nodes, leaves, weights, n, o);
       }
     }
   }

@@ -126,6 +126,14 @@ export function exportedCases(): ParityCase[] {
       nFeatures: 50,
     },
     {
+      // Tree and row counts that are not multiples of four: the kernels' remainder loops.
+      name: 'gbdt 37 trees depth 4',
+      bytes: exportModel(randomGbdtSpec({ trees: 37, depth: 4, nFeatures: 9, horizon: 3, seed: 6 })),
+      features: randomFeatures(999, 9, 22, 0.2),
+      nRows: 999,
+      nFeatures: 9,
+    },
+    {
       name: 'seasonal naive',
       bytes: seasonal,
       features: randomFeatures(40, sF, 31),
