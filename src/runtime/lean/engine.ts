@@ -1,4 +1,5 @@
 /** The lean inference engine: our own evaluator for the ONNX operators our trainers emit, WASM hot loops. */
+import { checkBatch } from '../engine/check.js';
 import type { InferenceEngine, InferenceSession, ModelIONames } from '../engine/contract.js';
 import { ModelError } from '../errors.js';
 import { compileGraph, type LeanGraph } from './graph.js';
@@ -15,27 +16,6 @@ export interface LeanEngineOptions {
   kernels?: LeanKernels | Promise<LeanKernels>;
 }
 
-function checkShape(label: string, features: Float32Array, nRows: number, nFeatures: number): void {
-  const shape = [nRows, nFeatures];
-  const context = { label, shape, length: features.length };
-  if (!Number.isInteger(nRows) || nRows < 0 || !Number.isInteger(nFeatures) || nFeatures < 0) {
-    throw new ModelError(
-      `model "${label}": nRows and nFeatures must be non-negative integers, got [${shape.join(', ')}]`,
-      context,
-      undefined,
-      'INFERENCE_ERROR',
-    );
-  }
-  if (features.length !== nRows * nFeatures) {
-    throw new ModelError(
-      `model "${label}": expected features of shape [${nRows}, ${nFeatures}] (${nRows * nFeatures} values), got ${features.length} values`,
-      context,
-      undefined,
-      'INFERENCE_ERROR',
-    );
-  }
-}
-
 class LeanSession implements InferenceSession {
   readonly engine = 'lean' as const;
   #graph: LeanGraph | undefined;
@@ -48,7 +28,7 @@ class LeanSession implements InferenceSession {
   }
 
   async run(features: Float32Array, nRows: number, nFeatures: number): Promise<Float32Array> {
-    checkShape(this.label, features, nRows, nFeatures);
+    checkBatch(this.label, features, nRows, nFeatures);
     const graph = this.#graph;
     if (!graph) {
       throw new ModelError(

@@ -2,7 +2,8 @@
 import { type ModelIONames, resolveIONames } from '../engine/contract.js';
 import { ModelError } from '../errors.js';
 import type { LeanKernels } from './kernels.js';
-import { biasVector, fusedMatMulAdd, type Kernel, OPERATORS, operatorName } from './ops.js';
+import { biasVector, fusedMatMulAdd } from './linear-ops.js';
+import { type Kernel, OPERATORS, operatorName } from './ops.js';
 import type { ModelProto, NodeProto } from './proto.js';
 import { fromConst, type Value } from './tensor.js';
 import { UnsupportedGraphError } from './unsupported.js';

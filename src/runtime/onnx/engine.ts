@@ -1,6 +1,7 @@
 /** ONNX inference on onnxruntime-web's WASM backend, the same engine in Node, browsers and workerd. */
 
 import * as ort from 'onnxruntime-web/wasm';
+import { checkBatch } from '../engine/check.js';
 import type { InferenceEngine, InferenceSession, ModelIONames } from '../engine/contract.js';
 import { resolveIONames } from '../engine/contract.js';
 import { ModelError } from '../errors.js';
@@ -146,23 +147,7 @@ class OrtModel implements OnnxModel {
 
   async run(features: Float32Array, nRows: number, nFeatures: number): Promise<Float32Array> {
     const shape = [nRows, nFeatures];
-    const context = { label: this.label, shape, length: features.length };
-    if (!Number.isInteger(nRows) || nRows < 0 || !Number.isInteger(nFeatures) || nFeatures < 0) {
-      throw new ModelError(
-        `model "${this.label}": nRows and nFeatures must be non-negative integers, got [${shape.join(', ')}]`,
-        context,
-        undefined,
-        'INFERENCE_ERROR',
-      );
-    }
-    if (features.length !== nRows * nFeatures) {
-      throw new ModelError(
-        `model "${this.label}": expected features of shape [${nRows}, ${nFeatures}] (${nRows * nFeatures} values), got ${features.length} values`,
-        context,
-        undefined,
-        'INFERENCE_ERROR',
-      );
-    }
+    const context = checkBatch(this.label, features, nRows, nFeatures);
     const session = this.#session;
     if (!session) {
       throw new ModelError(`model "${this.label}" was released`, context, undefined, 'INFERENCE_ERROR');
