@@ -8,6 +8,7 @@ import { nodeLeanKernels } from '../../../src/node/lean-wasm.js';
 import { selectEngine } from '../../../src/runtime/engine/select.js';
 import { createLeanEngine } from '../../../src/runtime/lean/engine.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
+import { settingsFromEnv } from '../../../src/runtime/settings.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
 import { gemmModel, type Stump, treeEnsembleModel } from '../../node/foreign-onnx.js';
 import { firstDifference, randomFeatures } from './random-models.js';
@@ -119,5 +120,13 @@ describe('refusals and selection', () => {
     await expect(session.run(new Float32Array(3), 1, 3)).rejects.toThrow(/expects 2 features/);
     await session.release();
     await expect(session.run(new Float32Array(2), 1, 2)).rejects.toThrow('model "shape" was released');
+  });
+});
+
+describe('TWIGA_INFERENCE_ENGINE', () => {
+  it('defaults to auto, accepts ort and lean, and names the variable when the value is wrong', () => {
+    expect(settingsFromEnv({}).engine).toBe('auto');
+    expect(settingsFromEnv({ TWIGA_INFERENCE_ENGINE: 'lean' }).engine).toBe('lean');
+    expect(() => settingsFromEnv({ TWIGA_INFERENCE_ENGINE: 'fast' })).toThrow(/TWIGA_INFERENCE_ENGINE/);
   });
 });
