@@ -183,7 +183,7 @@ export async function startWorkerd(opts: {
    * uploaded, and immune to rebuilds when someone edits src/ mid-run. Absent: wrangler builds and watches src/.
    */
   bundle?: string;
-  /** More variables (`--var NAME:value`), e.g. `TWIGA_SERVE_MAX_LOADED_MB`. */
+  /** More variables (`--var NAME:value`), e.g. `TWIGA_SERVE_MAX_LOADED_MB` or `TWIGA_INFERENCE_ENGINE`. */
   vars?: Record<string, string>;
 }): Promise<Server> {
   const [port, inspector] = [await freePort(), await freePort()];

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'fleet-serve': () => import('./fleet-serve.js'),
   holidays: () => import('./holidays.js'),
   accuracy: () => import('./accuracy.js'),
+  engine: () => import('./engine.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

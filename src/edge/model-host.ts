@@ -183,12 +183,12 @@ export class ModelHost {
         );
       }
       const decoded = decodePipelineFile(pipeline);
-      const info = modelInfo(decoded, loaded.version);
       const refBytes = loaded.files[REFERENCE_FILE];
       const reference = refBytes
         ? decodeReference(refBytes, store.describe(`${name}/${REFERENCE_FILE}`))
         : undefined;
       const predictor = await predictors.create(loaded.files, loaded.version, decoded);
+      const info = modelInfo(decoded, loaded.version, predictor.engines);
       const model: ActiveModel = {
         info,
         config: decoded.pipeline.config,

@@ -2,6 +2,8 @@
  * Where inference runs, as a contract the app is given: in the isolate (Workers, tests) or in a pool
  * of worker threads (`twiga-edge serve` on Node, see src/node/pool).
  */
+
+import type { EngineName } from '../runtime/engine/contract.js';
 import { type ForecastJson, type ForecastOptions, forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { ForecasterManifest } from '../runtime/forecaster-files.js';
@@ -14,6 +16,8 @@ export interface Predictor {
   forecast(frame: Frame, options: ForecastOptions): Promise<ForecastJson>;
   /** Frees its inference sessions; called once no request uses it any more. */
   release(): Promise<void>;
+  /** The engine running each model, by label. */
+  readonly engines: Readonly<Record<string, EngineName>>;
 }
 
 /** Builds predictors from a checkpoint version's verified files. */
@@ -37,6 +41,7 @@ export function inProcessPredictors(engine: OnnxEngine): PredictorFactory {
       return {
         forecast: (frame, options) => forecastLatest(forecaster, frame, version, options),
         release: () => forecaster.release(),
+        engines: forecaster.engines,
       };
     },
   };

@@ -140,6 +140,7 @@ export const ModelInfoSchema = z.object({
   columns: z.array(z.string()),
   exogenous: z.array(z.string()),
   max_interval_level: z.number().nullable(),
+  engines: z.record(z.string(), z.enum(['ort', 'lean'])),
 });
 
 export const HealthSchema = z
@@ -155,6 +156,8 @@ export const HealthSchema = z
     poll_seconds: z.number(),
     last_error: z.string().nullable(),
     fallback: z.string().nullable(),
+    /** The inference engine running each model (`lean` or `ort`), by label. */
+    engines: z.record(z.string(), z.enum(['ort', 'lean'])),
   })
   .openapi('Health');
 

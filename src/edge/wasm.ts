@@ -1,32 +1,19 @@
-/** The WASM capabilities inside workerd: ORT and the drift core from precompiled `.wasm` module imports. */
+/** The WASM capabilities inside workerd (default build): lean + ORT engines and the drift core, from `.wasm` imports. */
 import ortModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
-import driftModule from '../../wasm/build/drift.wasm';
-import { initDriftWasm } from '../runtime/drift/wasm.js';
-import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EngineChoice } from '../runtime/engine/contract.js';
+import { createOnnxEngine } from '../runtime/onnx/engine.js';
+import { type EdgeRuntime, startEdgeRuntime } from './edge-runtime.js';
 
-export interface EdgeRuntime {
-  /** Inference engine over onnxruntime-web, instantiated from the imported module. */
-  engine: OnnxEngine;
-}
-
-let started: Promise<EdgeRuntime> | undefined;
+export type { EdgeRuntime } from './edge-runtime.js';
 
 /**
- * Prepares inference and drift statistics for a Worker, once per isolate (later calls share the first
- * promise; a failed start is retried on the next call). Workers forbid compiling WASM from bytes, so both
- * cores come in as `WebAssembly.Module` imports that wrangler (and the vitest pool) precompile; the drift
- * kernel is installed globally, so every statistic from `src/runtime/drift` runs on WASM afterwards.
+ * Prepares inference and drift statistics for a Worker, once per isolate. ORT starts only when a model
+ * needs it (`auto` and a graph the lean engine refuses, or `ort`).
+ * @param choice TWIGA_INFERENCE_ENGINE; @default `auto`
  * @example
  * const { engine } = await initEdgeRuntime();
  * const forecaster = await Forecaster.fromFiles(files, engine);
  */
-export function initEdgeRuntime(): Promise<EdgeRuntime> {
-  started ??= (async () => {
-    await initDriftWasm(driftModule);
-    return { engine: createOnnxEngine({ wasmModule: ortModule }) };
-  })().catch((error: unknown) => {
-    started = undefined;
-    throw error;
-  });
-  return started;
+export function initEdgeRuntime(choice: EngineChoice = 'auto'): Promise<EdgeRuntime> {
+  return startEdgeRuntime(choice, async () => createOnnxEngine({ wasmModule: ortModule }));
 }

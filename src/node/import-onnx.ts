@@ -9,10 +9,11 @@ import { buildLayout } from '../runtime/features/layout.js';
 import type { FittedPipeline } from '../runtime/features/pipeline.js';
 import { type ScalerParams, ScalerParamsSchema } from '../runtime/features/scalers.js';
 import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
-import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import { ENSEMBLE_STRATEGIES } from '../runtime/schemas/forecaster-config.js';
 import { parseWith } from '../runtime/schemas/parse.js';
 import { PipelineConfigInput, PipelineConfigSchema } from '../runtime/schemas/pipeline-config.js';
+import { createNodeEngine } from './engine.js';
 import { FsCheckpointStore } from './fs-store.js';
 
 const label = z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'use letters, digits, "_" or "-"' });
@@ -65,7 +66,7 @@ const NONE: ScalerParams = { kind: 'none', center: 0, scale: 1 };
 
 /**
  * Check each model against the pipeline (one row of zeros in, `horizon × targets` values out, through
- * the same onnxruntime-web engine that serves) and save them as a checkpoint.
+ * the engine that serves: lean when it runs the graph, else onnxruntime-web) and save them as a checkpoint.
  * @example
  * await importOnnx({ spec: 'lightgbm/spec.json', checkpoints: 'checkpoints', name: 'load-lgbm' });
  */
@@ -88,7 +89,7 @@ export async function importOnnx(
   };
   const F = pipeline.layout.nFeatures;
   const nOut = config.horizon * config.target.length;
-  const engine = options.engine ?? createOnnxEngine();
+  const engine = options.engine ?? createNodeEngine();
   const files: Record<string, Uint8Array> = {};
   const entries: ModelEntry[] = [];
   for (const m of spec.models) {

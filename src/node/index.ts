@@ -30,11 +30,13 @@ export {
 export { runDemo } from './demo/run-demo.js';
 export { type RunDriftOptions, runDrift } from './drift.js';
 export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
+export { createNodeEngine } from './engine.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
 export * from './flows/index.js';
 export { FsCheckpointStore } from './fs-store.js';
 export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
+export { LEAN_WASM_PATH, nodeLeanKernels, readLeanWasm } from './lean-wasm.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
 export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';

@@ -4,8 +4,9 @@ import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { Frame } from '../runtime/frame.js';
-import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import { loadData } from './data/index.js';
+import { createNodeEngine } from './engine.js';
 import { FsCheckpointStore } from './fs-store.js';
 import type { Logger } from './log.js';
 
@@ -33,7 +34,7 @@ export async function loadForecaster(
     name,
     options.version === undefined ? {} : { version: options.version },
   );
-  const engine = options.engine ?? createOnnxEngine();
+  const engine = options.engine ?? createNodeEngine();
   const forecaster = await Forecaster.fromFiles(loaded.files, engine);
   const out: LoadedForecaster = { forecaster, version: loaded.version, path: store.describe(name) };
   if (loaded.fallback) out.fallback = loaded.fallback;

@@ -1,5 +1,6 @@
 /** A loaded forecaster: the fitted pipeline plus ONNX models, run through one inference engine. */
 import { type Conformal, halfWidth, maxSupportedLevel } from './conformal.js';
+import type { EngineName } from './engine/contract.js';
 import { combine } from './ensemble.js';
 import { CheckpointError, DataError, ModelError } from './errors.js';
 import type { FittedPipeline } from './features/pipeline.js';
@@ -103,6 +104,11 @@ export class Forecaster {
 
   get modelLabels(): string[] {
     return this.models.map((m) => m.label);
+  }
+
+  /** The engine running each model, by label (`lean` or `ort`). */
+  get engines(): Record<string, EngineName> {
+    return Object.fromEntries(this.models.map((m) => [m.label, m.model.engine]));
   }
 
   /** Forecast the windows starting at `origins` (rows of `frame`). */

@@ -11,6 +11,15 @@ export {
 } from './conformal.js';
 // Drift statistics and detection (WASM core)
 export * from './drift/index.js';
+export {
+  ENGINE_CHOICES,
+  type EngineChoice,
+  type EngineName,
+  type InferenceEngine,
+  type InferenceSession,
+  type ModelIONames,
+} from './engine/contract.js';
+export { type EngineSetup, selectEngine } from './engine/select.js';
 export { combine } from './ensemble.js';
 export * from './errors.js';
 export {
@@ -69,6 +78,11 @@ export {
   parseTimestamp,
   recordsToColumns,
 } from './input/frame-input.js';
+export { createLeanEngine, type LeanEngineOptions } from './lean/engine.js';
+export { SUPPORTED_OPERATORS } from './lean/graph.js';
+export { jsLeanKernels, type LeanKernels } from './lean/kernels.js';
+export { isUnsupportedGraph, UnsupportedGraphError } from './lean/unsupported.js';
+export { type LeanWasmSource, loadLeanWasm } from './lean/wasm.js';
 export {
   computeMetrics,
   corr,

@@ -1,5 +1,6 @@
 /** TwigaSettings: `TWIGA_*` variables from `process.env` (Node) or a Worker's `env`, parsed with zod. */
 import { z } from 'zod';
+import { ENGINE_CHOICES, type EngineChoice } from './engine/contract.js';
 import { parseWith } from './schemas/parse.js';
 import { Secret } from './secret.js';
 
@@ -72,6 +73,8 @@ export const SettingsEnvSchema = z.object({
   TWIGA_FLOW_RETRIES: z.coerce.number().int().min(0).default(2),
   /** Delay before a task's first retry; doubles on each further one. */
   TWIGA_FLOW_RETRY_DELAY_SECONDS: seconds.default(1),
+  /** Inference engine: `auto` (the lean engine when it runs every node of a model, else onnxruntime-web), `ort` or `lean`. */
+  TWIGA_INFERENCE_ENGINE: z.enum(ENGINE_CHOICES).default('auto'),
 });
 
 export interface TwigaSettings {
@@ -99,6 +102,8 @@ export interface TwigaSettings {
     minimize: boolean;
   };
   flow: { retries: number; retryDelaySeconds: number };
+  /** TWIGA_INFERENCE_ENGINE. */
+  engine: EngineChoice;
 }
 
 /**
@@ -142,5 +147,6 @@ export function settingsFromEnv(env: Readonly<Record<string, unknown>>): TwigaSe
       minimize: e.TWIGA_RETRAIN_MINIMIZE,
     },
     flow: { retries: e.TWIGA_FLOW_RETRIES, retryDelaySeconds: e.TWIGA_FLOW_RETRY_DELAY_SECONDS },
+    engine: e.TWIGA_INFERENCE_ENGINE,
   };
 }

@@ -1,5 +1,7 @@
 /** What the forecast Web Worker offers (through comlink), and the shapes that cross the boundary. */
+
 import type { DriftSummary } from '../runtime/drift/summary.js';
+import type { EngineChoice } from '../runtime/engine/contract.js';
 import type { ForecastJson } from '../runtime/forecast-json.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import type { Reply } from '../runtime/serving/error-wire.js';
@@ -15,6 +17,17 @@ export type CheckpointSource =
   /** The files of one version, e.g. `{ 'pipeline.json': …, 'linear.onnx': … }` (read from a file input). */
   | { files: Record<string, Uint8Array>; version?: number };
 
+/** How a checkpoint is loaded. */
+export interface LoadOptions {
+  /**
+   * `auto` (default): the lean engine when it runs every node of a model, else onnxruntime-web, whose WASM is
+   * then fetched; `ort` or `lean` to force one.
+   */
+  engine?: EngineChoice;
+  /** The name the model is kept under. @default `source.name` for a URL, `files` for files */
+  as?: string;
+}
+
 /** Request data: records (JSON-like rows), columns (typed arrays move, not copy), or Arrow IPC bytes. */
 export type ForecastInput =
   | { records: ReadonlyArray<Readonly<Record<string, unknown>>> }
@@ -28,11 +41,6 @@ export interface ModelChoice {
 
 export interface PredictOptions extends ModelChoice {
   ensemble?: EnsembleStrategy;
-}
-
-export interface LoadOptions {
-  /** The name the model is kept under. @default `source.name` for a URL, `files` for files */
-  as?: string;
 }
 
 /** Where to list models from: a base URL serving `_models.json` (the edge's `/checkpoints` route). */

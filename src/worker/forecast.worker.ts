@@ -1,16 +1,40 @@
-/** The module Web Worker: the runtime behind comlink; ORT's and the drift core's WASM load on first use. */
+/**
+ * The module Web Worker: the runtime behind comlink. The lean engine's and the drift core's WASM load on first
+ * use; onnxruntime-web (its JS chunk and its WASM) only when a model needs it.
+ */
 import { expose, transfer } from 'comlink';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import driftWasmUrl from '../../wasm/build/drift.wasm?url';
+import leanWasmUrl from '../../wasm/build/lean.wasm?url';
 import { initDriftWasm } from '../runtime/drift/wasm.js';
-import { createOnnxEngine } from '../runtime/onnx/engine.js';
+import type { EngineChoice, InferenceEngine } from '../runtime/engine/contract.js';
+import { selectEngine } from '../runtime/engine/select.js';
+import { createLeanEngine } from '../runtime/lean/engine.js';
+import { loadLeanWasm } from '../runtime/lean/wasm.js';
 import type { ForecastWorkerApi } from './api.js';
 import { ForecastService } from './service.js';
 
+const fetchWasm = async (url: string) => (await fetch(url)).arrayBuffer();
+
+let lean: InferenceEngine | undefined;
+const engines = new Map<EngineChoice, InferenceEngine>();
+
+function engineFor(choice: EngineChoice): InferenceEngine {
+  lean ??= createLeanEngine({ kernels: fetchWasm(leanWasmUrl).then(loadLeanWasm) });
+  let engine = engines.get(choice);
+  if (!engine) {
+    engine = selectEngine({
+      choice,
+      lean,
+      ort: async () => (await import('./ort-engine.js')).createWorkerOrtEngine(),
+    });
+    engines.set(choice, engine);
+  }
+  return engine;
+}
+
 const service = new ForecastService({
-  // ORT fetches its .wasm only when the first model loads: the page and this worker start without it.
-  engine: async () => createOnnxEngine({ wasmPaths: { wasm: ortWasmUrl } }),
-  initDrift: async () => initDriftWasm(await (await fetch(driftWasmUrl)).arrayBuffer()),
+  engine: async (choice) => engineFor(choice),
+  initDrift: async () => initDriftWasm(await fetchWasm(driftWasmUrl)),
 });
 
 const api: ForecastWorkerApi = {

@@ -4,6 +4,7 @@ export type {
   ForecastInput,
   ForecastWorkerClient,
   IntervalOptions,
+  LoadOptions,
   PredictOptions,
   WindowsForecast,
   WindowsOptions,

@@ -14,14 +14,13 @@ import {
 import { jsKernel } from '../runtime/drift/kernel.js';
 import { ForecastMonitor } from '../runtime/drift/monitor.js';
 import { driftKernel } from '../runtime/drift/wasm.js';
+import type { EngineChoice, InferenceEngine } from '../runtime/engine/contract.js';
 import { ConfigError } from '../runtime/errors.js';
 import { originsFrom } from '../runtime/features/windows.js';
 import { forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { Frame } from '../runtime/frame.js';
-import { columnsFromArrowIpc } from '../runtime/input/arrow.js';
 import { type ColumnsInput, frameFromColumns, frameFromRecords } from '../runtime/input/frame-input.js';
-import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { toReply } from '../runtime/serving/error-wire.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
@@ -39,8 +38,8 @@ import type {
 
 /** What the host platform provides. */
 export interface ServiceCapabilities {
-  /** The inference engine, created on first use (so ORT's WASM loads only when a model does). */
-  engine: () => Promise<OnnxEngine>;
+  /** The inference engine for a choice, created on first use (so WASM loads only when a model needs it). */
+  engine: (choice: EngineChoice) => Promise<InferenceEngine>;
   /** Instantiates the drift WASM core (installs it for every statistic). */
   initDrift: () => Promise<unknown>;
   fetch?: FetchLike;
@@ -55,10 +54,18 @@ interface Loaded {
   monitor?: ForecastMonitor;
 }
 
+/** Arrow IPC decoded to columns; apache-arrow is imported on the first Arrow request (most pages never send one). */
+async function arrowColumns(bytes: Uint8Array): Promise<ColumnsInput> {
+  const { columnsFromArrowIpc } = await import('../runtime/input/arrow.js');
+  return columnsFromArrowIpc(bytes);
+}
+
 /** Request data as columns (Arrow IPC decoded), for the drift monitor. */
-function toColumns(input: ForecastInput): ColumnsInput | readonly Readonly<Record<string, unknown>>[] {
+async function toColumns(
+  input: ForecastInput,
+): Promise<ColumnsInput | readonly Readonly<Record<string, unknown>>[]> {
   if ('records' in input) return input.records;
-  if ('arrow' in input) return columnsFromArrowIpc(input.arrow);
+  if ('arrow' in input) return arrowColumns(input.arrow);
   return input.columns;
 }
 
@@ -76,7 +83,7 @@ export class ForecastService implements ForecastWorkerApi {
 
   load(source: CheckpointSource, options: LoadOptions = {}): Promise<Reply<ModelInfo>> {
     return toReply(async () => {
-      const engine = await this.#caps.engine();
+      const engine = await this.#caps.engine(options.engine ?? 'auto');
       let files: Record<string, Uint8Array>;
       let version: number;
       let where: string;
@@ -97,7 +104,7 @@ export class ForecastService implements ForecastWorkerApi {
       const previous = this.#models.get(name);
       const loaded: Loaded = {
         forecaster,
-        info: modelInfo(forecaster.manifest, version),
+        info: modelInfo(forecaster.manifest, version, forecaster.engines),
         reference: refBytes ? decodeReference(refBytes) : undefined,
         source: where,
       };
@@ -124,10 +131,10 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   predict(input: ForecastInput, options: { ensemble?: EnsembleStrategy } & ModelChoice = {}) {
-    return toReply(() => {
+    return toReply(async () => {
       const { model, ...rest } = options;
       const loaded = this.#require(model);
-      return forecastLatest(loaded.forecaster, this.#frame(loaded, input), loaded.info.version, rest);
+      return forecastLatest(loaded.forecaster, await this.#frame(loaded, input), loaded.info.version, rest);
     });
   }
 
@@ -135,10 +142,10 @@ export class ForecastService implements ForecastWorkerApi {
     input: ForecastInput,
     options: { ensemble?: EnsembleStrategy; levels?: number[] } & ModelChoice = {},
   ) {
-    return toReply(() => {
+    return toReply(async () => {
       const { levels = [0.9], model, ...rest } = options;
       const loaded = this.#require(model);
-      const frame = this.#frame(loaded, input);
+      const frame = await this.#frame(loaded, input);
       return forecastLatest(loaded.forecaster, frame, loaded.info.version, { ...rest, levels });
     });
   }
@@ -150,7 +157,7 @@ export class ForecastService implements ForecastWorkerApi {
     return toReply(async (): Promise<WindowsForecast> => {
       const loaded = this.#require(options.model);
       const { forecaster } = loaded;
-      const frame = this.#frame(loaded, input, false);
+      const frame = await this.#frame(loaded, input, false);
       const { lookback, horizon, stride } = forecaster.pipeline.config;
       const origins = originsFrom(frame.time.length, options.start ?? lookback, {
         lookback,
@@ -177,7 +184,7 @@ export class ForecastService implements ForecastWorkerApi {
       this.#drift ??= this.#caps.initDrift();
       await this.#drift;
       const monitor = loaded.monitor;
-      const [, summary] = await monitor.runDataDrift(toColumns(input), options.columns);
+      const [, summary] = await monitor.runDataDrift(await toColumns(input), options.columns);
       return summary;
     });
   }
@@ -219,10 +226,10 @@ export class ForecastService implements ForecastWorkerApi {
   }
 
   /** The frame a request describes; `latestWindow` also checks it can forecast its last window. */
-  #frame(loaded: Loaded, input: ForecastInput, latestWindow = true): Frame {
+  async #frame(loaded: Loaded, input: ForecastInput, latestWindow = true): Promise<Frame> {
     const config = loaded.forecaster.pipeline.config;
     if ('records' in input) return frameFromRecords(input.records, config, { latestWindow });
-    const columns = 'arrow' in input ? columnsFromArrowIpc(input.arrow) : input.columns;
+    const columns = 'arrow' in input ? await arrowColumns(input.arrow) : input.columns;
     return frameFromColumns(columns, config, 'columns', { latestWindow });
   }
 }

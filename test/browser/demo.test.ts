@@ -1,12 +1,15 @@
 /**
- * End to end: the demo page as `vite build` ships it, served by `vite preview`, in real Chromium — a CSV
- * uploaded through its file input is read, forecast and tested for drift, all on the page's own origin.
+ * End to end: the demo page as `vite build` ships it, served by `vite preview`, in real Chromium — it forecasts
+ * the bundled sample on open (lean engine, no onnxruntime-web fetched, bytes before the first forecast
+ * measured), and a CSV uploaded through its file input is read, forecast and tested for drift, all on the
+ * page's own origin.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { resolveConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeModelIndex } from '../../scripts/vite-demo-checkpoint.js';
@@ -26,6 +29,29 @@ const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 const UPLOADED = 'net-load-upload.csv';
 /** The ensemble's line colour in the chart (src/worker/demo/chart.ts), as RGB. */
 const ENSEMBLE_RGB = [0, 114, 178] as const;
+
+/** Bytes-before-first-forecast ceiling with the lean engine (gzip, every response the page and its workers got). */
+const FIRST_FORECAST_BUDGET = 300_000;
+
+/** The chart's canvas: its size, painted pixels and pixels in the ensemble's colour. */
+function chartPixels(page: Page) {
+  return page.$eval(
+    '[data-testid="chart"] canvas',
+    (canvas, rgb) => {
+      const ctx = canvas.getContext('2d');
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let ensemble = 0;
+      let painted = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 0) painted++;
+        const near = [0, 1, 2].every((k) => Math.abs(data[i + k] - rgb[k]) <= 24);
+        if (near && data[i + 3] > 200) ensemble++;
+      }
+      return { width: canvas.width, height: canvas.height, painted, ensemble };
+    },
+    ENSEMBLE_RGB,
+  );
+}
 
 /** Runs Vite's CLI to completion; rejects with its output when it fails. */
 function vite(args: string[]): Promise<string> {
@@ -135,11 +161,51 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
     if (fleet) await rm(fleet.dir, { recursive: true, force: true });
   });
 
+  it('forecasts the bundled sample on open without any click, within 300 KB gzip and without ORT', async () => {
+    const responses: Response[] = [];
+    const onResponse = (r: Response) => responses.push(r);
+    context.on('response', onResponse);
+    await page.goto(server.url);
+    // No click, no file: the chart and the drift panel appear by themselves.
+    await page.locator('[data-testid="chart"][data-state="ready"]').waitFor({ timeout: 90_000 });
+    const beforeForecast = [...responses];
+    await page.locator('[data-testid="drift-panel"][data-state="ready"]').waitFor({ timeout: 90_000 });
+    context.off('response', onResponse);
+
+    const chart = await chartPixels(page);
+    expect(chart.painted).toBeGreaterThan(1000);
+    expect(chart.ensemble).toBeGreaterThan(100);
+    await expect(page.getByTestId('data-summary').textContent()).resolves.toContain('sample.csv: ');
+    await expect(page.getByTestId('model-info').textContent()).resolves.toBeTruthy();
+
+    // Bytes transferred before the first forecast, as gzip (what a compressing server sends).
+    const sizes = await Promise.all(
+      beforeForecast.map(async (r) => {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        return { path: new URL(r.url()).pathname, bytes: body.length, gzip: gzipSync(body).length };
+      }),
+    );
+    const total = sizes.reduce((a, s) => a + s.gzip, 0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(
+      join(ARTIFACTS, 'demo-first-forecast-bytes.json'),
+      JSON.stringify({ total, sizes }, null, 2),
+    );
+    console.log(`demo: ${total} bytes gzip (${sizes.length} responses) before the first forecast`);
+    expect(total).toBeLessThanOrEqual(FIRST_FORECAST_BUDGET);
+    const paths = sizes.map((s) => s.path);
+    expect(paths.some((p) => /lean-[\w-]+\.wasm$/.test(p))).toBe(true);
+    expect(paths.filter((p) => /ort-|duckdb/.test(p))).toEqual([]);
+    expect(watch.errors).toEqual([]);
+  });
+
   it('forecasts an uploaded CSV: chart, table and drift verdict, offline and without errors', async () => {
     await page.goto(server.url);
     await page.locator('[data-testid="model-info"][data-state="loaded"]').waitFor({ timeout: 60_000 });
     const csv = readFileSync(join(outDir, 'demo/sample.csv'));
     await page.getByTestId('csv-input').setInputFiles({ name: UPLOADED, mimeType: 'text/csv', buffer: csv });
+    // The upload replaces the sample the page forecast on open.
+    await page.getByTestId('data-summary').filter({ hasText: UPLOADED }).waitFor({ timeout: 90_000 });
 
     await page.locator('[data-testid="chart"][data-state="ready"]').waitFor({ timeout: 90_000 });
     // Inside a closed <details> (the chart's text alternative): attached, not visible, until opened.
@@ -161,22 +227,7 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
     expect(await page.getByTestId('alert').isHidden()).toBe(true);
 
     // The chart: a uPlot canvas of real size with the ensemble's forecast line drawn on it.
-    const chart = await page.$eval(
-      '[data-testid="chart"] canvas',
-      (canvas, rgb) => {
-        const ctx = canvas.getContext('2d');
-        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-        let ensemble = 0;
-        let painted = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3] > 0) painted++;
-          const near = [0, 1, 2].every((k) => Math.abs(data[i + k] - rgb[k]) <= 24);
-          if (near && data[i + 3] > 200) ensemble++;
-        }
-        return { width: canvas.width, height: canvas.height, painted, ensemble };
-      },
-      ENSEMBLE_RGB,
-    );
+    const chart = await chartPixels(page);
     expect(chart.width).toBeGreaterThan(300);
     expect(chart.height).toBeGreaterThan(200);
     expect(chart.painted).toBeGreaterThan(1000);
@@ -215,7 +266,8 @@ describe.skipIf(skip)('the built demo page in Chromium', () => {
     expect(watch.requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u))).toEqual([]);
     const paths = watch.requests.map((u) => new URL(u).pathname);
     expect(paths).toContain('/demo/checkpoints/net-load/_checkpoint_manifest.json');
-    expect(paths.some((p) => /\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p))).toBe(true);
+    // Every model of the demo checkpoint runs on the lean engine: onnxruntime-web is never fetched.
+    expect(paths.filter((p) => /\/assets\/ort-/.test(p))).toEqual([]);
   });
   it('offers a series picker for a fleet: picking a series loads it and redraws the chart with its forecast', async () => {
     const fleetPage = await context.newPage();

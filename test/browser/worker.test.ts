@@ -193,6 +193,7 @@ describe.skipIf(skip)('the forecast worker in Chromium', () => {
     expect(info.loaded).toBe(true);
     expect(info.source).toMatch(new RegExp(`${EDGE_BASE}/${CHECKPOINT_NAME}$`));
     expect(info.model?.models).toEqual(['seasonal_naive_1D', 'linear']);
+    expect(info.model?.engines).toEqual({ seasonal_naive_1D: 'lean', linear: 'lean' });
 
     const records = { records: fixture.records };
     const point = value(await call.predict(page, records));
@@ -345,10 +346,12 @@ describe.skipIf(skip)('the forecast worker in Chromium', () => {
     expect(watch.errors.filter((e) => !(e.includes('status of 401') && e.endsWith(`(${keyless})`)))).toEqual(
       [],
     );
-    // The worker's own requests are seen too: the checkpoint through the proxy, ORT's and the drift core's WASM.
+    // The worker's own requests are seen too: the checkpoint through the proxy, the lean engine's and the drift
+    // core's WASM — and not ORT's: the lean engine runs every model of the checkpoint (TWIGA's `auto`).
     const paths = watch.requests.map((u) => new URL(u).pathname);
     expect(paths).toContain(`${EDGE_BASE}/${CHECKPOINT_NAME}/_checkpoint_manifest.json`);
-    expect(paths.some((p) => p.endsWith('/ort-wasm-simd-threaded.wasm'))).toBe(true);
+    expect(paths.some((p) => p.endsWith('/lean.wasm'))).toBe(true);
+    expect(paths.filter((p) => p.endsWith('/ort-wasm-simd-threaded.wasm'))).toEqual([]);
     expect(paths.some((p) => p.endsWith('/drift.wasm'))).toBe(true);
     expect(
       watch.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')),

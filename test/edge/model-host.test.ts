@@ -33,6 +33,7 @@ function counted() {
           log.released.push(version);
           await predictor.release();
         },
+        engines: predictor.engines,
       };
     },
   };

@@ -25,6 +25,7 @@ function counted() {
       const predictor = await inner.create(files, version, manifest);
       log.created++;
       return {
+        engines: predictor.engines,
         forecast: (frame, options) => predictor.forecast(frame, options),
         release: async () => {
           log.released++;

@@ -71,6 +71,7 @@ export function treeEnsembleModel(
   nTargets: number,
   stumps: Stump[],
   base: number[],
+  options: { mode?: string; aggregate?: string } = {},
 ): Uint8Array {
   const a = {
     nodes: [] as number[],
@@ -92,7 +93,7 @@ export function treeEnsembleModel(
     a.nodes.push(0, 1, 2);
     a.feat.push(s.feature, 0, 0);
     a.thr.push(s.threshold, 0, 0);
-    a.modes.push('BRANCH_LEQ', 'LEAF', 'LEAF');
+    a.modes.push(options.mode ?? 'BRANCH_LEQ', 'LEAF', 'LEAF');
     a.t.push(1, 0, 0);
     a.f.push(2, 0, 0);
     leaves.tree.push(k, k);
@@ -107,7 +108,7 @@ export function treeEnsembleModel(
     output: ['variable'],
     attribute: [
       int('n_targets', nTargets),
-      string('aggregate_function', 'SUM'),
+      string('aggregate_function', options.aggregate ?? 'SUM'),
       floats('base_values', base),
       ints('nodes_treeids', a.tree),
       ints('nodes_nodeids', a.nodes),
@@ -134,13 +135,13 @@ export function treeEnsembleModel(
   ]);
 }
 
-/** y = x·W + b with Gemm, named as skl2onnx names a LinearRegression export. */
-export function gemmModel(weights: number[][], bias: number[]): Uint8Array {
+/** y = x·W + b with Gemm, named as skl2onnx names a LinearRegression export; `opType` swaps the operator (refusal tests). */
+export function gemmModel(weights: number[][], bias: number[], opType = 'Gemm'): Uint8Array {
   const F = weights.length;
   const O = bias.length;
   const graph = {
     name: 'ridge-like',
-    node: [{ opType: 'Gemm', input: ['float_input', 'coef', 'intercept'], output: ['variable'] }],
+    node: [{ opType, input: ['float_input', 'coef', 'intercept'], output: ['variable'] }],
     initializer: [
       { name: 'coef', dims: [F, O], dataType: FLOAT, floatData: weights.flat() },
       { name: 'intercept', dims: [O], dataType: FLOAT, floatData: bias },

@@ -23,6 +23,7 @@ describe('settingsFromEnv', () => {
       reloadUrl: undefined,
       retrain: { driftThreshold: 0.5, performanceThreshold: undefined, metricKey: 'mae', minimize: true },
       flow: { retries: 2, retryDelaySeconds: 1 },
+      engine: 'auto',
     });
   });
 

@@ -32,6 +32,7 @@ export function healthRoutes(app: App, deps: RouteDeps): void {
           poll_seconds: settings.serve.pollSeconds,
           last_error: host.lastError ?? null,
           fallback: model?.fallback ?? null,
+          engines: model?.info.engines ?? {},
         },
         200,
       );

@@ -1,14 +1,14 @@
-/** A worker thread serving forecasts: the runtime's Forecaster on onnxruntime-web, exposed with comlink. */
+/** A worker thread serving forecasts: the runtime's Forecaster (engine per TWIGA_INFERENCE_ENGINE), exposed with comlink. */
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { forecastLatest } from '../../runtime/forecast-json.js';
 import { Forecaster } from '../../runtime/forecaster.js';
-import { createOnnxEngine } from '../../runtime/onnx/engine.js';
 import { toReply } from '../../runtime/serving/error-wire.js';
+import { createNodeEngine } from '../engine.js';
 import type { ForecastThreadApi } from './thread-api.js';
 
-const engine = createOnnxEngine();
+const engine = createNodeEngine();
 /**
  * Generations by id, set as soon as a load starts: messages are handled in arrival order, so a forecast
  * sent after a load (e.g. to a freshly replaced thread) waits for it instead of missing it.
@@ -21,8 +21,8 @@ const api: ForecastThreadApi = {
       const loading = Forecaster.fromFiles(files, engine).then((forecaster) => ({ forecaster, version }));
       generations.set(id, loading);
       loading.catch(() => generations.delete(id));
-      await loading;
-      return null;
+      const { forecaster } = await loading;
+      return forecaster.engines;
     }),
   forecast: (id, frame, options) =>
     toReply(async () => {

@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { type Remote, transfer, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Predictor, PredictorFactory } from '../../edge/predictor.js';
+import type { EngineName } from '../../runtime/engine/contract.js';
 import { ModelError } from '../../runtime/errors.js';
 import type { ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
@@ -73,8 +74,13 @@ export class ForecastThreadPool implements PredictorFactory {
     const id = this.#nextId++;
     const copy = { ...files };
     this.#live.set(id, { files: copy, version });
+    let engines: Record<string, EngineName>;
     try {
-      await Promise.all(this.#threads.map((t) => this.#call(t, (api) => api.load(id, copy, version))));
+      const loaded = await Promise.all(
+        this.#threads.map((t) => this.#call(t, (api) => api.load(id, copy, version))),
+      );
+      // Every thread runs the same engine choice on the same files.
+      engines = loaded[0] ?? {};
     } catch (error) {
       await this.#release(id);
       throw error;
@@ -82,6 +88,7 @@ export class ForecastThreadPool implements PredictorFactory {
     return {
       forecast: (frame, options) => this.#forecast(id, frame, options),
       release: () => this.#release(id),
+      engines,
     };
   }
 

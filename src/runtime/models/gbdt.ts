@@ -16,7 +16,8 @@ function checkSpec(spec: GbdtSpec): number {
   if (spec.baseValues.length !== nOut)
     fail(spec, `baseValues must hold ${nOut} values, got ${spec.baseValues.length}`);
   if (spec.residualOf) {
-    if (spec.residualOf.length !== nOut) fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
+    if (spec.residualOf.length !== nOut)
+      fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
     const bad = spec.residualOf.findIndex((f) => !(f >= 0 && f < spec.nFeatures));
     if (bad >= 0) fail(spec, `residualOf[${bad}] = ${spec.residualOf[bad]} is not a feature index`);
   }
@@ -152,7 +153,13 @@ export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
   // seasonal_residual: forecast = trees + the lag one season back, gathered from the features (as seasonal naive).
   const residual = spec.residualOf
     ? [
-        { opType: 'Gather', name: 'naive', inputs: ['features', 'naive_index'], outputs: ['naive'], attributes: { axis: attr.int(1) } },
+        {
+          opType: 'Gather',
+          name: 'naive',
+          inputs: ['features', 'naive_index'],
+          outputs: ['naive'],
+          attributes: { axis: attr.int(1) },
+        },
         { opType: 'Add', name: 'add_naive', inputs: ['residual', 'naive'], outputs: ['forecast'] },
       ]
     : [];
@@ -161,7 +168,11 @@ export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
       name: spec.label,
       nodes: [trees, ...residual],
       ...(spec.residualOf
-        ? { initializers: [{ name: 'naive_index', dataType: 'int64', dims: [nOut], values: Array.from(spec.residualOf) }] }
+        ? {
+            initializers: [
+              { name: 'naive_index', dataType: 'int64', dims: [nOut], values: Array.from(spec.residualOf) },
+            ],
+          }
         : {}),
       inputs: [{ name: 'features', elemType: 'float', shape: ['N', spec.nFeatures] }],
       outputs: [{ name: 'forecast', elemType: 'float', shape: ['N', nOut] }],

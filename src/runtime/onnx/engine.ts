@@ -1,7 +1,12 @@
 /** ONNX inference on onnxruntime-web's WASM backend, the same engine in Node, browsers and workerd. */
 
 import * as ort from 'onnxruntime-web/wasm';
+import { checkBatch } from '../engine/check.js';
+import type { InferenceEngine, InferenceSession, ModelIONames } from '../engine/contract.js';
+import { resolveIONames } from '../engine/contract.js';
 import { ModelError } from '../errors.js';
+
+export type { ModelIONames } from '../engine/contract.js';
 
 /** Opaque stand-in for `WebAssembly.Module` (the ES lib this core compiles against declares no WebAssembly types). */
 export type WasmModuleLike = object;
@@ -18,50 +23,13 @@ export interface OnnxEngineOptions {
   numThreads?: number;
 }
 
-/** A loaded model mapping `features: float32[nRows, nFeatures]` to `forecast: float32[nRows, nOut]`. */
-export interface OnnxModel {
-  readonly label: string;
-  /** Runs one batch; `features` is row-major and must hold exactly `nRows * nFeatures` values. */
-  run(features: Float32Array, nRows: number, nFeatures: number): Promise<Float32Array>;
-  /** Frees the WASM session; later `run` calls reject. */
-  release(): Promise<void>;
-}
+/** A loaded model (the {@link InferenceSession} contract; kept under its first name). */
+export type OnnxModel = InferenceSession;
 
-/** Loads ONNX models into sessions that share ORT's one WASM instance. */
-/** Which of a model's tensors carry the features in and the forecast out. */
-export interface ModelIONames {
-  /** @default `features`, or the model's only input */
-  input?: string;
-  /** @default `forecast`, or the model's first output */
-  output?: string;
-}
+/** The {@link InferenceEngine} contract, kept under its first name. */
+export type OnnxEngine = InferenceEngine;
 
-export interface OnnxEngine {
-  /**
-   * Parses and prepares a model; `label` names it in errors. Models written by this package use
-   * `features`/`forecast`; models from other tools (e.g. onnxmltools) name theirs in `io` or are
-   * read through their only input and first output.
-   */
-  load(bytes: Uint8Array, label: string, io?: ModelIONames): Promise<OnnxModel>;
-}
-
-const INPUT = 'features';
-const OUTPUT = 'forecast';
-
-/** Resolve the input/output tensor names, or say what the model offers. */
-function ioNames(
-  label: string,
-  inputs: readonly string[],
-  outputs: readonly string[],
-  io: ModelIONames,
-): { input: string; output: string } | string {
-  const input = io.input ?? (inputs.includes(INPUT) ? INPUT : inputs.length === 1 ? inputs[0] : undefined);
-  const output = io.output ?? (outputs.includes(OUTPUT) ? OUTPUT : outputs[0]);
-  if (input === undefined || !inputs.includes(input) || output === undefined || !outputs.includes(output)) {
-    return `model "${label}" needs one float input of features and an output of forecasts${io.input || io.output ? ` (asked for input "${io.input ?? INPUT}", output "${io.output ?? OUTPUT}")` : ''}; it has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]`;
-  }
-  return { input, output };
-}
+const ioNames = resolveIONames;
 
 interface WasmApi {
   instantiate(source: unknown, imports?: unknown): Promise<unknown>;
@@ -166,6 +134,7 @@ function describe(err: unknown): string {
 }
 
 class OrtModel implements OnnxModel {
+  readonly engine = 'ort' as const;
   #session: ort.InferenceSession | undefined;
 
   constructor(
@@ -178,23 +147,7 @@ class OrtModel implements OnnxModel {
 
   async run(features: Float32Array, nRows: number, nFeatures: number): Promise<Float32Array> {
     const shape = [nRows, nFeatures];
-    const context = { label: this.label, shape, length: features.length };
-    if (!Number.isInteger(nRows) || nRows < 0 || !Number.isInteger(nFeatures) || nFeatures < 0) {
-      throw new ModelError(
-        `model "${this.label}": nRows and nFeatures must be non-negative integers, got [${shape.join(', ')}]`,
-        context,
-        undefined,
-        'INFERENCE_ERROR',
-      );
-    }
-    if (features.length !== nRows * nFeatures) {
-      throw new ModelError(
-        `model "${this.label}": expected features of shape [${nRows}, ${nFeatures}] (${nRows * nFeatures} values), got ${features.length} values`,
-        context,
-        undefined,
-        'INFERENCE_ERROR',
-      );
-    }
+    const context = checkBatch(this.label, features, nRows, nFeatures);
     const session = this.#session;
     if (!session) {
       throw new ModelError(`model "${this.label}" was released`, context, undefined, 'INFERENCE_ERROR');

@@ -1,5 +1,6 @@
 /** What a serving endpoint says about its model: read from pipeline.json alone, no inference engine needed. */
 import { maxSupportedLevel } from '../conformal.js';
+import type { EngineName } from '../engine/contract.js';
 import type { ForecasterManifest } from '../forecaster-files.js';
 import type { EnsembleStrategy } from '../schemas/forecaster-config.js';
 
@@ -21,10 +22,16 @@ export interface ModelInfo {
   exogenous: string[];
   /** Highest conformal level every model supports; null when the checkpoint has no residuals. */
   max_interval_level: number | null;
+  /** The inference engine running each model, by label: `lean` or `ort` (empty before any engine loaded them). */
+  engines: Record<string, EngineName>;
 }
 
-/** The {@link ModelInfo} of a checkpoint's decoded pipeline.json. */
-export function modelInfo(manifest: ForecasterManifest, version: number): ModelInfo {
+/** The {@link ModelInfo} of a checkpoint's decoded pipeline.json, with the engine that loaded each model. */
+export function modelInfo(
+  manifest: ForecasterManifest,
+  version: number,
+  engines: Readonly<Record<string, EngineName>> = {},
+): ModelInfo {
   const config = manifest.pipeline.config;
   const conformal = manifest.conformal;
   const levels = conformal ? Object.values(conformal.models).map(maxSupportedLevel) : [];
@@ -40,5 +47,6 @@ export function modelInfo(manifest: ForecasterManifest, version: number): ModelI
     columns: [...config.target, ...config.pastExogenous, ...config.exogenous],
     exogenous: [...config.exogenous],
     max_interval_level: levels.length > 0 ? Math.min(...levels) : null,
+    engines: { ...engines },
   };
 }

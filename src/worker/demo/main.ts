@@ -1,7 +1,8 @@
 /**
- * The demo page: loads the demo checkpoint into the forecast Web Worker after first paint, reads a CSV
- * with duckdb-wasm on first use, forecasts the chosen window and tests the rows for drift. When the
- * checkpoint root is a fleet (`_models.json` lists several models), a series picker chooses the model.
+ * The demo page: loads the demo checkpoint into the forecast Web Worker after first paint and forecasts the
+ * bundled sample at once (chart and drift panel, no click); a picked CSV is read with duckdb-wasm on first use
+ * and replaces it. When the checkpoint root is a fleet (`_models.json` lists several models), a series picker
+ * chooses the model.
  */
 import type { ModelInfo } from '../../runtime/serving/model-info.js';
 import type { ForecastWorkerClient } from '../api.js';
@@ -38,6 +39,8 @@ let selected: Promise<string> | undefined;
 let clientReady: Promise<ForecastWorkerClient> | undefined;
 let data: LoadedData | undefined;
 let forecastSeq = 0;
+/** The newest CSV asked for: a slower older read (e.g. the sample) never replaces it. */
+let loadSeq = 0;
 const control = createWindowControl(() => void forecast());
 
 /** `?checkpoints=` resolved on this page's origin; anything pointing elsewhere falls back to the default. */
@@ -77,8 +80,9 @@ async function loadModel(name: string): Promise<Model> {
   const started = performance.now();
   const info = await worker.load({ url: CHECKPOINTS, name });
   const periodMs = parsePeriod(info.period);
+  const engines = [...new Set(Object.values(info.engines))].join(' + ');
   setStatus(
-    `Checkpoint version ${info.version} loaded and verified in ${Math.round(performance.now() - started)} ms. Load a CSV to forecast.`,
+    `Checkpoint version ${info.version} loaded and verified in ${Math.round(performance.now() - started)} ms (${engines} engine). Forecasting the sample…`,
   );
   return { client: worker, info, periodMs, name };
 }
@@ -100,27 +104,45 @@ async function model(): Promise<Model> {
   return m;
 }
 
-/** Reads a CSV with duckdb-wasm, then forecasts its latest window and tests it for drift. */
-async function loadCsv(source: { name: string; file: File } | { name: string; url: string }): Promise<void> {
+type CsvSource = { name: string; file: File } | { name: string; url: string };
+
+/** The bundled sample through the small parser; anything else through duckdb-wasm (loaded on first use). */
+async function readSource(
+  source: CsvSource,
+  info: ModelInfo,
+): Promise<{ loaded: LoadedData; reader: string }> {
+  if ('url' in source && source.url === SAMPLE) {
+    const { readSampleCsv } = await import('./sample-csv.js');
+    const text = new TextDecoder().decode(await fetchBytes(source.url));
+    return { loaded: readSampleCsv(source.name, text, info.time_column, info.columns), reader: 'd3-dsv' };
+  }
+  setStatus(`Reading ${source.name} with DuckDB…`, true);
+  const [{ readCsv }, bytes] = await Promise.all([
+    import('./duckdb.js'),
+    'url' in source ? fetchBytes(source.url) : undefined,
+  ]);
+  const loaded = await readCsv(
+    bytes ? { name: source.name, bytes } : { name: source.name, file: (source as { file: File }).file },
+    info.time_column,
+    info.columns,
+  );
+  return { loaded, reader: 'DuckDB' };
+}
+
+/** Reads a CSV, then forecasts its latest window and tests it for drift. */
+async function loadCsv(source: CsvSource): Promise<void> {
   clearError();
+  const seq = ++loadSeq;
   try {
     const { info, periodMs } = await model();
-    setStatus(`Reading ${source.name} with DuckDB…`, true);
     const started = performance.now();
-    const [{ readCsv }, bytes] = await Promise.all([
-      import('./duckdb.js'),
-      'url' in source ? fetchBytes(source.url) : undefined,
-    ]);
-    const loaded = await readCsv(
-      bytes ? { name: source.name, bytes } : { name: source.name, file: (source as { file: File }).file },
-      info.time_column,
-      info.columns,
-    );
+    const { loaded, reader } = await readSource(source, info);
+    if (seq !== loadSeq) return;
     const ms = Math.round(performance.now() - started);
     data = loaded;
     const n = loaded.time.length;
     byId('data-summary').textContent =
-      `${source.name}: ${n} rows from ${formatTime(loaded.time[0]!)} to ${formatTime(loaded.time[n - 1]!)}, read with DuckDB in ${ms} ms.`;
+      `${source.name}: ${n} rows from ${formatTime(loaded.time[0]!)} to ${formatTime(loaded.time[n - 1]!)}, read with ${reader} in ${ms} ms.`;
     void drift();
     setWindowBounds(loaded, info, periodMs);
     await forecast();
@@ -248,4 +270,10 @@ function wireInputs(): void {
 }
 
 wireInputs();
-model().catch((error: unknown) => showError('Loading the demo checkpoint', error));
+// Forecast on open: the bundled sample, unless the user picked a file meanwhile.
+model().then(
+  () => {
+    if (!data) void loadCsv({ name: 'sample.csv', url: SAMPLE });
+  },
+  (error: unknown) => showError('Loading the demo checkpoint', error),
+);

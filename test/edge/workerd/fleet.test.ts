@@ -8,6 +8,7 @@ import { createApp, type TwigaApp } from '../../../src/edge/app.js';
 import { edgePredictors } from '../../../src/edge/edge-predictors.js';
 import { FLEET_REPORTS, runFleetDriftCheck } from '../../../src/edge/fleet-scheduled.js';
 import { R2CheckpointStore } from '../../../src/edge/r2-store.js';
+import { initEdgeRuntime } from '../../../src/edge/wasm.js';
 import { encodeJson } from '../../../src/runtime/checkpoint/manifest.js';
 import { settingsFromEnv } from '../../../src/runtime/settings.js';
 import type { FleetFixture } from '../fleet-fixture.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   );
   small = createApp({
     store,
-    predictors: edgePredictors,
+    predictors: edgePredictors(initEdgeRuntime, 'auto'),
     settings: settingsFromEnv({
       TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
       TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),

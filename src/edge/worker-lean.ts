@@ -1,0 +1,10 @@
+/**
+ * The lean Workers entry (`wrangler deploy --env lean`): the same app and cron as `worker.ts`, inference on the
+ * lean engine only — no onnxruntime-web in the bundle, so the upload fits the Workers free plan.
+ */
+import { initLeanEdgeRuntime } from './wasm-lean.js';
+import { createWorker } from './worker-handlers.js';
+
+export type { Env } from './worker-handlers.js';
+
+export default createWorker(initLeanEdgeRuntime);
