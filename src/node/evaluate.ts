@@ -2,6 +2,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { DataError } from '../runtime/errors.js';
 import { parseDateBound } from '../runtime/features/split.js';
 import type { EvaluationResult, Intervals } from '../runtime/forecaster.js';
 import { lowerBound } from '../runtime/frame.js';
@@ -57,6 +58,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateReport
     testStart === undefined
       ? Math.floor(frame.time.length * 0.8)
       : lowerBound(frame.time, parseDateBound(testStart).start);
+  if (startRow + config.horizon > frame.time.length) {
+    const from = options.testStart
+      ? 'given'
+      : testStart
+        ? 'recorded at training'
+        : 'the last fifth of the rows';
+    throw new DataError(
+      `${options.data}: no test window starts at or after ${testStart ?? 'the test split'} (${from}): ` +
+        `the data ends at ${frame.time.length > 0 ? formatTimestamp(frame.time[frame.time.length - 1]!) : '(no rows)'}, and a window ` +
+        `needs ${config.horizon} rows; pass --test-start inside the data`,
+      { path: options.data, test_start: testStart ?? null },
+    );
+  }
   const result = await forecaster.evaluate(
     frame,
     startRow,

@@ -236,6 +236,21 @@ describe('versions, rollback and integrity', () => {
     ]);
     expect(evaluated.version).toBe(1);
     expect(evaluated.metrics).toEqual(trained.metrics);
+    // A test start after the data's end is a DataError naming the file and the last row, not a RangeError.
+    const late = await runCli([
+      'evaluate',
+      '--checkpoint',
+      checkpoint,
+      '--data',
+      ETTH1,
+      '--test-start',
+      '2030-01-01',
+    ]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(
+      /DataError: .*ETTh1\.csv: no test window starts at or after 2030-01-01 \(given\): the data ends at 2018-06-26T19:00:00/s,
+    );
+    expect(late.stderr).not.toMatch(/RangeError| {4}at /);
   });
 });
 

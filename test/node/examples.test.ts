@@ -1,5 +1,6 @@
-/** The README's library examples run as written (they are included verbatim from examples/). */
+/** The guides' library examples run as written (they are included verbatim from examples/). */
 import { readFileSync } from 'node:fs';
+import { docFiles } from '../../scripts/docs/blocks.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runTs } from './cli-run.js';
 import { tempFiles } from './data/fixtures.js';
@@ -8,11 +9,12 @@ const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts
 const files = tempFiles();
 afterAll(() => files.cleanup());
 
-describe('README examples', () => {
-  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+describe('documented examples', () => {
+  const docs = docFiles(ROOT).map((f) => readFileSync(`${ROOT}${f}`, 'utf8'));
 
-  it.each(EXAMPLES)('%s appears verbatim in the README', (file) => {
-    expect(readme).toContain(readFileSync(`${ROOT}examples/${file}`, 'utf8').trim());
+  it.each(EXAMPLES)('%s appears verbatim in a guide', (file) => {
+    const code = readFileSync(`${ROOT}examples/${file}`, 'utf8').trim();
+    expect(docs.some((d) => d.includes(code))).toBe(true);
   });
 
   it('train-and-forecast.ts, then runtime-forecaster.ts and edge-app.ts run and print results', async () => {
