@@ -18,6 +18,7 @@ import { monitorRoutes } from './routes/monitor.js';
 import { predictRoutes } from './routes/predict.js';
 import { reloadRoutes } from './routes/reload.js';
 
+/** The store, settings and inference of the forecasting app. */
 export interface AppOptions {
   /** Where the checkpoint lives: `R2CheckpointStore` on Workers, `FsCheckpointStore` on Node. */
   store: CheckpointStore;

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { TwigaError, type TwigaIssue } from '../runtime/errors.js';
 import { toIssues } from '../runtime/schemas/parse.js';
 
+/** The JSON body of every error answer: `{ error: { code, message, issues } }`. */
 export interface ErrorBody {
   error: { code: string; message: string; issues?: TwigaIssue[] };
 }

@@ -34,6 +34,7 @@ export interface ActiveModel {
   readonly bytes: number;
 }
 
+/** Store, checkpoint name, predictor factory, poll interval and clock of a `ModelHost`. */
 export interface ModelHostOptions {
   store: CheckpointStore;
   /** Checkpoint name in the store. */
@@ -53,6 +54,7 @@ interface Entry {
   retired: boolean;
 }
 
+/** Holds the served model: loads on first use (single-flight), swaps on reload, follows promotions by polling the etag. */
 export class ModelHost {
   readonly #o: ModelHostOptions;
   readonly #now: () => number;

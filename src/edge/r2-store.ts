@@ -3,6 +3,7 @@ import { assertSafeKey } from '../runtime/checkpoint/keys.js';
 import type { CheckpointStore, ObjectInfo, PutOptions } from '../runtime/checkpoint/store.js';
 import type { R2BucketLike, R2ConditionalLike } from './r2-types.js';
 
+/** Key prefix, bucket name and list page size of an R2-backed store. */
 export interface R2StoreOptions {
   /** Folder inside the bucket holding the checkpoints, e.g. `checkpoints/`; a missing trailing `/` is added. Default none. */
   prefix?: string;

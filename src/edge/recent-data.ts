@@ -45,6 +45,7 @@ function decode(key: string, bytes: Uint8Array): ColumnsInput {
   return columnsFromArrowIpc(bytes);
 }
 
+/** The newest data files under a prefix, merged column by column for the cron check, with the keys read. */
 export interface RecentData {
   columns: Record<string, unknown[]>;
   /** Keys read, oldest first. */

@@ -47,6 +47,7 @@ export interface RetrainingRecord {
   performance_summary_key?: string;
 }
 
+/** What the cron drift check did: the files it read, its summary and retraining record, or why it skipped. */
 export type DriftCheckResult =
   | {
       status: 'checked';

@@ -18,6 +18,7 @@ const duration = z
   .string()
   .refine(isDuration, { message: 'expected a duration such as "3M", "1Y", "90D" or "12h"' });
 
+/** Fold sizes of a rolling-origin backtest (twiga's `train_size`, `test_size`, `split_freq`). */
 export const BacktestSchema = z
   .object({
     /** Length of each fold's training window. */
@@ -34,6 +35,7 @@ export const BacktestSchema = z
   .strict();
 export type BacktestInput = z.input<typeof BacktestSchema>;
 
+/** A training config and the backtest's fold sizes. */
 export interface BacktestOptions {
   /** Data, pipeline, models and training parameters, as for `train` (the split dates are not used). */
   config: TrainConfigInput;
@@ -42,6 +44,7 @@ export interface BacktestOptions {
   engine?: OnnxEngine;
 }
 
+/** One fold: its train and test bounds, windows and metrics. */
 export interface BacktestFold {
   fold: number;
   train_start: string;
@@ -52,6 +55,7 @@ export interface BacktestFold {
   metrics: MetricsByModel;
 }
 
+/** Every fold, and the mean of each metric over the folds. */
 export interface BacktestResult {
   folds: BacktestFold[];
   /** Mean over folds of each model's metric (folds where it is null are left out). */

@@ -17,6 +17,7 @@ import type { Logger } from './log.js';
 import { fileReportSink } from './report-sink.js';
 import { loadSettings } from './settings.js';
 
+/** Reference, current data, columns and report folder of `runDrift`. */
 export interface RunDriftOptions {
   /** Reference data (CSV, TSV, Parquet), or a checkpoint folder (`<root>/<name>` or a `vNNNN` in it). */
   reference: string;

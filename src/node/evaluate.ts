@@ -12,6 +12,7 @@ import { type MetricsByModel, metricsToJson } from '../runtime/training-result.j
 import { loadForecasterAndData } from './load-forecaster.js';
 import type { Logger } from './log.js';
 
+/** Checkpoint, data file, test start, interval levels and output of `evaluate`. */
 export interface EvaluateOptions {
   checkpoint: string;
   data: string;
@@ -30,6 +31,7 @@ export interface EvaluateOptions {
   logger?: Logger;
 }
 
+/** What `evaluate` returns: windows, points, metrics and interval coverage. */
 export interface EvaluateReport {
   checkpoint: string;
   version: number;

@@ -24,6 +24,7 @@ import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
 import { trainModel } from './trainers/index.js';
 
+/** Frame, pipeline config, models, training rows, validation share and ensemble of one fit. */
 export interface FitOptions {
   frame: Frame;
   pipelineConfig: PipelineConfig;
@@ -41,6 +42,7 @@ export interface FitOptions {
   tune?: { numTrials: number; seed: number };
 }
 
+/** The fitted checkpoint files, the forecaster loaded from them, and what each model's training did. */
 export interface FitResult {
   files: Record<string, Uint8Array>;
   forecaster: Forecaster;
@@ -73,6 +75,7 @@ export function modelLabels(models: readonly ModelConfig[]): string[] {
   return labels;
 }
 
+/** Fits the pipeline and every model on the training rows, exports them to ONNX and evaluates them through `engine`. */
 export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   const { frame, pipelineConfig, trainEnd, logger: log } = o;
   const labels = modelLabels(o.models);

@@ -52,8 +52,10 @@ export const ImportSpecSchema = z
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
   })
   .strict();
+/** The pipeline and model files `import-onnx` wraps in a checkpoint. */
 export type ImportSpec = z.input<typeof ImportSpecSchema>;
 
+/** The spec (object or JSON file), checkpoint root, name and engine of `importOnnx`. */
 export interface ImportOptions {
   /** The spec as an object, or the path of a JSON file holding it. */
   spec: ImportSpec | string;

@@ -10,6 +10,7 @@ import { createNodeEngine } from './engine.js';
 import { FsCheckpointStore } from './fs-store.js';
 import type { Logger } from './log.js';
 
+/** A verified checkpoint version loaded into a `Forecaster`, with its path and version. */
 export interface LoadedForecaster {
   forecaster: Forecaster;
   version: number;

@@ -1,6 +1,7 @@
 /** Logging to stderr (stdout is reserved for JSON results), with an optional progress bar on a TTY. */
 import { SingleBar } from 'cli-progress';
 
+/** Progress and warnings of a long job: lines on stderr and, on a terminal, a progress bar over its steps. */
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;

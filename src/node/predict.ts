@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 
 export { type ForecastJson, forecastToJson };
 
+/** Checkpoint, data file, ensemble and interval levels of `predict`. */
 export interface PredictOptions {
   checkpoint: string;
   data: string;

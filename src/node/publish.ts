@@ -31,6 +31,7 @@ export const DEFAULT_PERSIST_TO = '.wrangler/state';
 
 const PARALLEL = 8;
 
+/** A checkpoint folder and the store to copy it to. */
 export interface PublishOptions {
   /** Checkpoint folder on disk, `<root>/<name>` (the one holding `_checkpoint_manifest.json`). */
   checkpoint: string;

@@ -7,6 +7,7 @@ import { assertSafeKey } from '../runtime/checkpoint/keys.js';
 import type { CheckpointStore, ObjectInfo, PutOptions } from '../runtime/checkpoint/store.js';
 import { CheckpointError, ConfigError } from '../runtime/errors.js';
 
+/** Bucket, endpoint and credentials of an S3-API store (R2). */
 export interface S3StoreOptions {
   /** Bucket name, e.g. `twiga-checkpoints`. */
   bucket: string;

@@ -14,6 +14,7 @@ import { FsCheckpointStore } from './fs-store.js';
 import { ForecastThreadPool } from './pool/thread-pool.js';
 import { loadSettings } from './settings.js';
 
+/** Checkpoint folder, port, host, inference threads and settings source of `serve`. */
 export interface ServeOptions {
   /** One checkpoint folder (holding `_checkpoint_manifest.json`); only it is served. */
   checkpoint?: string;
@@ -35,6 +36,7 @@ export interface ServeOptions {
   log?: (message: string) => void;
 }
 
+/** A listening server: its URL and how to stop it. */
 export interface RunningServer {
   url: string;
   port: number;

@@ -5,6 +5,7 @@ import { parseEnv } from 'node:util';
 import { ConfigError } from '../runtime/errors.js';
 import { settingsFromEnv, type TwigaSettings } from '../runtime/settings.js';
 
+/** The environment and `.env` file `loadSettings` reads. */
 export interface LoadSettingsOptions {
   /** Variables; default `process.env`. They win over the file's, as with pydantic-settings. */
   env?: Readonly<Record<string, string | undefined>>;

@@ -18,6 +18,7 @@ import {
 export { defaultModels } from './training-data.js';
 export { REFERENCE_FILE } from './training-steps.js';
 
+/** A training config, the logger and the inference engine of `train`. */
 export interface TrainOptions {
   /** Everything a config file holds; validated with zod. `data.path` is required. */
   config: TrainConfigInput;

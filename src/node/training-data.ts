@@ -12,6 +12,7 @@ import {
 import { type LoadResult, loadData } from './data/index.js';
 import type { Logger } from './log.js';
 
+/** Loaded, repaired data with the parsed config, pipeline config and models it is trained with. */
 export interface TrainingData extends LoadResult {
   config: TrainConfig;
   path: string;

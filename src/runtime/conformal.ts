@@ -22,12 +22,14 @@ export const ConformalTableSchema = z.object({
 });
 export type ConformalTable = z.output<typeof ConformalTableSchema>;
 
+/** Split-conformal residual quantiles per model, step and target at the levels of `CONFORMAL_GRID` (pipeline.json). */
 export const ConformalSchema = z.object({
   method: z.literal('split-conformal-absolute-residual'),
   levels: z.array(z.number().gt(0).lt(1)),
   /** Per model label (and `ensemble`). */
   models: z.record(z.string(), ConformalTableSchema),
 });
+/** A checkpoint's conformal table, as parsed by `ConformalSchema`. */
 export type Conformal = z.output<typeof ConformalSchema>;
 
 /**

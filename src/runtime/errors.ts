@@ -12,6 +12,7 @@ export type TwigaErrorCode =
   | 'INFERENCE_ERROR'
   | 'TASK_FAILED';
 
+/** One problem found in an input: where (`path`) and what (`message`). */
 export interface TwigaIssue {
   /** Dotted path of the offending field, e.g. `pipeline.horizon` or `records[3].timestamp`. */
   path: string;

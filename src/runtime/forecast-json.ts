@@ -63,6 +63,7 @@ export function forecastToJson(
   return out;
 }
 
+/** Ensemble strategy and interval levels for one forecast. */
 export interface ForecastOptions {
   /** Combine the models by `mean` or `median`; default the checkpoint's. */
   ensemble?: EnsembleStrategy;

@@ -6,6 +6,7 @@ import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
 
+/** The file of a version that holds the fitted pipeline, model list and conformal table. */
 export const PIPELINE_FILE = 'pipeline.json';
 
 export const ModelEntrySchema = z.object({
@@ -18,6 +19,7 @@ export const ModelEntrySchema = z.object({
   input: z.string().optional(),
   output: z.string().optional(),
 });
+/** One model of a checkpoint: label, kind, ONNX file and tensor names. */
 export type ModelEntry = z.output<typeof ModelEntrySchema>;
 
 const PipelineFileSchema = z.looseObject({
@@ -28,6 +30,7 @@ const PipelineFileSchema = z.looseObject({
   ensemble_weights: EnsembleWeightsSchema.nullable().optional(),
 });
 
+/** pipeline.json decoded: the fitted pipeline, the models, the ensemble strategy and training info. */
 export interface ForecasterManifest {
   pipeline: FittedPipeline;
   models: ModelEntry[];

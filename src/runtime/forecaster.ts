@@ -13,6 +13,7 @@ import { computeMetrics, type Metrics } from './metrics.js';
 import type { OnnxEngine, OnnxModel } from './onnx/engine.js';
 import type { EnsembleStrategy } from './schemas/forecaster-config.js';
 
+/** The label under which the ensemble of all models is reported. */
 export const ENSEMBLE_LABEL = 'ensemble';
 
 /** Forecasts for a batch of windows, in the targets' original units. */
@@ -41,6 +42,7 @@ export type Intervals = Record<string, Record<string, { lower: Float64Array; upp
 /** `level` as used in keys and column names: `0.9` → `"0.9"`. */
 export const levelKey = (level: number): string => String(level);
 
+/** Forecasts, actuals and metrics per model of an evaluation over many windows. */
 export interface EvaluationResult {
   batch: ForecastBatch;
   /** Actuals laid out like the predictions. */
@@ -49,6 +51,7 @@ export interface EvaluationResult {
   metrics: Record<string, Metrics>;
 }
 
+/** A loaded checkpoint version: its fitted pipeline and ONNX sessions, ready to predict, evaluate and give intervals. */
 export class Forecaster {
   readonly manifest: ForecasterManifest;
   private readonly models: ReadonlyArray<{ label: string; model: OnnxModel }>;

@@ -1,6 +1,7 @@
 /** The runtime's in-memory table: a sorted, regular time index and numeric columns. */
 import { DataError } from './errors.js';
 
+/** A time-indexed table: sorted epoch-ms timestamps and one `Float64Array` per column (NaN = missing). */
 export interface Frame {
   /** Timestamps as epoch milliseconds of the wall-clock time read as UTC (naive timestamps). */
   readonly time: Float64Array;

@@ -77,6 +77,7 @@ export const SettingsEnvSchema = z.object({
   TWIGA_INFERENCE_ENGINE: z.enum(ENGINE_CHOICES).default('auto'),
 });
 
+/** The parsed `TWIGA_*` settings, grouped by concern (serve, drift, tracking, model, retrain, flow). */
 export interface TwigaSettings {
   serve: {
     apiKey: Secret | undefined;

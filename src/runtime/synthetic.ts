@@ -13,6 +13,7 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
+/** A generated series: timestamps, net load, temperature and irradiance, and the site's coordinates. */
 export interface SyntheticSeries {
   time: Float64Array;
   net_load: Float64Array;

@@ -2,9 +2,12 @@
 import { z } from 'zod';
 import type { Metrics } from './metrics.js';
 
+/** Metrics by model label, then metric name (`null` where undefined, e.g. corr of a constant). */
 export const MetricsByModelSchema = z.record(z.string(), z.record(z.string(), z.number().nullable()));
+/** Metrics by model label, then metric name. */
 export type MetricsByModel = z.output<typeof MetricsByModelSchema>;
 
+/** twiga's `TrainingResult`, plus the split, models and data report. */
 export const TrainingResultSchema = z.object({
   checkpoint_path: z.string(),
   /** Recorded in the checkpoint (pipeline.json `trained.run_id`, manifest `extra.run_id`). */
@@ -48,6 +51,7 @@ export const TrainingResultSchema = z.object({
   /** The markdown metrics table, when a report folder was given. */
   report_path: z.string().optional(),
 });
+/** What `train` and `trainingFlow` return. */
 export type TrainingResult = z.output<typeof TrainingResultSchema>;
 
 /**

@@ -39,6 +39,7 @@ export interface ModelChoice {
   model?: string;
 }
 
+/** Ensemble strategy of a worker forecast. */
 export interface PredictOptions extends ModelChoice {
   ensemble?: EnsembleStrategy;
 }
@@ -51,6 +52,7 @@ export interface ModelListSource {
   prefix?: string;
 }
 
+/** Ensemble strategy and interval levels of a worker forecast. */
 export interface IntervalOptions extends PredictOptions {
   /** Central levels, e.g. `[0.8, 0.9]`. @default [0.9] */
   levels?: number[];
@@ -74,6 +76,7 @@ export interface WindowsForecast {
   predictions: Record<string, Float64Array>;
 }
 
+/** Whether the worker has a model, which one, where it came from and which drift kernel runs. */
 export interface WorkerHealth {
   loaded: boolean;
   /** The default model (the last one loaded). */

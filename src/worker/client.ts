@@ -13,6 +13,7 @@ export interface WorkerLike {
 
 declare const Worker: new (url: URL, options: { type: 'module'; name?: string }) => WorkerLike;
 
+/** A worker your bundler already started, instead of the default one. */
 export interface ForecastWorkerOptions {
   /** A worker already running `forecast.worker` (e.g. built by your bundler); default: start one. */
   worker?: WorkerLike;

@@ -1,7 +1,7 @@
 /** The guides' library examples run as written (they are included verbatim from examples/). */
 import { readFileSync } from 'node:fs';
-import { docFiles } from '../../scripts/docs/blocks.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { docFiles } from '../../scripts/docs/blocks.js';
 import { ROOT, runTs } from './cli-run.js';
 import { tempFiles } from './data/fixtures.js';
 

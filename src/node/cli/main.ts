@@ -73,6 +73,7 @@ function addTrainingOptions(command: Command): Command {
     .addOption(new Option('--gaps <policy>', 'missing periods').choices(['interpolate', 'keep', 'error']));
 }
 
+/** The `twiga-edge` commander program with every command (used by `main` and the CLI reference). */
 export function buildProgram(): Command {
   const program = new Command('twiga-edge')
     .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../runtime/errors.js';
 import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 
+/** The data, pipeline and model flags of `train` and `backtest`, as commander parses them. */
 export interface TrainFlags {
   config?: string;
   data?: string;

@@ -19,6 +19,7 @@ export interface DemoOptions {
   json?: boolean;
 }
 
+/** Runs `twiga-edge demo`: synthetic data, the training flow, a forecast, a drift check and the retraining flow. */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dir = resolve(options.dir);
   const data = await writeDemoData(dir, options.days);

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../log.js';
 
+/** Severity of a flow log event. */
 export type FlowLevel = 'info' | 'warn' | 'error';
 
 /** One log event. `task` is absent for flow-level events. */
@@ -23,6 +24,7 @@ export interface FlowEvent {
   [field: string]: unknown;
 }
 
+/** Where flow log events go (stderr as JSON lines by default). */
 export type LogSink = (event: FlowEvent) => void;
 
 /** JSON lines on a stream (default stderr). */

@@ -27,6 +27,7 @@ export const CommonFlowOptionsSchema = z.object({
   /** Delay before a task's first retry, ms; doubles each time. Default: TWIGA_FLOW_RETRY_DELAY_SECONDS × 1000. */
   retryDelayMs: z.number().min(0).optional(),
 });
+/** Options both flows take: checkpoints, name, tracking, retries, reports. */
 export type CommonFlowOptions = z.input<typeof CommonFlowOptionsSchema>;
 
 /** Parts a caller may supply instead of the defaults (objects and functions, so not in the schema). */

@@ -8,6 +8,7 @@ import type { OnnxEngine } from '../../runtime/onnx/engine.js';
 import { task } from './task.js';
 import { isTransient } from './transient.js';
 
+/** What load-incumbent found: a verified model, none yet, or a corrupt one. */
 export type Incumbent =
   | {
       status: 'loaded';

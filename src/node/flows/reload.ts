@@ -12,6 +12,7 @@ const ReloadReplySchema = z.object({
   model: z.object({ version: z.int() }).loose(),
 });
 
+/** The server's `/reload` URL, the API key sent with it, and the fetch and timeout to use. */
 export interface ReloadInput {
   url: string;
   /** Sent as `X-API-Key`. */
@@ -20,6 +21,7 @@ export interface ReloadInput {
   timeoutMs?: number;
 }
 
+/** What the server answered to a reload. */
 export interface ReloadOutcome {
   url: string;
   status: number;

@@ -50,6 +50,7 @@ import {
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
 import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
 
+/** twiga's `retraining_flow` parameters: reference and current data, thresholds, holdout, reload URL. */
 export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** The data the incumbent was trained on (or any window taken as normal): CSV, TSV or Parquet. */
   referencePath: z.string().min(1),
@@ -85,6 +86,7 @@ export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** strptime pattern of both files' time column (auto-detected when absent). */
   timeFormat: z.string().min(1).optional(),
 }).strict();
+/** Options of `retrainingFlow`. */
 export type RetrainingFlowOptions = z.input<typeof RetrainingFlowOptionsSchema> &
   FlowDeps & {
     /** fetch for the reload call. Default: the global one. */

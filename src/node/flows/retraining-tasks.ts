@@ -50,6 +50,7 @@ export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSp
   };
 }
 
+/** Reference and current windows on one grid, and the holdout rows. */
 export interface RetrainData {
   spec: RetrainSpec;
   reference: Frame;

@@ -2,6 +2,7 @@
 import { Cron } from 'croner';
 import { ConfigError } from '../../runtime/errors.js';
 
+/** Run limit, stop signal, time zone and callbacks of `runOnSchedule`. */
 export interface ScheduleOptions<T> {
   /** Stop after this many runs (counting failed ones). Default: run until stopped. */
   maxRuns?: number;

@@ -22,6 +22,7 @@ export interface TaskContext {
   attempt: number;
 }
 
+/** A named flow step: `run` retries transient failures, `fn` calls it once. */
 export interface Task<I, O> {
   readonly taskName: string;
   /** Run inside a flow: logged, retried on transient errors, failures wrapped in {@link TaskFailedError}. */
@@ -30,6 +31,7 @@ export interface Task<I, O> {
   fn(input: I, context?: TaskContext): Promise<O>;
 }
 
+/** Which errors a task retries, and a retry count overriding the flow's. */
 export interface TaskOptions {
   /** Which errors are retried. Default {@link isTransient}. */
   retryIf?: (error: unknown) => boolean;

@@ -19,6 +19,7 @@ import { metricsTable } from './metrics-table.js';
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
 import { evaluateTask, fitTask, loadDataTask, saveCheckpointTask } from './training-tasks.js';
 
+/** twiga's `training_flow` parameters: data, split dates, tuning, tracking, reports. */
 export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** A training config (data, pipeline, models, train) or the path of its JSON file; the options below override it. */
   config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
@@ -39,6 +40,7 @@ export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
   /** Checkpoint name. Default: the config's, else `twiga`. */
   name: z.string().min(1).optional(),
 }).strict();
+/** Options of `trainingFlow`. */
 export type TrainingFlowOptions = z.input<typeof TrainingFlowOptionsSchema> & FlowDeps;
 
 /** The flow's options laid over the config file's sections. */

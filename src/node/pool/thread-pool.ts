@@ -23,6 +23,7 @@ interface Thread {
   exited: Promise<never>;
 }
 
+/** Thread count and where an unexpected thread exit is reported. */
 export interface ThreadPoolOptions {
   /** Worker threads. */
   size: number;
@@ -36,6 +37,7 @@ function buffersOf(frame: Frame): ArrayBuffer[] {
   return [...new Set(all)];
 }
 
+/** Inference in worker threads (comlink): the predictor factory of `twiga-edge serve`. */
 export class ForecastThreadPool implements PredictorFactory {
   readonly #threads: Thread[] = [];
   /** Loaded generations, kept so a replacement thread can load them too. */

@@ -41,6 +41,7 @@ const META = 'meta.yaml';
 const TRASH = '.trash';
 const DEFAULT_EXPERIMENT = { id: '0', name: 'Default' } as const;
 
+/** The mlruns folder, user, source name and clock of the MLflow file-store tracker. */
 export interface FileStoreTrackerOptions {
   /** The store root (MLflow's `mlruns`): a path or a `file://` URI. Created when missing. */
   root: string;

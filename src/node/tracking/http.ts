@@ -14,6 +14,7 @@ import {
 import { randomRunName } from './run-name.js';
 import type { DatasetInput, ParamValue, StartRunOptions, TrackedRun, Tracker } from './tracker.js';
 
+/** Server URL, extra headers (a bearer token), user, source name, fetch and clock of the MLflow REST tracker. */
 export interface HttpTrackerOptions {
   /** `http(s)://host:port` of the tracking server. */
   uri: string;

@@ -19,6 +19,7 @@ export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000
 
 /** `RunStatus` of mlflow/entities/run_status.py (the file store keeps the int in meta.yaml). */
 export const RUN_STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
+/** MLflow run status names. */
 export type RunStatus = keyof typeof RUN_STATUS;
 /** `SourceType.LOCAL` of mlflow/entities/source_type.py (NOTEBOOK 1, JOB 2, PROJECT 3, LOCAL 4, UNKNOWN 5). */
 export const SOURCE_TYPE_LOCAL = 4;

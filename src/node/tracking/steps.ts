@@ -33,6 +33,7 @@ export async function fileDigest(file: string): Promise<string> {
   }
 }
 
+/** A data file logged as a run input: name, shape, source and SHA-256. */
 export interface DatasetInfo {
   name: string;
   /** `[rows, columns]`. */

@@ -1,6 +1,7 @@
 /** The experiment-tracking contract: experiments and runs, as MLflow models them. */
 import type { RunStatus } from './mlflow-format.js';
 
+/** A value MLflow can store as a param. */
 export type ParamValue = string | number | boolean | null;
 
 /** A dataset input as MLflow's `Dataset` entity holds it (mlflow/entities/dataset.py). */
@@ -38,6 +39,7 @@ export interface TrackedRun {
   end(status?: Exclude<RunStatus, 'RUNNING' | 'SCHEDULED'>): Promise<void>;
 }
 
+/** Experiment, run name and tags of a new run. */
 export interface StartRunOptions {
   /** Experiment name; created when missing. Default: MLflow's `Default` experiment (id `0`). */
   experiment?: string;

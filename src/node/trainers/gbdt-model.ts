@@ -21,6 +21,7 @@ export const GBDT_SEARCH_SPACE: SearchSpace = {
   featureFraction: { type: 'float', low: 0.5, high: 1 },
 };
 
+/** One TPE trial: parameters, validation score, seconds and source. */
 export interface TuningRecord {
   metric: 'validation_mae_scaled';
   best: { number: number; params: Params; score: number };

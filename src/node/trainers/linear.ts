@@ -10,6 +10,7 @@ import {
 import type { LinearSpec } from '../../runtime/models/spec.js';
 import { GramAccumulator } from './gram.js';
 
+/** Model label, ridge penalty and block size of the streaming solve. */
 export interface RidgeOptions {
   label: string;
   /** Penalty on standardised features; the intercept is not penalised. */
@@ -18,6 +19,7 @@ export interface RidgeOptions {
   blockSize?: number;
 }
 
+/** A fitted ridge: its model spec, the windows used and skipped, and whether SVD stood in for Cholesky. */
 export interface RidgeFit {
   spec: LinearSpec;
   windows: number;

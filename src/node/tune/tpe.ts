@@ -4,9 +4,12 @@ import { mulberry32 } from '../../runtime/synthetic.js';
 export type ParamSpec =
   | { type: 'float'; low: number; high: number; log?: boolean }
   | { type: 'int'; low: number; high: number; log?: boolean };
+/** Parameters to tune, each with its range and scale. */
 export type SearchSpace = Record<string, ParamSpec>;
+/** One sampled value per tuned parameter. */
 export type Params = Record<string, number>;
 
+/** A sampled parameter set and its score. */
 export interface Trial {
   number: number;
   params: Params;
@@ -17,6 +20,7 @@ export interface Trial {
   source: 'enqueued' | 'random' | 'tpe';
 }
 
+/** Search space, objective, trial count, seed and start-up trials of the TPE sampler. */
 export interface TpeOptions {
   space: SearchSpace;
   /** Scores a parameter set; lower is better. */
@@ -32,6 +36,7 @@ export interface TpeOptions {
   onTrial?: (trial: Trial) => void;
 }
 
+/** The best trial and every trial run. */
 export interface TpeResult {
   best: Trial;
   trials: Trial[];

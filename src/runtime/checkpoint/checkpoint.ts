@@ -41,6 +41,7 @@ export interface SaveMeta {
   extra?: Record<string, unknown>;
 }
 
+/** Whether the new version becomes active, and the clock. */
 export interface SaveOptions {
   /**
    * Make the new version the active one in the manifest. Default `true`. With `false` the manifest is left
@@ -52,6 +53,7 @@ export interface SaveOptions {
   now?: () => Date;
 }
 
+/** The version a save wrote and the manifest it left. */
 export interface SaveResult {
   version: number;
   /** The version folder, e.g. `twiga/v0003`. */
@@ -61,6 +63,7 @@ export interface SaveResult {
   activated: boolean;
 }
 
+/** A verified version: its files (every sha256 checked) and the manifest that named it. */
 export interface LoadedCheckpoint {
   /** Describes the loaded version; `history` is the live manifest's (empty without one). */
   manifest: Manifest;
@@ -73,6 +76,7 @@ export interface LoadedCheckpoint {
   fallback?: string;
 }
 
+/** One version as `listVersions` reports it: number, saved_at, metrics and whether it is active. */
 export interface VersionSummary {
   version: number;
   /** `_version.json` is present and valid (file hashes are checked on load, not here). */

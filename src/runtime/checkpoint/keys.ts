@@ -1,7 +1,9 @@
 /** Key layout of a checkpoint (`<name>/_checkpoint_manifest.json`, `<name>/v0003/…`) and key safety checks. */
 import { ConfigError } from '../errors.js';
 
+/** The manifest's file name: the only mutable object of a checkpoint. */
 export const MANIFEST_FILE = '_checkpoint_manifest.json';
+/** The file whose presence makes a version complete (written after its other files). */
 export const VERSION_FILE = '_version.json';
 /** Claims a version number before any of its files are written (create-if-absent). */
 export const CLAIM_FILE = '_claim.json';

@@ -4,6 +4,7 @@ import { CheckpointError } from '../errors.js';
 import { toIssues } from '../schemas/parse.js';
 import { keyProblem, versionDir } from './keys.js';
 
+/** The checkpoint format version written into every manifest. */
 export const FORMAT_VERSION = 1;
 
 const IsoDate = z.iso.datetime({ offset: true });
@@ -75,10 +76,15 @@ export const ManifestSchema = z
   .object({ ...versionShape, history: z.array(HistoryEntrySchema) })
   .superRefine(checkFiles);
 
+/** A file's sha256 and size, as recorded in a manifest. */
 export type FileEntry = z.output<typeof FileEntrySchema>;
+/** Metrics a version was saved with, by model then metric. */
 export type Metrics = z.output<typeof MetricsSchema>;
+/** One save or rollback in the manifest's history. */
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
+/** The parsed `vNNNN/_version.json`. */
 export type VersionInfo = z.output<typeof VersionInfoSchema>;
+/** The parsed `_checkpoint_manifest.json`. */
 export type Manifest = z.output<typeof ManifestSchema>;
 
 /** Pretty-printed UTF-8 JSON, as written to the store. */

@@ -7,6 +7,7 @@ import { encodeJson, type Manifest } from './manifest.js';
 import { readManifest, readVerifiedFiles, requireVersionInfo } from './read.js';
 import type { CheckpointStore } from './store.js';
 
+/** The etag the promotion decision was made on (compare-and-swap). */
 export interface PromoteOptions {
   /**
    * Etag of the manifest the caller compared against (from `readManifest` or `loadCheckpoint`), or `null`

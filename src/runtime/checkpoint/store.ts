@@ -7,6 +7,7 @@ export interface ObjectInfo {
   size: number;
 }
 
+/** Options of `CheckpointStore.put`. */
 export interface PutOptions {
   /**
    * Compare-and-swap: write only if the object's current etag equals this value;

@@ -19,6 +19,7 @@ export type FetchLike = (
   arrayBuffer(): Promise<ArrayBuffer>;
 }>;
 
+/** Options of `UrlCheckpointStore`: the fetch to use and headers to send. */
 export interface UrlStoreOptions {
   /** @default globalThis.fetch */
   fetch?: FetchLike;

@@ -14,6 +14,7 @@ import {
 /** The file's name in each checkpoint version folder. */
 export const REFERENCE_FILE = 'reference.json';
 
+/** reference.json: the drift sample of the training rows and the metrics a version was saved with. */
 export const CheckpointReferenceSchema = z.object({
   format_version: z.literal(1),
   targets: z.array(z.string()),

@@ -18,6 +18,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<DriftMethod, number>> = {
   kl: 0.1,
 };
 
+/** Columns, test method, threshold and dataset drift share for `detectDrift`. */
 export interface DetectDriftOptions {
   /** Columns to test (default: every reference column). */
   columns?: string[];

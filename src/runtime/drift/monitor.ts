@@ -21,6 +21,7 @@ export interface ReportSink {
   writeReport?: (name: string, html: string) => Promise<string>;
 }
 
+/** Drift share, threshold, test method, categorical columns and the metrics a `ForecastMonitor` compares with. */
 export interface ForecastMonitorOptions {
   /** Dataset drift when the share of drifted columns is ≥ this. @default 0.5 */
   driftShare?: number;

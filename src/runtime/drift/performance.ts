@@ -24,6 +24,7 @@ const metricShape = Object.fromEntries(PERFORMANCE_METRICS.map((m) => [m, metric
   typeof metric
 >;
 
+/** What `/monitor/performance` and `ForecastMonitor.runPerformance` return. */
 export const PerformanceSummarySchema = z.object({
   ...metricShape,
   /** Pairs where actual and prediction are both finite. */

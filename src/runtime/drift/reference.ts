@@ -5,6 +5,7 @@ import { distinct } from './binning.js';
 import { sortFinite } from './kernel.js';
 import { meanStd } from './sum.js';
 
+/** One column of a drift reference: a seeded sample and its summary statistics. */
 export const DriftReferenceColumnSchema = z.object({
   /** Finite values before subsampling. */
   n_original: z.int(),
@@ -20,16 +21,20 @@ export const DriftReferenceColumnSchema = z.object({
   /** The subsample, exact values in their original order. */
   values: z.array(z.number()),
 });
+/** One column of a drift reference. */
 export type DriftReferenceColumn = z.output<typeof DriftReferenceColumnSchema>;
 
+/** The drift reference a checkpoint carries: one sampled column per target and covariate. */
 export const DriftReferenceSchema = z.object({
   format_version: z.literal(1),
   max_samples: z.int().positive(),
   seed: z.int(),
   columns: z.record(z.string(), DriftReferenceColumnSchema),
 });
+/** The drift reference a checkpoint carries. */
 export type DriftReference = z.output<typeof DriftReferenceSchema>;
 
+/** Sample size and seed of `buildDriftReference`. */
 export interface DriftReferenceOptions {
   /** Largest sample kept per column. @default 5000 */
   maxSamples?: number;

@@ -1,11 +1,14 @@
 /** DriftSummary: twiga's drift result fields plus Evidently's per-column and dataset verdicts. */
 import { z } from 'zod';
 
+/** Statistical tests a drift check can use (Evidently's names). */
 export const DRIFT_METHODS = ['ks', 'wasserstein', 'chisquare', 'z', 'jensenshannon', 'psi', 'kl'] as const;
+/** One of `DRIFT_METHODS`. */
 export const DriftMethodSchema = z.enum(DRIFT_METHODS);
 /** A per-column drift test: p-value tests (`ks`, `chisquare`, `z`) or distances (the rest). */
 export type DriftMethod = z.output<typeof DriftMethodSchema>;
 
+/** One column's drift test: method, threshold, score, statistic and verdict. */
 export const ColumnDriftSchema = z.object({
   method: DriftMethodSchema,
   threshold: z.number(),
@@ -19,8 +22,10 @@ export const ColumnDriftSchema = z.object({
   n_reference: z.int(),
   n_current: z.int(),
 });
+/** One column's drift test result. */
 export type ColumnDrift = z.output<typeof ColumnDriftSchema>;
 
+/** twiga's `DriftSummary`: the dataset verdict plus one result per column. */
 export const DriftSummarySchema = z.object({
   /** At least one column drifted (twiga). */
   drift_detected: z.boolean(),
@@ -39,4 +44,5 @@ export const DriftSummarySchema = z.object({
   dataset_drift: z.boolean(),
   drift_share: z.number(),
 });
+/** twiga's `DriftSummary`. */
 export type DriftSummary = z.output<typeof DriftSummarySchema>;

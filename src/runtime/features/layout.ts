@@ -10,12 +10,14 @@ export const FeatureBlockSchema = z.object({
   /** `lookback` for history blocks (oldest first), `horizon` for forecast-step blocks (step 1 first). */
   length: z.int().positive(),
 });
+/** One contiguous block of the feature vector: its kind, source column, offset and length. */
 export type FeatureBlock = z.output<typeof FeatureBlockSchema>;
 
 export const FeatureLayoutSchema = z.object({
   nFeatures: z.int().positive(),
   blocks: z.array(FeatureBlockSchema),
 });
+/** Where every block sits in the models' input vector `features: float32[N, F]`. */
 export type FeatureLayout = z.output<typeof FeatureLayoutSchema>;
 
 /** Lay out target lags, past covariates, known-ahead covariates, then calendar features. */

@@ -7,6 +7,7 @@ import { calendarFeatureNames, calendarMatrix } from './calendar.js';
 import { buildLayout, type FeatureLayout, FeatureLayoutSchema } from './layout.js';
 import { fitScaler, type ScalerParams, ScalerParamsSchema, transform } from './scalers.js';
 
+/** A pipeline config with its scalers fitted on the training rows and its feature layout fixed. */
 export interface FittedPipeline {
   config: PipelineConfig;
   scalers: { target: Record<string, ScalerParams>; inputs: Record<string, ScalerParams> };
@@ -171,6 +172,7 @@ export function writeTargets(
   return ok;
 }
 
+/** Feature rows for a set of forecast origins, and the origins skipped for missing values. */
 export interface WindowBatch {
   origins: number[];
   features: Float64Array;

@@ -12,6 +12,7 @@ export const ScalerParamsSchema = z.object({
   scale: z.number().positive(),
 });
 
+/** An affine scaler `z = (x - center) / scale`, as stored in pipeline.json. */
 export type ScalerParams = z.infer<typeof ScalerParamsSchema>;
 
 /** Finite values of `values`, sorted ascending. */

@@ -13,6 +13,7 @@ export function parseDateBound(text: string): { start: number; isDay: boolean } 
   return { start: ms, isDay };
 }
 
+/** Row bounds of a train/test split (`[0, trainEnd)` trains, `[testStart, n)` tests) and the rule that chose them. */
 export interface SplitRows {
   /** Exclusive end row of the training split. */
   trainEnd: number;

@@ -9,6 +9,7 @@ import { ENSEMBLE_LABEL } from '../forecaster.js';
 import { parseWith } from '../schemas/parse.js';
 import type { MetricsByModel } from '../training-result.js';
 
+/** When to retrain and how to compare: drift threshold, performance threshold, metric key, direction. */
 export const RetrainPolicySchema = z
   .object({
     /** Retrain when the share of drifted columns (`dataset_drift_score`) is above this. */
@@ -21,7 +22,9 @@ export const RetrainPolicySchema = z
     minimize: z.boolean().default(true),
   })
   .strict();
+/** A retraining policy as given (defaults unfilled). */
 export type RetrainPolicyInput = z.input<typeof RetrainPolicySchema>;
+/** A retraining policy with its defaults. */
 export type RetrainPolicy = z.output<typeof RetrainPolicySchema>;
 
 /** Why a retraining run did (or did not) retrain. */
@@ -32,6 +35,7 @@ export type RetrainReason =
   | 'corrupt_incumbent'
   | 'within_thresholds';
 
+/** Whether to retrain, why (`reason`) and the detail a log line shows. */
 export interface RetrainDecision {
   retrain: boolean;
   reason: RetrainReason;

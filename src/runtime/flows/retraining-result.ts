@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DriftSummarySchema } from '../drift/summary.js';
 import { MetricsByModelSchema } from '../training-result.js';
 
+/** Why a retraining flow retrained (or did not). */
 export const RETRAIN_REASONS = [
   'drift',
   'performance',
@@ -11,6 +12,7 @@ export const RETRAIN_REASONS = [
   'within_thresholds',
 ] as const;
 
+/** twiga's `RetrainingResult`, plus what explains it (reason, metrics, holdout, reload). */
 export const RetrainingResultSchema = z.object({
   retrained: z.boolean(),
   promoted: z.boolean(),
@@ -56,4 +58,5 @@ export const RetrainingResultSchema = z.object({
   /** The markdown comparison table, when a report folder was given. */
   report_path: z.string().nullable(),
 });
+/** What `retrainingFlow` returns. */
 export type RetrainingResult = z.output<typeof RetrainingResultSchema>;

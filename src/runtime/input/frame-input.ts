@@ -10,6 +10,7 @@ import { formatTimestamp } from '../time-format.js';
 /** Columns by name, each with one value per row (JSON values, typed arrays or Arrow vectors' values). */
 export type ColumnsInput = Readonly<Record<string, ArrayLike<unknown>>>;
 
+/** Which checks turning records or columns into a `Frame` runs. */
 export interface FrameOptions {
   /**
    * Check that the data can forecast its latest window: `lookback` rows up to the last known target and,

@@ -62,4 +62,5 @@ export interface GbdtSpec extends ModelIO {
   residualOf?: Int32Array;
 }
 
+/** A trained model before export: what `exportModel` turns into an ONNX graph. */
 export type ModelSpec = SeasonalNaiveSpec | LinearSpec | GbdtSpec;

@@ -5,6 +5,7 @@ const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s.length === 1
   message: 'expected a date such as "2017-06-30" or "2017-06-30T12:00"',
 });
 
+/** How training rows are split: the validation fraction and the test bounds. */
 export const SplitConfigSchema = z
   .object({
     /** Last day (inclusive) of the training split. */
@@ -17,6 +18,7 @@ export const SplitConfigSchema = z
     valFraction: z.number().min(0).lt(1).default(0.1),
   })
   .strict();
+/** A parsed split config. */
 export type SplitConfig = z.output<typeof SplitConfigSchema>;
 
 /**
@@ -24,8 +26,10 @@ export type SplitConfig = z.output<typeof SplitConfigSchema>;
  * split — `weighted` (non-negative weights per horizon step) and `best` (the model with the lowest validation MAE).
  */
 export const ENSEMBLE_STRATEGIES = ['mean', 'median', 'weighted', 'best'] as const;
+/** One of `ENSEMBLE_STRATEGIES`. */
 export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
 
+/** twiga's `ForecasterConfig`: pipeline, models, split and ensemble. */
 export const ForecasterConfigSchema = z
   .object({
     /** Folder (or bucket prefix) holding checkpoints. */
@@ -44,4 +48,5 @@ export const ForecasterConfigSchema = z
     numTrials: z.int().min(1).default(20),
   })
   .strict();
+/** A parsed forecaster config. */
 export type ForecasterConfig = z.output<typeof ForecasterConfigSchema>;

@@ -17,6 +17,7 @@ const season = z.union([
  */
 export const GBDT_TRANSFORMS = ['auto', 'none', 'seasonal_residual'] as const;
 
+/** twiga's `SEASONALNAIVEConfig`: repeat the value one season back. */
 export const SeasonalNaiveConfig = z
   .object({
     name: z.literal('seasonal_naive'),
@@ -30,6 +31,7 @@ export const SeasonalNaiveConfig = z
   })
   .strict();
 
+/** Ridge regression, direct multi-horizon: `alpha` as in scikit-learn. */
 export const LinearConfig = z
   .object({
     name: z.literal('linear'),
@@ -79,6 +81,7 @@ export const GbdtConfig = z
   })
   .strict();
 
+/** The model families a config can name. */
 export const MODEL_NAMES = ['seasonal_naive', 'linear', 'gbdt'] as const;
 /** Accepted alternative model names. */
 const MODEL_ALIASES: Record<string, (typeof MODEL_NAMES)[number]> = { lightgbm: 'gbdt', ridge: 'linear' };
@@ -90,12 +93,14 @@ const ModelUnion = z.discriminatedUnion('name', [SeasonalNaiveConfig, LinearConf
       : undefined,
 });
 
+/** One model of a config: seasonal naive, linear or GBDT (`lightgbm` accepted as an alias). */
 export const ModelConfigSchema = z.preprocess((value) => {
   const name = (value as { name?: unknown } | null)?.name;
   return typeof name === 'string' && MODEL_ALIASES[name]
     ? { ...(value as object), name: MODEL_ALIASES[name] }
     : value;
 }, ModelUnion);
+/** A parsed model config. */
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
 /** A model config as written (defaults unfilled, aliases allowed). */
 export type ModelConfigInput = z.input<typeof ModelUnion>;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { tryParsePeriod } from '../period.js';
 
+/** Calendar features a pipeline can compute for each forecast step. */
 export const CALENDAR_FEATURES = [
   'hour',
   'day_of_week',
@@ -14,9 +15,12 @@ export const CALENDAR_FEATURES = [
   'holiday_eve',
   'after_holiday',
 ] as const;
+/** One of `CALENDAR_FEATURES`. */
 export type CalendarFeature = (typeof CALENDAR_FEATURES)[number];
 
+/** Scalers for targets and covariates, fitted on the training rows. */
 export const SCALERS = ['standard', 'robust', 'minmax', 'none'] as const;
+/** One of `SCALERS`. */
 export type ScalerKind = (typeof SCALERS)[number];
 
 /** Calendar features that read the pipeline's holiday calendar. */
@@ -76,6 +80,7 @@ const columnList = z.union([z.string(), z.array(z.string().min(1))]).transform((
     : v,
 );
 
+/** twiga's `DataPipelineConfig` as given: columns, cadence, window lengths, features, scalers. */
 export const PipelineConfigInput = z
   .object({
     /** Target column(s) to forecast. */

@@ -48,9 +48,12 @@ export function normaliseKeys(value: unknown): unknown {
   return out;
 }
 
+/** What loading does with rows sharing a timestamp. */
 export const DuplicatePolicy = z.enum(['mean', 'first', 'last', 'error']);
+/** What loading does with missing periods. */
 export const GapPolicy = z.enum(['interpolate', 'keep', 'error']);
 
+/** Where the training data comes from and how it is repaired. */
 export const DataSourceSchema = z
   .object({
     /** CSV, TSV or Parquet file. */
@@ -62,6 +65,7 @@ export const DataSourceSchema = z
   })
   .strict();
 
+/** Everything `train` needs: data, pipeline, models, training parameters (twiga's names accepted). */
 export const TrainConfigSchema = z
   .object({
     data: DataSourceSchema.default({ duplicates: 'mean', gaps: 'interpolate' }),
@@ -70,5 +74,7 @@ export const TrainConfigSchema = z
     train: ForecasterConfigSchema.default(ForecasterConfigSchema.parse({})),
   })
   .strict();
+/** A training config as given (defaults unfilled, twiga's names accepted). */
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+/** A parsed training config. */
 export type TrainConfig = z.output<typeof TrainConfigSchema>;

@@ -32,6 +32,7 @@ function plain<T>(value: T): T | undefined {
   }
 }
 
+/** Turns any thrown value into the plain `{ name, message, code, context, issues }` that crosses a thread or worker boundary. */
 export function toWireError(error: unknown): WireError {
   if (error instanceof TwigaError) {
     const context = plain(error.context) ?? {};

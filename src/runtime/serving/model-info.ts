@@ -4,6 +4,7 @@ import type { EngineName } from '../engine/contract.js';
 import type { ForecasterManifest } from '../forecaster-files.js';
 import type { EnsembleStrategy } from '../schemas/forecaster-config.js';
 
+/** What a loaded checkpoint serves: version, models, horizon, targets and columns. */
 export interface ModelInfo {
   /** Checkpoint version being served. */
   version: number;
