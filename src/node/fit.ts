@@ -1,7 +1,12 @@
 /** Fit a forecaster on rows `[0, trainEnd)` of a frame: pipeline, models, ONNX files, validation, conformal table. */
 import { CONFORMAL_GRID, type Conformal, conformalTable } from '../runtime/conformal.js';
 import { ConfigError, DataError } from '../runtime/errors.js';
-import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
+import {
+  type FittedPipeline,
+  fitPipeline,
+  type PreparedFrame,
+  prepareFrame,
+} from '../runtime/features/pipeline.js';
 import { windowOrigins } from '../runtime/features/windows.js';
 import { actualsFor, type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
 import { encodePipelineFile, type ModelEntry, PIPELINE_FILE } from '../runtime/forecaster-files.js';
@@ -14,7 +19,7 @@ import { type ModelConfig, modelLabel } from '../runtime/schemas/model-config.js
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
-import { trainModel } from './trainers/index.js';
+import { type TrainingWindows, trainModel } from './trainers/index.js';
 
 export interface FitOptions {
   frame: Frame;
@@ -65,21 +70,16 @@ export function modelLabels(models: readonly ModelConfig[]): string[] {
   return labels;
 }
 
-export async function fitForecaster(o: FitOptions): Promise<FitResult> {
-  const { frame, pipelineConfig, trainEnd, logger: log } = o;
-  const labels = modelLabels(o.models);
-  const pipeline = fitPipeline(pipelineConfig, frame, trainEnd);
-  const prepared = prepareFrame(pipeline, frame);
-  const { lookback, horizon, trainStride } = pipelineConfig;
-  const valStart = trainEnd - Math.floor(o.valFraction * trainEnd);
-  const n = frame.time.length;
+/** The training and validation windows of `n` rows whose training rows end at `trainEnd`. */
+export function fitWindows(
+  config: PipelineConfig,
+  n: number,
+  trainEnd: number,
+  valFraction: number,
+): { valStart: number; fitOrigins: number[]; valOrigins: number[] } {
+  const { lookback, horizon, trainStride } = config;
+  const valStart = trainEnd - Math.floor(valFraction * trainEnd);
   const fitOrigins = windowOrigins(n, { lookback, horizon, stride: trainStride, last: valStart });
-  if (fitOrigins.length === 0) {
-    throw new DataError(
-      `no training windows: the training rows number ${valStart}, a window needs ${lookback + horizon} (lookback + horizon)`,
-      { rows: valStart, lookback, horizon },
-    );
-  }
   // Every validation window (stride 1): early stopping and conformal residuals want as many as there are.
   const valOrigins =
     valStart < trainEnd
@@ -91,15 +91,70 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
           last: trainEnd,
         })
       : [];
+  return { valStart, fitOrigins, valOrigins };
+}
 
+/** The error for training rows too few to make one window. */
+export function noTrainingWindows(config: PipelineConfig, rows: number): DataError {
+  const { lookback, horizon } = config;
+  return new DataError(
+    `no training windows: the training rows number ${rows}, a window needs ${lookback + horizon} (lookback + horizon)`,
+    { rows, lookback, horizon },
+  );
+}
+
+export async function fitForecaster(o: FitOptions): Promise<FitResult> {
+  const { frame, pipelineConfig, trainEnd, logger: log } = o;
+  const labels = modelLabels(o.models);
+  const pipeline = fitPipeline(pipelineConfig, frame, trainEnd);
+  const prepared = prepareFrame(pipeline, frame);
+  const { valStart, fitOrigins, valOrigins } = fitWindows(
+    pipelineConfig,
+    frame.time.length,
+    trainEnd,
+    o.valFraction,
+  );
+  if (fitOrigins.length === 0) throw noTrainingWindows(pipelineConfig, valStart);
+
+  const { files, entries, models } = await trainModels(o.models, labels, pipeline, prepared, {
+    windows: { fit: fitOrigins, validation: valOrigins },
+    tune: o.tune,
+    log,
+  });
+  const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
+  files[PIPELINE_FILE] = encodePipelineFile(manifest);
+  let forecaster = await Forecaster.fromFiles(files, o.engine);
+
+  let validation: EvaluationResult | undefined;
+  if (valOrigins.length > 0) {
+    validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
+    const conformal = await conformalFrom(forecaster, frame, valOrigins);
+    files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });
+    forecaster = await Forecaster.fromFiles(files, o.engine);
+  } else {
+    log.warn('no validation windows: the checkpoint will have no validation metrics or prediction intervals');
+  }
+  const out: FitResult = { files, forecaster, labels, models, valStart, trainWindows: fitOrigins.length };
+  if (validation) out.validation = validation;
+  return out;
+}
+
+/** Train every model on the prepared windows and export each to ONNX: the files, pipeline entries and a summary. */
+export async function trainModels(
+  configs: readonly ModelConfig[],
+  labels: readonly string[],
+  pipeline: FittedPipeline,
+  prepared: PreparedFrame,
+  o: { windows: TrainingWindows; tune?: { numTrials: number; seed: number } | undefined; log: Logger },
+): Promise<{ files: Record<string, Uint8Array>; entries: ModelEntry[]; models: FitResult['models'] }> {
+  const log = o.log;
   const files: Record<string, Uint8Array> = {};
   const entries: ModelEntry[] = [];
   const models: FitResult['models'] = [];
-  for (const [i, config] of o.models.entries()) {
+  for (const [i, config] of configs.entries()) {
     const label = labels[i]!;
     log.step(`training ${label}`);
-    const windows = { fit: fitOrigins, validation: valOrigins };
-    const trained = await trainModel(config, label, pipeline, prepared, windows, o.tune);
+    const trained = await trainModel(config, label, pipeline, prepared, o.windows, o.tune);
     if (trained.skipped > 0)
       log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
     const file = `${label}.onnx`;
@@ -120,26 +175,11 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
       );
     }
   }
-  const manifest = { pipeline, models: entries, ensemble: o.ensemble, trained: o.trained ?? {} };
-  files[PIPELINE_FILE] = encodePipelineFile(manifest);
-  let forecaster = await Forecaster.fromFiles(files, o.engine);
-
-  let validation: EvaluationResult | undefined;
-  if (valOrigins.length > 0) {
-    validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
-    const conformal = await conformalFrom(forecaster, frame, valOrigins);
-    files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });
-    forecaster = await Forecaster.fromFiles(files, o.engine);
-  } else {
-    log.warn('no validation windows: the checkpoint will have no validation metrics or prediction intervals');
-  }
-  const out: FitResult = { files, forecaster, labels, models, valStart, trainWindows: fitOrigins.length };
-  if (validation) out.validation = validation;
-  return out;
+  return { files, entries, models };
 }
 
 /** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
-async function conformalFrom(
+export async function conformalFrom(
   forecaster: Forecaster,
   frame: Frame,
   origins: readonly number[],

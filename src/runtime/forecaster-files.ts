@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Conformal, ConformalSchema } from './conformal.js';
 import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
+import { type GlobalSpec, GlobalSpecSchema } from './fleet/global-spec.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
 
 export const PIPELINE_FILE = 'pipeline.json';
@@ -24,6 +25,7 @@ const PipelineFileSchema = z.looseObject({
   ensemble: z.enum(ENSEMBLE_STRATEGIES),
   trained: z.record(z.string(), z.unknown()).optional(),
   conformal: ConformalSchema.nullable().optional(),
+  global: GlobalSpecSchema.nullable().optional(),
 });
 
 export interface ForecasterManifest {
@@ -33,6 +35,8 @@ export interface ForecasterManifest {
   trained?: Record<string, unknown>;
   /** Split-conformal residual quantiles from the validation split, when it had any windows. */
   conformal?: Conformal;
+  /** A global model's series, their scalers, static features and conformal tables (absent for one series). */
+  global?: GlobalSpec;
 }
 
 /** Serialise the pipeline and model list to pipeline.json bytes. */
@@ -43,6 +47,7 @@ export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
     ensemble: m.ensemble,
     trained: m.trained ?? {},
     conformal: m.conformal ?? null,
+    ...(m.global ? { global: m.global } : {}),
   };
   return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }
@@ -77,6 +82,7 @@ export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
     };
     if (head.trained) out.trained = head.trained;
     if (head.conformal) out.conformal = head.conformal;
+    if (head.global) out.global = head.global;
     return out;
   } catch (cause) {
     const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);

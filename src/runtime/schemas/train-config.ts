@@ -10,6 +10,8 @@ const ALIASES: Record<string, string> = {
   target_features: 'target',
   date_column: 'timeColumn',
   time_col: 'timeColumn',
+  unique_id: 'idColumn',
+  id_col: 'idColumn',
   forecast_horizon: 'horizon',
   lookback_window_size: 'lookback',
   calendar_variables: 'calendar',
