@@ -54,6 +54,15 @@ export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './
 export { type LoadSettingsOptions, loadSettings } from './settings.js';
 export * from './tracking/index.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
+export { type FleetData, type FleetSeries, isFleetConfig, loadFleetData } from './fleet-data.js';
+export { type GlobalFitOptions, type GlobalFitResult, fitGlobal } from './fit-global.js';
+export {
+  type FleetSeriesResult,
+  type FleetTrainingResult,
+  type TrainFleetOptions,
+  trainFleet,
+} from './train-fleet.js';
+export { readStaticTable, type StaticTable } from './data/static-table.js';
 export {
   GBDT_DEFAULTS,
   type GbdtData,

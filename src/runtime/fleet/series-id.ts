@@ -11,6 +11,8 @@ export function seriesIdProblem(id: string): string | undefined {
     return `is ${id.length} characters long (at most ${MAX_SERIES_ID_LENGTH})`;
   if (id.includes('/') || id.includes('\\')) return 'contains a path separator';
   if (id === '.' || id.includes('..')) return 'contains ".." or is "."';
+  // Series folders sit beside nothing else, but a version-like or `_`-prefixed name reads as checkpoint bookkeeping.
+  if (/^v\d{4,}$/.test(id) || id.startsWith('_')) return 'reads as a checkpoint folder or file (v0001, _…)';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
   if (/[\u0000-\u001f\u007f]/.test(id)) return 'contains a control character';
   return undefined;

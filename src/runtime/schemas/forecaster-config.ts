@@ -19,6 +19,9 @@ export const SplitConfigSchema = z
   .strict();
 export type SplitConfig = z.output<typeof SplitConfigSchema>;
 
+export const FLEET_STRATEGIES = ['per_series', 'global'] as const;
+export type FleetStrategy = (typeof FLEET_STRATEGIES)[number];
+
 export const ENSEMBLE_STRATEGIES = ['mean', 'median'] as const;
 export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
 
@@ -33,6 +36,11 @@ export const ForecasterConfigSchema = z
       .default('twiga'),
     split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
+    /**
+     * With an id column: `per_series` trains one checkpoint per series under `<name>/<series>/`; `global`
+     * trains one model on the windows of every series (one checkpoint under `<name>/`).
+     */
+    strategy: z.enum(FLEET_STRATEGIES).default('per_series'),
     seed: z.int().default(42),
     /** Tune tunable models (gbdt) with TPE on the validation windows. */
     tune: z.boolean().default(false),

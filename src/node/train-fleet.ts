@@ -1,0 +1,263 @@
+/**
+ * Train a fleet: a panel loaded once, then `per_series` (one checkpoint per series under `<name>/<series>/`)
+ * or `global` (one model on every series' windows, one checkpoint under `<name>/`). Scores per series and
+ * aggregated.
+ */
+import { randomUUID } from 'node:crypto';
+import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import type { CheckpointStore } from '../runtime/checkpoint/store.js';
+import { trainingDriftReference } from '../runtime/drift/checkpoint-reference.js';
+import { DataError } from '../runtime/errors.js';
+import { requiredColumns } from '../runtime/features/pipeline.js';
+import {
+  aggregateFleet,
+  type FleetAggregate,
+  type SeriesScore,
+  seriesScore,
+} from '../runtime/fleet/fleet-metrics.js';
+import { PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import type { Frame } from '../runtime/frame.js';
+import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import type { FleetStrategy } from '../runtime/schemas/forecaster-config.js';
+import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
+import { formatTimestamp } from '../runtime/time-format.js';
+import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
+import type { PanelReport, SkippedSeries } from './data/index.js';
+import { fitGlobal } from './fit-global.js';
+import { type FleetData, loadFleetData } from './fleet-data.js';
+import { FsCheckpointStore } from './fs-store.js';
+import { createLogger, type Logger } from './log.js';
+import {
+  checkpointFiles,
+  encodeReference,
+  evaluateModels,
+  finiteOnly,
+  fitModels,
+  saveModelCheckpoint,
+} from './training-steps.js';
+
+/** One series' outcome in a fleet run. */
+export interface FleetSeriesResult {
+  /** The series' own checkpoint (per_series only). */
+  checkpoint_path?: string;
+  version?: number;
+  metrics: MetricsByModel;
+  validation_metrics: MetricsByModel;
+  train_rows: number;
+  test_windows: number;
+  test_start: string;
+  /** Seconds spent fitting this series (per_series). */
+  seconds?: number;
+}
+
+/** What a fleet training run returns: per series, the aggregate, and what was skipped. */
+export interface FleetTrainingResult {
+  strategy: FleetStrategy;
+  name: string;
+  id_column: string;
+  run_id: string;
+  /** The global checkpoint (global only). */
+  checkpoint_path?: string;
+  version?: number;
+  series: Record<string, FleetSeriesResult>;
+  /** Test metrics over the fleet: mean per model, volume-weighted MAE / pooled WMAPE, wins. */
+  aggregate: FleetAggregate;
+  skipped: SkippedSeries[];
+  models: Array<{ label: string; kind: string; seconds: number; windows: number }>;
+  /** Wall-clock seconds: loading the panel, and training + evaluating + saving. */
+  seconds: { load: number; train: number };
+  data: PanelReport;
+}
+
+export interface TrainFleetOptions {
+  config: TrainConfigInput;
+  logger?: Logger;
+  engine?: OnnxEngine;
+  /** Where checkpoints go; a file-system store at `train.checkpointRoot` when absent. */
+  store?: CheckpointStore;
+}
+
+/**
+ * Train every series of a panel by the config's `train.strategy` and save the checkpoint(s).
+ * @example
+ * const result = await trainFleet({ config: { data: { path: 'stores.csv' }, pipeline: { target: 'y', idColumn: 'unique_id' }, train: { strategy: 'global' } } });
+ * console.log(result.aggregate.weighted.linear?.mae, result.aggregate.wins);
+ */
+export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrainingResult> {
+  const log = options.logger ?? createLogger({ totalSteps: 3 });
+  const t0 = performance.now();
+  log.step('loading panel');
+  const data = await loadFleetData(options.config, log);
+  const t1 = performance.now();
+  const engine = options.engine ?? createOnnxEngine();
+  const store = options.store ?? new FsCheckpointStore(data.config.train.checkpointRoot);
+  const runId = randomUUID().replaceAll('-', '');
+  log.step(`training ${data.series.length} series (${data.config.train.strategy})`);
+  const trained =
+    data.config.train.strategy === 'global'
+      ? await trainGlobal(data, engine, store, runId, log)
+      : await trainPerSeries(data, engine, store, runId, log);
+  log.done();
+  return {
+    strategy: data.config.train.strategy,
+    name: data.config.train.name,
+    id_column: data.idColumn,
+    run_id: runId,
+    ...trained,
+    skipped: data.report.skipped,
+    seconds: { load: (t1 - t0) / 1000, train: (performance.now() - t1) / 1000 },
+    data: data.report,
+  };
+}
+
+type Trained = Pick<FleetTrainingResult, 'series' | 'aggregate' | 'models'> &
+  Partial<Pick<FleetTrainingResult, 'checkpoint_path' | 'version'>>;
+
+async function trainPerSeries(
+  data: FleetData,
+  engine: OnnxEngine,
+  store: CheckpointStore,
+  runId: string,
+  log: Logger,
+): Promise<Trained> {
+  const cfg = data.config;
+  const series: Record<string, FleetSeriesResult> = {};
+  const scores: SeriesScore[] = [];
+  let models: Trained['models'] = [];
+  for (const s of data.series) {
+    const started = performance.now();
+    const model = await fitModels({
+      frame: s.frame,
+      pipelineConfig: data.pipelineConfig,
+      models: data.models,
+      split: s.split,
+      valFraction: cfg.train.split.valFraction,
+      ensemble: cfg.train.ensemble,
+      tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+      runId,
+      source: `${data.path} [${data.idColumn}=${s.id}]`,
+      engine,
+      log,
+    });
+    const evaluated = await evaluateModels(model);
+    const saved = await saveModelCheckpoint(
+      store,
+      `${cfg.train.name}/${s.id}`,
+      model,
+      evaluated,
+      checkpointFiles(model, evaluated),
+    );
+    await model.fit.forecaster.release();
+    scores.push(seriesScore(s.id, evaluated.test));
+    series[s.id] = {
+      checkpoint_path: store.describe(saved.key),
+      version: saved.version,
+      metrics: evaluated.metrics,
+      validation_metrics: evaluated.validationMetrics,
+      train_rows: s.split.trainEnd,
+      test_windows: evaluated.testWindows,
+      test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
+      seconds: (performance.now() - started) / 1000,
+    };
+    models = model.fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows }));
+  }
+  return { series, aggregate: aggregateFleet(scores), models };
+}
+
+/** The training rows of every series end to end, for one pooled drift reference. */
+function pooledTrainingRows(data: FleetData, columns: readonly string[]): { frame: Frame; rows: number } {
+  const rows = data.series.reduce((n, s) => n + s.split.trainEnd, 0);
+  const time = new Float64Array(rows);
+  const values = Object.fromEntries(columns.map((c) => [c, new Float64Array(rows)]));
+  let at = 0;
+  for (const s of data.series) {
+    time.set(s.frame.time.subarray(0, s.split.trainEnd), at);
+    for (const c of columns) values[c]!.set(s.frame.columns[c]!.subarray(0, s.split.trainEnd), at);
+    at += s.split.trainEnd;
+  }
+  return { frame: { time, columns: values }, rows };
+}
+
+async function trainGlobal(
+  data: FleetData,
+  engine: OnnxEngine,
+  store: CheckpointStore,
+  runId: string,
+  log: Logger,
+): Promise<Trained> {
+  const cfg = data.config;
+  const fit = await fitGlobal({
+    series: data.series.map((s) => ({ id: s.id, frame: s.frame, trainEnd: s.split.trainEnd })),
+    pipelineConfig: data.pipelineConfig,
+    models: data.models,
+    valFraction: cfg.train.split.valFraction,
+    ensemble: cfg.train.ensemble,
+    engine,
+    logger: log,
+    ...(data.statics ? { statics: data.statics.values, staticFeatures: data.statics.features } : {}),
+    trained: {
+      run_id: runId,
+      data: data.path,
+      strategy: 'global',
+      val_fraction: cfg.train.split.valFraction,
+    },
+    tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+  });
+  const series: Record<string, FleetSeriesResult> = {};
+  const scores: SeriesScore[] = [];
+  const validationScores: SeriesScore[] = [];
+  for (const [i, s] of data.series.entries()) {
+    const test = await fit.forecaster.forSeries(s.id).evaluate(s.frame, s.split.testStart);
+    if (test.batch.origins.length === 0) {
+      throw new DataError(
+        `series ${s.id}: no complete test window after ${formatTimestamp(s.frame.time[s.split.testStart]!)}`,
+        {
+          series: s.id,
+        },
+      );
+    }
+    const validation = fit.series[i]!.validation;
+    scores.push(seriesScore(s.id, test));
+    if (validation) validationScores.push(seriesScore(s.id, validation));
+    series[s.id] = {
+      metrics: metricsToJson(test.metrics),
+      validation_metrics: validation ? metricsToJson(validation.metrics) : {},
+      train_rows: s.split.trainEnd,
+      test_windows: test.batch.origins.length,
+      test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
+    };
+  }
+  const aggregate = aggregateFleet(scores);
+  const validationMean = aggregateFleet(validationScores).mean;
+  const columns = requiredColumns(data.pipelineConfig);
+  const pooled = pooledTrainingRows(data, columns);
+  const files = {
+    ...fit.files,
+    'reference.json': encodeReference(
+      data.pipelineConfig.target,
+      validationMean,
+      aggregate.mean,
+      trainingDriftReference(pooled.frame, columns, pooled.rows),
+    ),
+  };
+  const saved = await saveCheckpoint(
+    store,
+    cfg.train.name,
+    files,
+    {
+      modelType: `global[${fit.labels.join(',')}]`,
+      checkpointFile: PIPELINE_FILE,
+      metrics: finiteOnly(aggregate.mean),
+      extra: { run_id: runId, strategy: 'global', series: data.series.length },
+    },
+    { activate: true },
+  );
+  await fit.forecaster.release();
+  return {
+    checkpoint_path: store.describe(saved.key),
+    version: saved.version,
+    series,
+    aggregate,
+    models: fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows })),
+  };
+}
