@@ -2,13 +2,14 @@
  * Fit one global model on the windows of many series: each series scaled by its own statistics (fitted on
  * its training rows), optional static features and, for the GBDT, the series code as a feature.
  */
-import { SERIES_CODE_FEATURE, type GlobalSeries, type GlobalSpec } from '../runtime/fleet/global-spec.js';
+
 import {
   type FittedPipeline,
   fitPipeline,
   type PreparedFrame,
   prepareFrame,
 } from '../runtime/features/pipeline.js';
+import { type GlobalSeries, type GlobalSpec, SERIES_CODE_FEATURE } from '../runtime/fleet/global-spec.js';
 import { type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
 import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';

@@ -1,7 +1,7 @@
 /** Validate a fleet training config and load its panel once: series repaired and reported one by one. */
 import { ConfigError, DataError } from '../runtime/errors.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
-import { splitRows, type SplitRows } from '../runtime/features/split.js';
+import { type SplitRows, splitRows } from '../runtime/features/split.js';
 import type { Frame } from '../runtime/frame.js';
 import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import { parseWith } from '../runtime/schemas/parse.js';

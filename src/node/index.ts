@@ -20,6 +20,7 @@ export {
   type LoadResult,
   loadData,
 } from './data/index.js';
+export { readStaticTable, type StaticTable } from './data/static-table.js';
 export {
   NET_LOAD_MODELS,
   netLoadCsv,
@@ -32,6 +33,8 @@ export { type RunDriftOptions, runDrift } from './drift.js';
 export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
+export { fitGlobal, type GlobalFitOptions, type GlobalFitResult } from './fit-global.js';
+export { type FleetData, type FleetSeries, isFleetConfig, loadFleetData } from './fleet-data.js';
 export * from './flows/index.js';
 export { FsCheckpointStore } from './fs-store.js';
 export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
@@ -54,15 +57,12 @@ export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './
 export { type LoadSettingsOptions, loadSettings } from './settings.js';
 export * from './tracking/index.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
-export { type FleetData, type FleetSeries, isFleetConfig, loadFleetData } from './fleet-data.js';
-export { type GlobalFitOptions, type GlobalFitResult, fitGlobal } from './fit-global.js';
 export {
   type FleetSeriesResult,
   type FleetTrainingResult,
   type TrainFleetOptions,
   trainFleet,
 } from './train-fleet.js';
-export { readStaticTable, type StaticTable } from './data/static-table.js';
 export {
   GBDT_DEFAULTS,
   type GbdtData,

@@ -124,11 +124,13 @@ async function trainPerSeries(
   const series: Record<string, FleetSeriesResult> = {};
   const scores: SeriesScore[] = [];
   let models: Trained['models'] = [];
+  // Each series' checkpoint is an ordinary single-series one: its requests carry no id column.
+  const { idColumn: _id, ...pipelineConfig } = data.pipelineConfig;
   for (const s of data.series) {
     const started = performance.now();
     const model = await fitModels({
       frame: s.frame,
-      pipelineConfig: data.pipelineConfig,
+      pipelineConfig,
       models: data.models,
       split: s.split,
       valFraction: cfg.train.split.valFraction,

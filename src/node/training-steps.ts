@@ -9,6 +9,7 @@ import type { DriftReference } from '../runtime/drift/reference.js';
 import { DataError } from '../runtime/errors.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
 import { type SplitRows, splitRows } from '../runtime/features/split.js';
+import type { EvaluationResult } from '../runtime/forecaster.js';
 import { PIPELINE_FILE, prettyJson } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
@@ -17,7 +18,6 @@ import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson, type TrainingResult } from '../runtime/training-result.js';
-import type { EvaluationResult } from '../runtime/forecaster.js';
 import { type FitResult, fitForecaster, modelLabels } from './fit.js';
 import type { Logger } from './log.js';
 

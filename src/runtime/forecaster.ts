@@ -6,8 +6,8 @@ import type { FittedPipeline } from './features/pipeline.js';
 import { buildFeatures, prepareFrame } from './features/pipeline.js';
 import { inverseTransform } from './features/scalers.js';
 import { originsFrom } from './features/windows.js';
-import { decodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from './forecaster-files.js';
 import { SERIES_CODE_FEATURE } from './fleet/global-spec.js';
+import { decodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from './forecaster-files.js';
 import type { Frame } from './frame.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import type { OnnxEngine, OnnxModel } from './onnx/engine.js';
@@ -122,7 +122,8 @@ export class Forecaster {
    */
   forSeries(id: string, path = 'series'): Forecaster {
     const global = this.manifest.global;
-    if (!global) throw new ModelError('this checkpoint is not a global model: it has no series', { series: id });
+    if (!global)
+      throw new ModelError('this checkpoint is not a global model: it has no series', { series: id });
     const cached = this.#views.get(id);
     if (cached) return cached;
     const series = global.series.find((s) => s.id === id);

@@ -4,11 +4,12 @@ import { type App, KEYED, type RouteDeps } from '../context.js';
 import {
   errorDoc,
   ForecastSchema,
+  PanelForecastSchema,
   PredictIntervalRequestSchema,
   PredictQuerySchema,
   PredictRequestSchema,
 } from '../schemas.js';
-import { readForecastInput } from './forecast-input.js';
+import { forecastWith, readForecastInput } from './forecast-input.js';
 
 const arrowBody = {
   schema: z.string().openapi({
@@ -37,8 +38,9 @@ const errors = {
   503: errorDoc('No model loaded'),
 };
 const ok = {
-  description: 'Forecasts by model (and `ensemble`) and target',
-  content: { 'application/json': { schema: ForecastSchema } },
+  description:
+    'Forecasts by model (and `ensemble`) and target; for a global model (records carry its id column), one such forecast per series under `series`',
+  content: { 'application/json': { schema: z.union([ForecastSchema, PanelForecastSchema]) } },
 };
 
 const predict = createRoute({
@@ -67,18 +69,16 @@ const predictInterval = createRoute({
 
 export function predictRoutes(app: App, { host }: RouteDeps): void {
   app.openapi(predict, async (c) => {
-    const forecast = await host.use(async (model) => {
-      const { frame, options } = await readForecastInput(c, model.config, false);
-      return model.predictor.forecast(frame, options);
-    });
+    const forecast = await host.use(async (model) =>
+      forecastWith(model.predictor, await readForecastInput(c, model.config, false)),
+    );
     return c.json(forecast, 200);
   });
 
   app.openapi(predictInterval, async (c) => {
-    const forecast = await host.use(async (model) => {
-      const { frame, options } = await readForecastInput(c, model.config, true);
-      return model.predictor.forecast(frame, options);
-    });
+    const forecast = await host.use(async (model) =>
+      forecastWith(model.predictor, await readForecastInput(c, model.config, true)),
+    );
     return c.json(forecast, 200);
   });
 }

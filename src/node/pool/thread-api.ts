@@ -1,5 +1,6 @@
 /** The API a forecast thread exposes through comlink; replies carry typed errors as plain data. */
 import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
+import type { PanelForecastJson, SeriesFrame } from '../../runtime/fleet/panel-forecast.js';
 import type { Frame } from '../../runtime/frame.js';
 import type { Reply } from '../../runtime/serving/error-wire.js';
 
@@ -7,5 +8,10 @@ export interface ForecastThreadApi {
   /** Builds generation `id` from a checkpoint version's verified files. */
   load(id: number, files: Record<string, Uint8Array>, version: number): Promise<Reply<null>>;
   forecast(id: number, frame: Frame, options: ForecastOptions): Promise<Reply<ForecastJson>>;
+  forecastSeries(
+    id: number,
+    frames: SeriesFrame[],
+    options: ForecastOptions,
+  ): Promise<Reply<PanelForecastJson>>;
   release(id: number): Promise<Reply<null>>;
 }
