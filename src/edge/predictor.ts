@@ -2,10 +2,11 @@
  * Where inference runs, as a contract the app is given: in the isolate (Workers, tests) or in a pool
  * of worker threads (`twiga-edge serve` on Node, see src/node/pool).
  */
+
+import { forecastPanel, type PanelForecastJson, type SeriesFrame } from '../runtime/fleet/panel-forecast.js';
 import { type ForecastJson, type ForecastOptions, forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { ForecasterManifest } from '../runtime/forecaster-files.js';
-import { forecastPanel, type PanelForecastJson, type SeriesFrame } from '../runtime/fleet/panel-forecast.js';
 import type { Frame } from '../runtime/frame.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
 

@@ -1,21 +1,20 @@
 /** Reads a forecast request: JSON records, or an Arrow IPC body with its options in the query string. */
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { ForecastOptions } from '../../runtime/forecast-json.js';
 import {
   type PanelForecastJson,
   type SeriesFrame,
   seriesFramesFromColumns,
   seriesFramesFromRecords,
 } from '../../runtime/fleet/panel-forecast.js';
-import type { ForecastJson } from '../../runtime/forecast-json.js';
+import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from '../../runtime/input/arrow.js';
 import { frameFromColumns, frameFromRecords } from '../../runtime/input/frame-input.js';
 import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
 import type { AppEnv } from '../context.js';
-import type { Predictor } from '../predictor.js';
 import { ApiError, validationError } from '../http-errors.js';
+import type { Predictor } from '../predictor.js';
 import { Levels, PredictQuerySchema, PredictRequestSchema } from '../schemas.js';
 
 /** A JSON forecast request after the route's validation. */

@@ -2,8 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { forecastLatest } from '../../runtime/forecast-json.js';
 import { forecastPanel } from '../../runtime/fleet/panel-forecast.js';
+import { forecastLatest } from '../../runtime/forecast-json.js';
 import { Forecaster } from '../../runtime/forecaster.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
 import { toReply } from '../../runtime/serving/error-wire.js';

@@ -1,6 +1,7 @@
 /** The API a forecast thread exposes through comlink; replies carry typed errors as plain data. */
-import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
+
 import type { PanelForecastJson, SeriesFrame } from '../../runtime/fleet/panel-forecast.js';
+import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import type { Reply } from '../../runtime/serving/error-wire.js';
 
