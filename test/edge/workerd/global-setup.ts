@@ -6,6 +6,7 @@ import { loadCheckpoint } from '../../../src/runtime/checkpoint/index.js';
 import { Forecaster } from '../../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
 import { buildServingFixture } from '../fixture.js';
+import { buildGlobalFixture } from '../global-fixture.js';
 import { CHECKPOINT_NAME } from './provided.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -23,5 +24,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('recordsJson', JSON.stringify(fixture.records));
   project.provide('nodeForecast', nodeForecast);
   project.provide('predictedJson', JSON.stringify(fixture.predicted));
-  return () => rm(fixture.dir, { recursive: true, force: true });
+  const global = await buildGlobalFixture();
+  project.provide('globalCheckpointFiles', global.files);
+  project.provide('globalRecordsJson', JSON.stringify(global.records));
+  project.provide('globalExpectedJson', JSON.stringify(global.expected));
+  return async () => {
+    await rm(fixture.dir, { recursive: true, force: true });
+    await rm(global.dir, { recursive: true, force: true });
+  };
 }

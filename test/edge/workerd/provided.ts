@@ -13,5 +13,11 @@ declare module 'vitest' {
     nodeForecast: Record<string, number[]>;
     /** `twiga-edge predict` (the real CLI) on those records, as JSON text. */
     predictedJson: string;
+    /** A global checkpoint over 3 series (`fleet-global/v0001/…`) → base64 bytes. */
+    globalCheckpointFiles: Record<string, string>;
+    /** The last 4 days of its 3 series as records with `unique_id`. */
+    globalRecordsJson: string;
+    /** What the runtime answers for them in Node (PanelForecastJson with 90 % intervals). */
+    globalExpectedJson: string;
   }
 }
