@@ -4,7 +4,7 @@
  * aggregated.
  */
 import { randomUUID } from 'node:crypto';
-import { saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
+import { type SaveResult, saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import { trainingDriftReference } from '../runtime/drift/checkpoint-reference.js';
 import { DataError } from '../runtime/errors.js';
@@ -69,8 +69,24 @@ export interface FleetTrainingResult {
   data: PanelReport;
 }
 
+/** A model of the fleet just saved: a series' checkpoint (per_series) or the global one. */
+export interface SavedFleetModel {
+  /** Checkpoint name: `<name>/<series>` or `<name>`. */
+  name: string;
+  /** The series, for a per-series model. */
+  series?: string;
+  metrics: MetricsByModel;
+  validationMetrics: MetricsByModel;
+  saved: SaveResult;
+  files: Record<string, Uint8Array>;
+}
+
 export interface TrainFleetOptions {
   config: TrainConfigInput;
+  /** The panel already loaded by `loadFleetData` (the flows load it as a task); loaded here when absent. */
+  data?: FleetData;
+  /** Called after each model is saved, e.g. to track it as its own run. */
+  onModel?: (model: SavedFleetModel) => Promise<void>;
   logger?: Logger;
   engine?: OnnxEngine;
   /** Where checkpoints go; a file-system store at `train.checkpointRoot` when absent. */
@@ -87,7 +103,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrain
   const log = options.logger ?? createLogger({ totalSteps: 3 });
   const t0 = performance.now();
   log.step('loading panel');
-  const data = await loadFleetData(options.config, log);
+  const data = options.data ?? (await loadFleetData(options.config, log));
   const t1 = performance.now();
   const engine = options.engine ?? createOnnxEngine();
   const store = options.store ?? new FsCheckpointStore(data.config.train.checkpointRoot);
@@ -95,8 +111,8 @@ export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrain
   log.step(`training ${data.series.length} series (${data.config.train.strategy})`);
   const trained =
     data.config.train.strategy === 'global'
-      ? await trainGlobal(data, engine, store, runId, log)
-      : await trainPerSeries(data, engine, store, runId, log);
+      ? await trainGlobal(data, engine, store, runId, log, options.onModel)
+      : await trainPerSeries(data, engine, store, runId, log, options.onModel);
   log.done();
   return {
     strategy: data.config.train.strategy,
@@ -119,6 +135,7 @@ async function trainPerSeries(
   store: CheckpointStore,
   runId: string,
   log: Logger,
+  onModel?: TrainFleetOptions['onModel'],
 ): Promise<Trained> {
   const cfg = data.config;
   const series: Record<string, FleetSeriesResult> = {};
@@ -142,13 +159,17 @@ async function trainPerSeries(
       log,
     });
     const evaluated = await evaluateModels(model);
-    const saved = await saveModelCheckpoint(
-      store,
-      `${cfg.train.name}/${s.id}`,
-      model,
-      evaluated,
-      checkpointFiles(model, evaluated),
-    );
+    const name = `${cfg.train.name}/${s.id}`;
+    const files = checkpointFiles(model, evaluated);
+    const saved = await saveModelCheckpoint(store, name, model, evaluated, files);
+    await onModel?.({
+      name,
+      series: s.id,
+      metrics: evaluated.metrics,
+      validationMetrics: evaluated.validationMetrics,
+      saved,
+      files,
+    });
     await model.fit.forecaster.release();
     scores.push(seriesScore(s.id, evaluated.test));
     series[s.id] = {
@@ -186,6 +207,7 @@ async function trainGlobal(
   store: CheckpointStore,
   runId: string,
   log: Logger,
+  onModel?: TrainFleetOptions['onModel'],
 ): Promise<Trained> {
   const cfg = data.config;
   const fit = await fitGlobal({
@@ -255,6 +277,13 @@ async function trainGlobal(
     { activate: true },
   );
   await fit.forecaster.release();
+  await onModel?.({
+    name: cfg.train.name,
+    metrics: aggregate.mean,
+    validationMetrics: validationMean,
+    saved,
+    files,
+  });
   return {
     checkpoint_path: store.describe(saved.key),
     version: saved.version,

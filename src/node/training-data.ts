@@ -39,6 +39,13 @@ export async function loadTrainingData(input: TrainConfigInput, log: Logger): Pr
       { path: 'data.path', message: 'a data file is required' },
     ]);
   }
+  if (config.pipeline.idColumn !== undefined || config.data.melt !== undefined) {
+    const message =
+      'this config describes a fleet (an id column or a wide file to melt): train it with trainFleet / fleetTrainingFlow (twiga-edge train)';
+    throw new ConfigError(`Invalid training config:\n  - pipeline.idColumn: ${message}`, [
+      { path: config.pipeline.idColumn !== undefined ? 'pipeline.idColumn' : 'data.melt', message },
+    ]);
+  }
   // Check the pipeline before reading data; the period may still come from the data itself.
   const draft = parseWith(
     PipelineConfigSchema,

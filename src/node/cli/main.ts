@@ -30,6 +30,18 @@ function addTrainingOptions(command: Command): Command {
     .option('--data <file>', 'CSV, TSV or Parquet file')
     .option('--target <cols>', 'target column(s), comma-separated')
     .option('--time-col <col>', 'time column (default "timestamp")')
+    .option('--id-col <col>', 'series id column of a panel (long format; twiga/Nixtla unique_id): a fleet')
+    .option('--melt <cols>', 'wide file: these columns are series, melted to long format (values → --target)')
+    .option(
+      '--static <file>',
+      'static features per series for a global model (CSV/JSON keyed by the id column)',
+    )
+    .addOption(
+      new Option('--strategy <s>', 'with --id-col: one model per series, or one global model').choices([
+        'per_series',
+        'global',
+      ]),
+    )
     .option('--time-format <fmt>', 'strptime pattern, e.g. "%d-%m-%Y %H:%M" (auto-detected by default)')
     .option('--period <p>', 'sampling period, e.g. 30min, 1h (default 1h)')
     .option('--horizon <h>', 'forecast horizon: periods or a duration like 1D (default 1D)')

@@ -62,7 +62,9 @@ function print(label: string, r: FleetTrainingResult): void {
 
 describe('ETTh1 melted into 7 series', () => {
   for (const strategy of ['per_series', 'global'] as const) {
-    it(`${strategy}: linear and GBDT beat the one-day seasonal naive in aggregate`, { timeout: 300_000 }, async () => {
+    it(`${strategy}: linear and GBDT beat the one-day seasonal naive in aggregate`, {
+      timeout: 600_000,
+    }, async () => {
       const store = new MemoryCheckpointStore();
       const r = await trainFleet({ store, logger: memoryLogger(), config: config(ETTH1, strategy) });
       print(strategy, r);
