@@ -4,6 +4,7 @@
  * aggregated.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { type SaveResult, saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import { trainingDriftReference } from '../runtime/drift/checkpoint-reference.js';
@@ -24,17 +25,13 @@ import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
 import type { PanelReport, SkippedSeries } from './data/index.js';
 import { fitGlobal } from './fit-global.js';
+import { fitSeriesJob } from './fit-series.js';
 import { type FleetData, loadFleetData } from './fleet-data.js';
+import { fitSeriesInThreads } from './fleet-pool.js';
+import type { SeriesFit, SeriesJob } from './fleet-thread-api.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { createLogger, type Logger } from './log.js';
-import {
-  checkpointFiles,
-  encodeReference,
-  evaluateModels,
-  finiteOnly,
-  fitModels,
-  saveModelCheckpoint,
-} from './training-steps.js';
+import { encodeReference, finiteOnly } from './training-steps.js';
 
 /** One series' outcome in a fleet run. */
 export interface FleetSeriesResult {
@@ -64,6 +61,8 @@ export interface FleetTrainingResult {
   aggregate: FleetAggregate;
   skipped: SkippedSeries[];
   models: Array<{ label: string; kind: string; seconds: number; windows: number }>;
+  /** Threads training ran on: series side by side (per_series), or the GBDT's own threads (global: 1 here). */
+  threads: number;
   /** Wall-clock seconds: loading the panel, and training + evaluating + saving. */
   seconds: { load: number; train: number };
   data: PanelReport;
@@ -126,7 +125,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrain
   };
 }
 
-type Trained = Pick<FleetTrainingResult, 'series' | 'aggregate' | 'models'> &
+type Trained = Pick<FleetTrainingResult, 'series' | 'aggregate' | 'models' | 'threads'> &
   Partial<Pick<FleetTrainingResult, 'checkpoint_path' | 'version'>>;
 
 async function trainPerSeries(
@@ -138,53 +137,71 @@ async function trainPerSeries(
   onModel?: TrainFleetOptions['onModel'],
 ): Promise<Trained> {
   const cfg = data.config;
-  const series: Record<string, FleetSeriesResult> = {};
-  const scores: SeriesScore[] = [];
-  let models: Trained['models'] = [];
+  const threads = Math.min(cfg.train.workers ?? availableParallelism(), data.series.length);
   // Each series' checkpoint is an ordinary single-series one: its requests carry no id column.
   const { idColumn: _id, ...pipelineConfig } = data.pipelineConfig;
-  for (const s of data.series) {
-    const started = performance.now();
-    const model = await fitModels({
+  // Series run side by side: a GBDT inside one keeps to one thread.
+  const models =
+    threads > 1 ? data.models.map((m) => (m.name === 'gbdt' ? { ...m, threads: 1 } : m)) : data.models;
+  const jobs: SeriesJob[] = data.series.map((s) => ({
+    id: s.id,
+    input: {
       frame: s.frame,
       pipelineConfig,
-      models: data.models,
+      models,
       split: s.split,
       valFraction: cfg.train.split.valFraction,
       ensemble: cfg.train.ensemble,
       tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
       runId,
       source: `${data.path} [${data.idColumn}=${s.id}]`,
-      engine,
-      log,
+    },
+  }));
+  const byId = new Map(data.series.map((s) => [s.id, s]));
+  const done = new Map<string, { fit: SeriesFit; result: FleetSeriesResult }>();
+  log.info(`per_series: ${jobs.length} series on ${threads} thread${threads === 1 ? '' : 's'}`);
+  const save = async (job: SeriesJob, fit: SeriesFit) => {
+    const started = performance.now();
+    const s = byId.get(job.id)!;
+    for (const line of fit.log) log.info(`series ${job.id}: ${line}`);
+    const name = `${cfg.train.name}/${job.id}`;
+    const saved = await saveCheckpoint(store, name, fit.files, {
+      modelType: `ensemble[${fit.labels.join(',')}]`,
+      checkpointFile: PIPELINE_FILE,
+      metrics: finiteOnly(fit.metrics),
+      extra: { run_id: runId, series: job.id },
     });
-    const evaluated = await evaluateModels(model);
-    const name = `${cfg.train.name}/${s.id}`;
-    const files = checkpointFiles(model, evaluated);
-    const saved = await saveModelCheckpoint(store, name, model, evaluated, files);
     await onModel?.({
       name,
-      series: s.id,
-      metrics: evaluated.metrics,
-      validationMetrics: evaluated.validationMetrics,
+      series: job.id,
+      metrics: fit.metrics,
+      validationMetrics: fit.validationMetrics,
       saved,
-      files,
+      files: fit.files,
     });
-    await model.fit.forecaster.release();
-    scores.push(seriesScore(s.id, evaluated.test));
-    series[s.id] = {
-      checkpoint_path: store.describe(saved.key),
-      version: saved.version,
-      metrics: evaluated.metrics,
-      validation_metrics: evaluated.validationMetrics,
-      train_rows: s.split.trainEnd,
-      test_windows: evaluated.testWindows,
-      test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
-      seconds: (performance.now() - started) / 1000,
-    };
-    models = model.fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows }));
-  }
-  return { series, aggregate: aggregateFleet(scores), models };
+    done.set(job.id, {
+      fit,
+      result: {
+        checkpoint_path: store.describe(saved.key),
+        version: saved.version,
+        metrics: fit.metrics,
+        validation_metrics: fit.validationMetrics,
+        train_rows: s.split.trainEnd,
+        test_windows: fit.testWindows,
+        test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
+        seconds: fit.models.reduce((t, m) => t + m.seconds, 0) + (performance.now() - started) / 1000,
+      },
+    });
+  };
+  if (threads > 1) await fitSeriesInThreads(jobs, threads, save);
+  else for (const job of jobs) await save(job, await fitSeriesJob(job, engine));
+  const ordered = data.series.map((s) => done.get(s.id)!);
+  return {
+    series: Object.fromEntries(ordered.map((d, i) => [data.series[i]!.id, d.result])),
+    aggregate: aggregateFleet(ordered.map((d) => d.fit.score)),
+    models: ordered[ordered.length - 1]?.fit.models ?? [],
+    threads,
+  };
 }
 
 /** The training rows of every series end to end, for one pooled drift reference. */
@@ -290,5 +307,13 @@ async function trainGlobal(
     series,
     aggregate,
     models: fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows })),
+    // Linear and seasonal naive fit on one thread; the GBDT boosts its outputs on its own threads.
+    threads: data.models.some((m) => m.name === 'gbdt')
+      ? Math.max(
+          ...data.models.map((m) =>
+            m.name === 'gbdt' ? (m.threads ?? Math.min(availableParallelism(), 4)) : 1,
+          ),
+        )
+      : 1,
   };
 }

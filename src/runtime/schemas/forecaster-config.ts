@@ -41,6 +41,8 @@ export const ForecasterConfigSchema = z
      * trains one model on the windows of every series (one checkpoint under `<name>/`).
      */
     strategy: z.enum(FLEET_STRATEGIES).default('per_series'),
+    /** Threads training `per_series` series side by side; default: the machine's available parallelism. */
+    workers: z.int().min(1).optional(),
     seed: z.int().default(42),
     /** Tune tunable models (gbdt) with TPE on the validation windows. */
     tune: z.boolean().default(false),
