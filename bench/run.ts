@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   gbdt: () => import('./gbdt.js'),
   drift: () => import('./drift.js'),
   edge: () => import('./edge.js'),
+  fleet: () => import('./fleet.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -78,7 +78,8 @@ export interface LoadResult {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function toTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
+/** A frame as an Arrow table: the time column (Timestamp ms) and the value columns, sharing memory. */
+export function frameTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
   const ms = frame.time;
   const data = makeData({
     type: new TimestampMillisecond(),
@@ -240,5 +241,5 @@ export function repairSource(
     actions,
     elapsedMs: performance.now() - started,
   };
-  return { frame, table: toTable(o.timeColumn, o.columns, frame), report };
+  return { frame, table: frameTable(o.timeColumn, o.columns, frame), report };
 }

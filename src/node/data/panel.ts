@@ -5,12 +5,15 @@
 import { z } from 'zod';
 import { DataError } from '../../runtime/errors.js';
 import { checkSeriesId } from '../../runtime/fleet/series-id.js';
+import type { Frame } from '../../runtime/frame.js';
+import { parsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { type Duck, getDuckDB, Scratch, sql, sqlString } from './duckdb.js';
-import { type LoadOptions, LoadOptionsSchema, type LoadResult, repairSource } from './load.js';
+import { frameTable, type LoadOptions, LoadOptionsSchema, type LoadResult, repairSource } from './load.js';
 import { readSource, type Source } from './read-file.js';
 import type { LoadReport } from './report.js';
-import { resolveTimeFormat } from './time-column.js';
+import { type ResolvedTime, resolveTimeFormat } from './time-column.js';
+import { describeTimeFormat, formatPeriod, formatTimestamp, timeSql } from './timestamps.js';
 
 /** What to load from a panel file. `columns` are the numeric columns every series carries (targets first). */
 export interface PanelOptions extends LoadOptions {
@@ -96,6 +99,112 @@ function panelTable(
 }
 
 /**
+ * The series that need no repair (every timestamp readable, in order, unique and on one regular step —
+ * the given period if any — and every value a finite number), read in one query: a panel of many clean
+ * series costs a few statements, not a dozen per series. Their reports are what `repairSource` would say.
+ */
+function cleanSeries(
+  duck: Duck,
+  scratch: Scratch,
+  table: string,
+  source: Source,
+  kinds: readonly Source['kinds'][number][],
+  time: ResolvedTime,
+  o: z.output<typeof PanelOptionsSchema>,
+  label: (id: string) => string,
+): Map<string, LoadResult> {
+  const started = performance.now();
+  const k = kinds.length;
+  const idx = Array.from({ length: k }, (_, i) => i);
+  const cast = (i: number) => (kinds[i] === 'text' ? `TRY_CAST(r${i} AS DOUBLE)` : `CAST(r${i} AS DOUBLE)`);
+  const staged = scratch.table('pstage');
+  sql(
+    duck,
+    `CREATE TEMP TABLE ${staged} AS
+     SELECT __id, __row, ${timeSql(time.format, 'traw', source.timeKind !== 'text')} AS __t${idx
+       .map((i) => `, CASE WHEN isfinite(${cast(i)}) THEN ${cast(i)} END AS v${i}`)
+       .join('')}
+     FROM ${table}`,
+  );
+  const period = o.period === undefined ? undefined : parsePeriod(o.period);
+  const stats = sql(
+    duck,
+    `SELECT __id, count(*) AS n, count(*) FILTER (__t IS NULL) AS bad, count(*) FILTER (back) AS back,
+            count(DISTINCT __t) AS nd, min(d) AS dmin, max(d) AS dmax, min(__t) AS first, max(__t) AS last
+            ${idx.map((i) => `, count(*) FILTER (v${i} IS NULL) AS inv${i}`).join('')}
+     FROM (SELECT *, __t < lag(__t) OVER (PARTITION BY __id ORDER BY __row) AS back,
+                  __t - lag(__t) OVER (PARTITION BY __id ORDER BY __t) AS d FROM ${staged})
+     GROUP BY __id ORDER BY __id`,
+  ).toArray();
+  const ok = stats.filter((r) => {
+    const n = Number(r['n']);
+    const step = Number(r['dmin']);
+    return (
+      n > 1 &&
+      Number(r['bad']) === 0 &&
+      Number(r['back']) === 0 &&
+      Number(r['nd']) === n &&
+      step > 0 &&
+      Number(r['dmax']) === step &&
+      (period === undefined || step === period) &&
+      idx.every((i) => Number(r[`inv${i}`]) === 0)
+    );
+  });
+  const out = new Map<string, LoadResult>();
+  if (ok.length === 0) return out;
+  const ids = scratch.table('pclean');
+  sql(duck, `CREATE TEMP TABLE ${ids} (__id VARCHAR)`);
+  for (let i = 0; i < ok.length; i += 1000) {
+    const values = ok.slice(i, i + 1000).map((r) => `(${sqlString(String(r['__id']))})`);
+    sql(duck, `INSERT INTO ${ids} VALUES ${values.join(', ')}`);
+  }
+  const rows = sql(
+    duck,
+    `SELECT CAST(__t AS DOUBLE) AS t${idx.map((i) => `, v${i}`).join('')}
+     FROM ${staged} s SEMI JOIN ${ids} c USING (__id) ORDER BY s.__id, s.__t`,
+  );
+  const t = rows.getChild('t')!.toArray() as Float64Array;
+  const v = idx.map((i) => rows.getChild(`v${i}`)!.toArray() as Float64Array);
+  const share = (performance.now() - started) / ok.length;
+  let at = 0;
+  for (const r of ok) {
+    const id = String(r['__id']);
+    const n = Number(r['n']);
+    const frame: Frame = {
+      time: t.slice(at, at + n),
+      columns: Object.fromEntries(o.columns.map((c, i) => [c, v[i]!.slice(at, at + n)])),
+    };
+    at += n;
+    out.set(id, {
+      frame,
+      table: frameTable(o.timeColumn, o.columns, frame),
+      report: {
+        file: label(id),
+        format: source.format,
+        rowsRead: n,
+        rowsOut: n,
+        timeColumn: o.timeColumn,
+        timeFormat: describeTimeFormat(time.format),
+        timeFormatInferred: time.inferred,
+        period: formatPeriod(Number(r['dmin'])),
+        periodInferred: period === undefined,
+        outOfOrder: 0,
+        sorted: false,
+        duplicates: { count: 0, extraRows: 0, policy: o.duplicates, examples: [] },
+        gaps: { count: 0, missingRows: 0, policy: o.gaps, examples: [] },
+        invalidValues: Object.fromEntries(o.columns.map((c) => [c, 0])),
+        filled: Object.fromEntries(o.columns.map((c) => [c, 0])),
+        first: formatTimestamp(Number(r['first'])),
+        last: formatTimestamp(Number(r['last'])),
+        actions: [],
+        elapsedMs: share,
+      },
+    });
+  }
+  return out;
+}
+
+/**
  * Read a panel file once and repair each series separately (sort, duplicates, gaps, regularising — in
  * duckdb SQL, as `loadData`), reporting per series. Series too short for `minRows` are skipped and listed in
  * `report.skipped`, never dropped silently. Series ids are checked (no `/`, `..`, control characters,
@@ -137,8 +246,28 @@ export async function loadPanel(path: string, options: PanelOptions): Promise<Pa
     const series: PanelSeries[] = [];
     const reports: Record<string, LoadReport> = {};
     const skipped: SkippedSeries[] = [];
+    const keep = (id: string, loaded: LoadResult) => {
+      if (o.minRows !== undefined && loaded.report.rowsOut < o.minRows) {
+        skipped.push({
+          id,
+          rows: loaded.report.rowsOut,
+          reason: `${loaded.report.rowsOut} rows after repairs, fewer than the ${o.minRows} a window needs (lookback + horizon)`,
+        });
+        return;
+      }
+      series.push({ id, ...loaded });
+      reports[id] = loaded.report;
+    };
+    const label = (id: string) => `${path} [${o.idColumn}=${id}]`;
+    const clean = cleanSeries(duck, scratch, table, source, kinds, time, o, label);
     const columns = kinds.map((_, i) => `, r${i}`).join('');
     for (const { id, rows } of ids) {
+      const ready = clean.get(id);
+      if (ready) {
+        keep(id, ready);
+        continue;
+      }
+      // Something to repair: the single-series steps, on this series' rows only.
       const t0 = performance.now();
       const one = new Scratch(duck);
       try {
@@ -148,18 +277,7 @@ export async function loadPanel(path: string, options: PanelOptions): Promise<Pa
           `CREATE TEMP TABLE ${name} AS SELECT __row, traw${columns} FROM ${table} WHERE __id = ${sqlString(id)}`,
         );
         const src: Source = { format: source.format, table: name, rows, timeKind: source.timeKind, kinds };
-        const label = `${path} [${o.idColumn}=${id}]`;
-        const loaded = repairSource(duck, one, src, time, o, label, t0);
-        if (o.minRows !== undefined && loaded.report.rowsOut < o.minRows) {
-          skipped.push({
-            id,
-            rows: loaded.report.rowsOut,
-            reason: `${loaded.report.rowsOut} rows after repairs, fewer than the ${o.minRows} a window needs (lookback + horizon)`,
-          });
-          continue;
-        }
-        series.push({ id, ...loaded });
-        reports[id] = loaded.report;
+        keep(id, repairSource(duck, one, src, time, o, label(id), t0));
       } finally {
         one.dropAll();
       }

@@ -1,6 +1,6 @@
 /** Panel loads: long format by id, a wide file melted, per-series repairs, short series skipped, bad ids refused. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeDuckDB, loadPanel } from '../../../src/node/data/index.js';
+import { closeDuckDB, loadData, loadPanel } from '../../../src/node/data/index.js';
 import { tempFiles } from './fixtures.js';
 
 const files = tempFiles();
@@ -67,6 +67,25 @@ describe('long format', () => {
     await expect(loadPanel(bad, { idColumn: 'id', timeColumn: 'time', columns: ['y'] })).rejects.toThrow(
       /id column "id" is empty at row 2/,
     );
+  });
+});
+
+describe('clean series (read in one query)', () => {
+  it('give the frame and report the single-series load gives', async () => {
+    const clean = hours(8).map((t, i) => `${t},${i * 1.5}`);
+    const panel = files.file(
+      'clean.csv',
+      ['id,time,y', ...clean.map((l) => `x,${l}`), ...clean.map((l) => `z,${l}`)].join('\n'),
+    );
+    const single = files.file('single.csv', ['time,y', ...clean].join('\n'));
+    const { series } = await loadPanel(panel, { idColumn: 'id', timeColumn: 'time', columns: ['y'] });
+    const alone = await loadData(single, { timeColumn: 'time', columns: ['y'] });
+    const strip = ({ file: _f, elapsedMs: _e, ...rest }: typeof alone.report) => rest;
+    expect(series.map((s) => s.id)).toEqual(['x', 'z']);
+    expect(strip(series[0]!.report)).toEqual(strip(alone.report));
+    expect(Array.from(series[1]!.frame.time)).toEqual(Array.from(alone.frame.time));
+    expect(Array.from(series[1]!.frame.columns['y']!)).toEqual(Array.from(alone.frame.columns['y']!));
+    expect(series[0]!.table.numRows).toBe(8);
   });
 });
 
