@@ -41,7 +41,14 @@ export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } fro
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
 export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';
-export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';
+export {
+  type ForecastJson,
+  forecastFile,
+  forecastToJson,
+  type PredictOptions,
+  predict,
+  predictPanel,
+} from './predict.js';
 export {
   type LocalR2,
   openLocalR2,

@@ -9,7 +9,7 @@ import { evaluate } from '../evaluate.js';
 import { TaskFailedError } from '../flows/task.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
-import { predict } from '../predict.js';
+import { forecastFile } from '../predict.js';
 import { publish } from '../publish.js';
 import { serve } from '../serve.js';
 import { parseLevels, wholeAtLeast } from './args.js';
@@ -145,9 +145,10 @@ export function buildProgram(): Command {
       'write origin,timestamp,step,model,prediction,actual[,lower_<level>,upper_<level>]',
     )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--id-col <col>', "global checkpoint: the data's series id column (default: the checkpoint's)")
     .option('--version <n>', 'evaluate this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
-      printJson(await evaluate({ ...flags, logger: createLogger() }));
+      printJson(await evaluate({ ...flags, idColumn: flags.idCol, logger: createLogger() }));
     });
 
   program
@@ -165,9 +166,10 @@ export function buildProgram(): Command {
       parseLevels,
     )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--id-col <col>', "global checkpoint: the data's series id column (default: the checkpoint's)")
     .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
-      printJson(await predict({ ...flags, logger: createLogger() }));
+      printJson(await forecastFile({ ...flags, idColumn: flags.idCol, logger: createLogger() }));
     });
 
   program
