@@ -21,7 +21,7 @@ const post = (h: GlobalHarness, path: string, body: unknown) =>
 
 const close = (actual: number[], expected: number[]) => {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 3));
+  for (const [i, v] of actual.entries()) expect(v).toBeCloseTo(expected[i]!, 3);
 };
 
 export function describeGlobalRoutes(label: string, harness: () => GlobalHarness): void {
