@@ -1,5 +1,5 @@
 /** Validate a fleet training config and load its panel once: series repaired and reported one by one. */
-import { ConfigError, DataError } from '../runtime/errors.js';
+import { DataError } from '../runtime/errors.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
 import { type SplitRows, splitRows } from '../runtime/features/split.js';
 import type { Frame } from '../runtime/frame.js';
@@ -14,7 +14,7 @@ import {
 import { loadPanel, type PanelReport, panelActions } from './data/index.js';
 import { readStaticTable, type StaticTable } from './data/static-table.js';
 import type { Logger } from './log.js';
-import { defaultModels } from './training-data.js';
+import { defaultModels, parseTrainConfig } from './training-data.js';
 
 /** One series ready to train: its frame and split. */
 export interface FleetSeries {
@@ -58,13 +58,7 @@ export function isFleetConfig(input: TrainConfigInput): boolean {
  * the config's rule. Series too short for lookback + horizon or with no test window are skipped and reported.
  */
 export async function loadFleetData(input: TrainConfigInput, log: Logger): Promise<FleetData> {
-  const config = parseWith(TrainConfigSchema, input, 'training config');
-  const path = config.data.path;
-  if (!path) {
-    throw new ConfigError('Invalid training config:\n  - data.path: a data file is required', [
-      { path: 'data.path', message: 'a data file is required' },
-    ]);
-  }
+  const { config, path } = parseTrainConfig(input);
   const idColumn = config.pipeline.idColumn ?? 'unique_id';
   const draft = parseWith(
     PipelineConfigSchema,

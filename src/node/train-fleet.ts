@@ -110,8 +110,8 @@ export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrain
   log.step(`training ${data.series.length} series (${data.config.train.strategy})`);
   const trained =
     data.config.train.strategy === 'global'
-      ? await trainGlobal(data, engine, store, runId, log, options.onModel)
-      : await trainPerSeries(data, engine, store, runId, log, options.onModel);
+      ? await trainGlobal({ data, engine, store, runId, log, onModel: options.onModel })
+      : await trainPerSeries({ data, engine, store, runId, log, onModel: options.onModel });
   log.done();
   return {
     strategy: data.config.train.strategy,
@@ -125,17 +125,20 @@ export async function trainFleet(options: TrainFleetOptions): Promise<FleetTrain
   };
 }
 
+/** What both strategies work with. */
+interface FleetRun {
+  data: FleetData;
+  engine: OnnxEngine;
+  store: CheckpointStore;
+  runId: string;
+  log: Logger;
+  onModel?: TrainFleetOptions['onModel'] | undefined;
+}
+
 type Trained = Pick<FleetTrainingResult, 'series' | 'aggregate' | 'models' | 'threads'> &
   Partial<Pick<FleetTrainingResult, 'checkpoint_path' | 'version'>>;
 
-async function trainPerSeries(
-  data: FleetData,
-  engine: OnnxEngine,
-  store: CheckpointStore,
-  runId: string,
-  log: Logger,
-  onModel?: TrainFleetOptions['onModel'],
-): Promise<Trained> {
+async function trainPerSeries({ data, engine, store, runId, log, onModel }: FleetRun): Promise<Trained> {
   const cfg = data.config;
   const threads = Math.min(cfg.train.workers ?? availableParallelism(), data.series.length);
   // Each series' checkpoint is an ordinary single-series one: its requests carry no id column.
@@ -218,14 +221,7 @@ function pooledTrainingRows(data: FleetData, columns: readonly string[]): { fram
   return { frame: { time, columns: values }, rows };
 }
 
-async function trainGlobal(
-  data: FleetData,
-  engine: OnnxEngine,
-  store: CheckpointStore,
-  runId: string,
-  log: Logger,
-  onModel?: TrainFleetOptions['onModel'],
-): Promise<Trained> {
+async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRun): Promise<Trained> {
   const cfg = data.config;
   const fit = await fitGlobal({
     series: data.series.map((s) => ({ id: s.id, frame: s.frame, trainEnd: s.split.trainEnd })),

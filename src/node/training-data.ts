@@ -30,8 +30,8 @@ export function defaultModels(lookbackSteps: number, periodMs: number): ModelCon
   return models;
 }
 
-/** Parse the config (every bad field named), load the data file, infer the period if none was given. */
-export async function loadTrainingData(input: TrainConfigInput, log: Logger): Promise<TrainingData> {
+/** Parse a training config (every bad field named) that must name its data file. */
+export function parseTrainConfig(input: TrainConfigInput): { config: TrainConfig; path: string } {
   const config = parseWith(TrainConfigSchema, input, 'training config');
   const path = config.data.path;
   if (!path) {
@@ -39,6 +39,12 @@ export async function loadTrainingData(input: TrainConfigInput, log: Logger): Pr
       { path: 'data.path', message: 'a data file is required' },
     ]);
   }
+  return { config, path };
+}
+
+/** Parse the config (every bad field named), load the data file, infer the period if none was given. */
+export async function loadTrainingData(input: TrainConfigInput, log: Logger): Promise<TrainingData> {
+  const { config, path } = parseTrainConfig(input);
   if (config.pipeline.idColumn !== undefined || config.data.melt !== undefined) {
     const message =
       'this config describes a fleet (an id column or a wide file to melt): train it with trainFleet / fleetTrainingFlow (twiga-edge train)';
