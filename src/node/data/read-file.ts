@@ -75,48 +75,6 @@ function noRows(path: string): DataError {
   return new DataError(`${path} has no data rows`, { path });
 }
 
-/**
- * One sniff of the file (`sniff_csv`) and a reader with that dialect and every column as VARCHAR, so the
- * file is sniffed once rather than once for its header and again for its rows (each ~0.1–0.4 s). Undefined
- * when the sniffer fails: the auto-detecting reader then reports the problem.
- */
-function sniffedReader(
-  duck: Duck,
-  file: string,
-  format: FileFormat,
-): { reader: string; header: string[] } | undefined {
-  let row: Record<string, unknown>;
-  try {
-    row = sql(
-      duck,
-      `SELECT * FROM sniff_csv(${sqlString(file)}, header = true, skip = 0${format === 'tsv' ? `, delim = '\\t'` : ''})`,
-    )
-      .get(0)!
-      .toJSON() as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const text = (key: string) => {
-    const v = String(row[key] ?? '');
-    return v === '(empty)' ? '' : v;
-  };
-  const cols = row['Columns'] as
-    | { toArray?: () => Array<{ name: string }> }
-    | Array<{ name: string }>
-    | undefined;
-  const list = Array.isArray(cols) ? cols : (cols?.toArray?.() ?? []);
-  const header = list.map((c) => String((c as { name: string }).name));
-  // Only the dialect the auto-detecting reader (header, no skipped rows) would take; anything else takes that reader.
-  if (row['HasHeader'] !== true || Number(row['SkipRows'] ?? 0) !== 0 || header.length === 0)
-    return undefined;
-  const types = header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(', ');
-  const reader =
-    `read_csv(${sqlString(file)}, auto_detect = false, header = true, delim = ${sqlString(text('Delimiter'))}, ` +
-    `quote = ${sqlString(text('Quote'))}, escape = ${sqlString(text('Escape'))}, new_line = ${sqlString(text('NewLineDelimiter'))}, ` +
-    `skip = ${Number(row['SkipRows'] ?? 0)}, comment = ${sqlString(text('Comment'))}, columns = {${types}})`;
-  return { reader, header };
-}
-
 async function readDelimited(
   duck: Duck,
   scratch: Scratch,
@@ -142,31 +100,15 @@ async function readDelimited(
     }
   };
   try {
-    const picks = (header: readonly string[]) => {
-      checkColumns(path, header, timeColumn, columns);
-      return [timeColumn, ...columns].map((c, i) => `${sqlIdent(c)} AS ${i === 0 ? 'traw' : `r${i - 1}`}`);
-    };
-    const sniffed = sniffedReader(duck, file, format);
-    let read = false;
-    if (sniffed) {
-      const chosen = picks(sniffed.header);
-      try {
-        sql(
-          duck,
-          `CREATE TEMP TABLE ${table} AS SELECT row_number() OVER () AS __row, ${chosen.join(', ')} FROM ${sniffed.reader}`,
-        );
-        read = true;
-      } catch {
-        // The sniffed dialect does not read the whole file: the auto-detecting reader says why, below.
-      }
-    }
-    if (!read) {
-      // Check names against the header ourselves: duckdb matches quoted identifiers case-insensitively.
-      const header = run(`SELECT * FROM ${reader} LIMIT 0`).schema.fields.map((f) => f.name);
-      run(
-        `CREATE TEMP TABLE ${table} AS SELECT row_number() OVER () AS __row, ${picks(header).join(', ')} FROM ${reader}`,
-      );
-    }
+    // Check names against the header ourselves: duckdb matches quoted identifiers case-insensitively.
+    const header = run(`SELECT * FROM ${reader} LIMIT 0`).schema.fields.map((f) => f.name);
+    checkColumns(path, header, timeColumn, columns);
+    const picks = [timeColumn, ...columns].map(
+      (c, i) => `${sqlIdent(c)} AS ${i === 0 ? 'traw' : `r${i - 1}`}`,
+    );
+    run(
+      `CREATE TEMP TABLE ${table} AS SELECT row_number() OVER () AS __row, ${picks.join(', ')} FROM ${reader}`,
+    );
   } finally {
     duck.db.dropFile(file);
   }
