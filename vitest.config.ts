@@ -32,6 +32,9 @@ export default defineConfig({
                 TEST_NODE_FORECAST: inject('nodeForecast'),
                 TEST_PREDICTED_JSON: inject('predictedJson'),
                 TEST_FLEET_JSON: inject('fleetJson'),
+                TEST_GLOBAL_FILES: inject('globalCheckpointFiles'),
+                TEST_GLOBAL_RECORDS_JSON: inject('globalRecordsJson'),
+                TEST_GLOBAL_EXPECTED_JSON: inject('globalExpectedJson'),
                 // The route suite's settings (the same as the Node server's in test/node/serve.test.ts).
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),

@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   holidays: () => import('./holidays.js'),
   accuracy: () => import('./accuracy.js'),
   engine: () => import('./engine.js'),
+  fleet: () => import('./fleet.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

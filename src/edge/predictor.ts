@@ -4,6 +4,7 @@
  */
 
 import type { EngineName } from '../runtime/engine/contract.js';
+import { forecastPanel, type PanelForecastJson, type SeriesFrame } from '../runtime/fleet/panel-forecast.js';
 import { type ForecastJson, type ForecastOptions, forecastLatest } from '../runtime/forecast-json.js';
 import { Forecaster } from '../runtime/forecaster.js';
 import type { ForecasterManifest } from '../runtime/forecaster-files.js';
@@ -14,6 +15,8 @@ import type { OnnxEngine } from '../runtime/onnx/engine.js';
 export interface Predictor {
   /** The window after `frame`'s last known target value, as JSON (with intervals when `levels` is set). */
   forecast(frame: Frame, options: ForecastOptions): Promise<ForecastJson>;
+  /** A global model's forecasts for each series of a request, grouped by series id. */
+  forecastSeries(frames: SeriesFrame[], options: ForecastOptions): Promise<PanelForecastJson>;
   /** Frees its inference sessions; called once no request uses it any more. */
   release(): Promise<void>;
   /** The engine running each model, by label. */
@@ -40,6 +43,7 @@ export function inProcessPredictors(engine: OnnxEngine): PredictorFactory {
       const forecaster = await Forecaster.fromFiles(files, engine, manifest);
       return {
         forecast: (frame, options) => forecastLatest(forecaster, frame, version, options),
+        forecastSeries: (frames, options) => forecastPanel(forecaster, frames, version, options),
         release: () => forecaster.release(),
         engines: forecaster.engines,
       };

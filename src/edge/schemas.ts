@@ -128,6 +128,16 @@ export const ForecastSchema = z
   })
   .openapi('Forecast');
 
+export const PanelForecastSchema = z
+  .object({
+    version: z.int(),
+    id_column: z.string().openapi({ description: "The global model's id column, as in the records." }),
+    series: z
+      .record(z.string(), ForecastSchema)
+      .openapi({ description: 'series id → its forecast (in order of first appearance in the request)' }),
+  })
+  .openapi('PanelForecast');
+
 export const ModelInfoSchema = z.object({
   version: z.int(),
   models: z.array(z.string()),

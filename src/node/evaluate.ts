@@ -2,14 +2,16 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { DataError } from '../runtime/errors.js';
+import { ConfigError, DataError } from '../runtime/errors.js';
 import { parseDateBound } from '../runtime/features/split.js';
-import type { EvaluationResult, Intervals } from '../runtime/forecaster.js';
+import { aggregateFleet, type FleetAggregate, seriesScore } from '../runtime/fleet/fleet-metrics.js';
+import type { EvaluationResult, Forecaster, Intervals } from '../runtime/forecaster.js';
+import type { Frame } from '../runtime/frame.js';
 import { lowerBound } from '../runtime/frame.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
-import { loadForecasterAndData } from './load-forecaster.js';
+import { loadForecasterAndSeries } from './load-forecaster.js';
 import type { Logger } from './log.js';
 
 /** Checkpoint, data file, test start, interval levels and output of `evaluate`. */
@@ -29,12 +31,12 @@ export interface EvaluateOptions {
   timeFormat?: string;
   version?: number;
   logger?: Logger;
+  /** For a global checkpoint: the data's id column when it differs from the checkpoint's. */
+  idColumn?: string;
 }
 
-/** What `evaluate` returns: windows, points, metrics and interval coverage. */
-export interface EvaluateReport {
-  checkpoint: string;
-  version: number;
+/** One series' evaluation. */
+export interface SeriesEvaluation {
   test_start: string;
   windows: number;
   points: number;
@@ -42,7 +44,16 @@ export interface EvaluateReport {
   metrics: MetricsByModel;
   /** Per model, per level: share of actuals inside the interval and its mean width. */
   intervals?: Record<string, Record<string, { coverage: number; mean_width: number }>>;
+}
+
+/** What `evaluate` returns: windows, points, metrics and interval coverage (per series for a global checkpoint). */
+export interface EvaluateReport extends SeriesEvaluation {
+  checkpoint: string;
+  version: number;
   out?: string;
+  /** A global checkpoint: each series' evaluation (top-level `metrics` is then the mean over series). */
+  series?: Record<string, SeriesEvaluation>;
+  aggregate?: FleetAggregate;
 }
 
 /**
@@ -51,8 +62,46 @@ export interface EvaluateReport {
  * console.log(report.metrics.linear.mae);
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateReport> {
-  const loaded = await loadForecasterAndData(options);
-  const { forecaster, frame } = loaded;
+  const loaded = await loadForecasterAndSeries(options);
+  const { forecaster, frame, series } = loaded;
+  if (series) {
+    if (options.out) {
+      throw new ConfigError('--out: writing predictions is for single-series checkpoints', [
+        { path: 'out', message: 'not supported for a global checkpoint' },
+      ]);
+    }
+    const perSeries: NonNullable<EvaluateReport['series']> = {};
+    const scores = [];
+    for (const s of series) {
+      const one = await evaluateFrame(forecaster.forSeries(s.id, s.path), s.frame, options);
+      perSeries[s.id] = one.report;
+      scores.push(seriesScore(s.id, one.result));
+    }
+    const first = Object.values(perSeries)[0];
+    const windows = Object.values(perSeries).reduce((n, r) => n + r.windows, 0);
+    const points = Object.values(perSeries).reduce((n, r) => n + r.points, 0);
+    return {
+      checkpoint: loaded.path,
+      version: loaded.version,
+      test_start: first?.test_start ?? '',
+      windows,
+      points,
+      metrics: aggregateFleet(scores).mean,
+      series: perSeries,
+      aggregate: aggregateFleet(scores),
+    };
+  }
+  const one = await evaluateFrame(forecaster, frame!, options);
+  const out: EvaluateReport = { checkpoint: loaded.path, version: loaded.version, ...one.report };
+  if (options.out) {
+    await writePredictionsCsv(options.out, one.result, one.intervals);
+    out.out = options.out;
+  }
+  return out;
+}
+
+/** One series' scores from the test start on (the option, else the one recorded at training). */
+async function evaluateFrame(forecaster: Forecaster, frame: Frame, options: EvaluateOptions) {
   const config = forecaster.pipeline.config;
   const recorded = forecaster.manifest.trained?.['test_start'];
   const testStart = options.testStart ?? (typeof recorded === 'string' ? recorded : undefined);
@@ -80,20 +129,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateReport
   );
   const levels = options.levels ?? (forecaster.manifest.conformal ? [0.9] : []);
   const intervals = levels.length > 0 ? forecaster.intervals(result.batch, levels) : undefined;
-  const out: EvaluateReport = {
-    checkpoint: loaded.path,
-    version: loaded.version,
+  const report: SeriesEvaluation = {
     test_start: formatTimestamp(frame.time[startRow] ?? Number.NaN),
     windows: result.batch.origins.length,
     points: result.batch.origins.length * config.horizon * config.target.length,
     metrics: metricsToJson(result.metrics),
   };
-  if (intervals) out.intervals = scoreIntervals(intervals, result.actual);
-  if (options.out) {
-    await writePredictionsCsv(options.out, result, intervals);
-    out.out = options.out;
-  }
-  return out;
+  if (intervals) report.intervals = scoreIntervals(intervals, result.actual);
+  return { report, result, intervals };
 }
 
 /** Empirical coverage (actual within [lower, upper]) and mean width, over finite actuals. */

@@ -2,7 +2,12 @@
 import { CONFORMAL_GRID, type Conformal, conformalTable } from '../runtime/conformal.js';
 import { combine } from '../runtime/ensemble.js';
 import { ConfigError, DataError } from '../runtime/errors.js';
-import { fitPipeline, prepareFrame } from '../runtime/features/pipeline.js';
+import {
+  type FittedPipeline,
+  fitPipeline,
+  type PreparedFrame,
+  prepareFrame,
+} from '../runtime/features/pipeline.js';
 import { windowOrigins } from '../runtime/features/windows.js';
 import { actualsFor, type EvaluationResult, ensembleTableKey, Forecaster } from '../runtime/forecaster.js';
 import {
@@ -22,9 +27,8 @@ import { fitEnsembleWeights } from './ensemble-weights.js';
 import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
-import { trainModel } from './trainers/index.js';
+import { type TrainingWindows, trainModel } from './trainers/index.js';
 
-/** Frame, pipeline config, models, training rows, validation share and ensemble of one fit. */
 export interface FitOptions {
   frame: Frame;
   pipelineConfig: PipelineConfig;
@@ -42,7 +46,6 @@ export interface FitOptions {
   tune?: { numTrials: number; seed: number };
 }
 
-/** The fitted checkpoint files, the forecaster loaded from them, and what each model's training did. */
 export interface FitResult {
   files: Record<string, Uint8Array>;
   forecaster: Forecaster;
@@ -75,22 +78,16 @@ export function modelLabels(models: readonly ModelConfig[]): string[] {
   return labels;
 }
 
-/** Fits the pipeline and every model on the training rows, exports them to ONNX and evaluates them through `engine`. */
-export async function fitForecaster(o: FitOptions): Promise<FitResult> {
-  const { frame, pipelineConfig, trainEnd, logger: log } = o;
-  const labels = modelLabels(o.models);
-  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time), frame, trainEnd);
-  const prepared = prepareFrame(pipeline, frame);
-  const { lookback, horizon, trainStride } = pipelineConfig;
-  const valStart = trainEnd - Math.floor(o.valFraction * trainEnd);
-  const n = frame.time.length;
+/** The training and validation windows of `n` rows whose training rows end at `trainEnd`. */
+export function fitWindows(
+  config: PipelineConfig,
+  n: number,
+  trainEnd: number,
+  valFraction: number,
+): { valStart: number; fitOrigins: number[]; valOrigins: number[] } {
+  const { lookback, horizon, trainStride } = config;
+  const valStart = trainEnd - Math.floor(valFraction * trainEnd);
   const fitOrigins = windowOrigins(n, { lookback, horizon, stride: trainStride, last: valStart });
-  if (fitOrigins.length === 0) {
-    throw new DataError(
-      `no training windows: the training rows number ${valStart}, a window needs ${lookback + horizon} (lookback + horizon)`,
-      { rows: valStart, lookback, horizon },
-    );
-  }
   // Every validation window (stride 1): early stopping and conformal residuals want as many as there are.
   const valOrigins =
     valStart < trainEnd
@@ -102,35 +99,37 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
           last: trainEnd,
         })
       : [];
+  return { valStart, fitOrigins, valOrigins };
+}
 
-  const files: Record<string, Uint8Array> = {};
-  const entries: ModelEntry[] = [];
-  const models: FitResult['models'] = [];
-  for (const [i, config] of o.models.entries()) {
-    const label = labels[i]!;
-    log.step(`training ${label}`);
-    const windows = { fit: fitOrigins, validation: valOrigins };
-    const trained = await trainModel(config, label, pipeline, prepared, windows, o.tune);
-    if (trained.skipped > 0)
-      log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
-    const file = `${label}.onnx`;
-    files[file] = exportModel(trained.spec);
-    entries.push({ label, kind: config.name, file, config: { ...config } });
-    models.push({
-      label,
-      kind: config.name,
-      seconds: trained.seconds,
-      windows: trained.windows,
-      spec: trained.spec,
-      ...(trained.tuning ? { tuning: trained.tuning } : {}),
-    });
-    if (trained.tuning) {
-      const { best, trials } = trained.tuning;
-      log.info(
-        `${label}: best of ${trials.length} trials is #${best.number} (validation MAE ${best.score.toPrecision(4)}, scaled)`,
-      );
-    }
-  }
+/** The error for training rows too few to make one window. */
+export function noTrainingWindows(config: PipelineConfig, rows: number): DataError {
+  const { lookback, horizon } = config;
+  return new DataError(
+    `no training windows: the training rows number ${rows}, a window needs ${lookback + horizon} (lookback + horizon)`,
+    { rows, lookback, horizon },
+  );
+}
+
+/** Fits the pipeline and every model on the training rows, exports them to ONNX and evaluates them through `engine`. */
+export async function fitForecaster(o: FitOptions): Promise<FitResult> {
+  const { frame, pipelineConfig, trainEnd, logger: log } = o;
+  const labels = modelLabels(o.models);
+  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time), frame, trainEnd);
+  const prepared = prepareFrame(pipeline, frame);
+  const { valStart, fitOrigins, valOrigins } = fitWindows(
+    pipelineConfig,
+    frame.time.length,
+    trainEnd,
+    o.valFraction,
+  );
+  if (fitOrigins.length === 0) throw noTrainingWindows(pipelineConfig, valStart);
+
+  const { files, entries, models } = await trainModels(o.models, labels, pipeline, prepared, {
+    windows: { fit: fitOrigins, validation: valOrigins },
+    tune: o.tune,
+    log,
+  });
   let manifest: ForecasterManifest = {
     pipeline,
     models: entries,
@@ -169,8 +168,47 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   return out;
 }
 
+/** Train every model on the prepared windows and export each to ONNX: the files, pipeline entries and a summary. */
+export async function trainModels(
+  configs: readonly ModelConfig[],
+  labels: readonly string[],
+  pipeline: FittedPipeline,
+  prepared: PreparedFrame,
+  o: { windows: TrainingWindows; tune?: { numTrials: number; seed: number } | undefined; log: Logger },
+): Promise<{ files: Record<string, Uint8Array>; entries: ModelEntry[]; models: FitResult['models'] }> {
+  const log = o.log;
+  const files: Record<string, Uint8Array> = {};
+  const entries: ModelEntry[] = [];
+  const models: FitResult['models'] = [];
+  for (const [i, config] of configs.entries()) {
+    const label = labels[i]!;
+    log.step(`training ${label}`);
+    const trained = await trainModel(config, label, pipeline, prepared, o.windows, o.tune);
+    if (trained.skipped > 0)
+      log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
+    const file = `${label}.onnx`;
+    files[file] = exportModel(trained.spec);
+    entries.push({ label, kind: config.name, file, config: { ...config } });
+    models.push({
+      label,
+      kind: config.name,
+      seconds: trained.seconds,
+      windows: trained.windows,
+      spec: trained.spec,
+      ...(trained.tuning ? { tuning: trained.tuning } : {}),
+    });
+    if (trained.tuning) {
+      const { best, trials } = trained.tuning;
+      log.info(
+        `${label}: best of ${trials.length} trials is #${best.number} (validation MAE ${best.score.toPrecision(4)}, scaled)`,
+      );
+    }
+  }
+  return { files, entries, models };
+}
+
 /** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
-async function conformalFrom(
+export async function conformalFrom(
   forecaster: Forecaster,
   frame: Frame,
   origins: readonly number[],

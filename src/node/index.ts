@@ -20,6 +20,7 @@ export {
   type LoadResult,
   loadData,
 } from './data/index.js';
+export { readStaticTable, type StaticTable } from './data/static-table.js';
 export {
   NET_LOAD_MODELS,
   netLoadCsv,
@@ -33,6 +34,8 @@ export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.
 export { createNodeEngine } from './engine.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';
 export { type FitOptions, type FitResult, fitForecaster } from './fit.js';
+export { fitGlobal, type GlobalFitOptions, type GlobalFitResult } from './fit-global.js';
+export { type FleetData, type FleetSeries, isFleetConfig, loadFleetData } from './fleet-data.js';
 export * from './flows/index.js';
 export { FsCheckpointStore } from './fs-store.js';
 export { type ImportOptions, type ImportSpec, ImportSpecSchema, importOnnx } from './import-onnx.js';
@@ -40,7 +43,14 @@ export { LEAN_WASM_PATH, nodeLeanKernels, readLeanWasm } from './lean-wasm.js';
 export { type LoadedForecaster, loadForecaster } from './load-forecaster.js';
 export { createLogger, type Logger, memoryLogger } from './log.js';
 export { ForecastThreadPool, type ThreadPoolOptions } from './pool/thread-pool.js';
-export { type ForecastJson, forecastToJson, type PredictOptions, predict } from './predict.js';
+export {
+  type ForecastJson,
+  forecastFile,
+  forecastToJson,
+  type PredictOptions,
+  predict,
+  predictPanel,
+} from './predict.js';
 export {
   type LocalR2,
   openLocalR2,
@@ -56,6 +66,12 @@ export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './
 export { type LoadSettingsOptions, loadSettings } from './settings.js';
 export * from './tracking/index.js';
 export { defaultModels, REFERENCE_FILE, type TrainOptions, train } from './train.js';
+export {
+  type FleetSeriesResult,
+  type FleetTrainingResult,
+  type TrainFleetOptions,
+  trainFleet,
+} from './train-fleet.js';
 export {
   GBDT_DEFAULTS,
   type GbdtData,

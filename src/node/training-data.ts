@@ -31,13 +31,26 @@ export function defaultModels(lookbackSteps: number, periodMs: number): ModelCon
   return models;
 }
 
-/** Parse the config (every bad field named), load the data file, infer the period if none was given. */
-export async function loadTrainingData(input: TrainConfigInput, log: Logger): Promise<TrainingData> {
+/** Parse a training config (every bad field named) that must name its data file. */
+export function parseTrainConfig(input: TrainConfigInput): { config: TrainConfig; path: string } {
   const config = parseWith(TrainConfigSchema, input, 'training config');
   const path = config.data.path;
   if (!path) {
     throw new ConfigError('Invalid training config:\n  - data.path: a data file is required', [
       { path: 'data.path', message: 'a data file is required' },
+    ]);
+  }
+  return { config, path };
+}
+
+/** Parse the config (every bad field named), load the data file, infer the period if none was given. */
+export async function loadTrainingData(input: TrainConfigInput, log: Logger): Promise<TrainingData> {
+  const { config, path } = parseTrainConfig(input);
+  if (config.pipeline.idColumn !== undefined || config.data.melt !== undefined) {
+    const message =
+      'this config describes a fleet (an id column or a wide file to melt): train it with trainFleet / fleetTrainingFlow (twiga-edge train)';
+    throw new ConfigError(`Invalid training config:\n  - pipeline.idColumn: ${message}`, [
+      { path: config.pipeline.idColumn !== undefined ? 'pipeline.idColumn' : 'data.melt', message },
     ]);
   }
   // Check the pipeline before reading data; the period may still come from the data itself.

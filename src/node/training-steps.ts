@@ -9,6 +9,7 @@ import type { DriftReference } from '../runtime/drift/reference.js';
 import { DataError } from '../runtime/errors.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
 import { type SplitRows, splitRows } from '../runtime/features/split.js';
+import type { EvaluationResult } from '../runtime/forecaster.js';
 import { PIPELINE_FILE, prettyJson } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
@@ -50,6 +51,8 @@ export interface Evaluated {
   metrics: MetricsByModel;
   validationMetrics: MetricsByModel;
   testWindows: number;
+  /** The test split's forecasts and actuals (per-series fleet scores need the actuals). */
+  test: EvaluationResult;
 }
 
 /** Split rows by the training config's rule (train end / test start dates, or fractions). */
@@ -99,6 +102,7 @@ export async function evaluateModels(model: FittedModel): Promise<Evaluated> {
     metrics: metricsToJson(test.metrics),
     validationMetrics: model.fit.validation ? metricsToJson(model.fit.validation.metrics) : {},
     testWindows: test.batch.origins.length,
+    test,
   };
 }
 
@@ -176,7 +180,8 @@ export function trainingResult(
   };
 }
 
-function finiteOnly(metrics: MetricsByModel): Record<string, Record<string, number>> {
+/** Metrics without their nulls, as the manifest stores them. */
+export function finiteOnly(metrics: MetricsByModel): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [model, m] of Object.entries(metrics)) {
     out[model] = {};
@@ -185,7 +190,8 @@ function finiteOnly(metrics: MetricsByModel): Record<string, Record<string, numb
   return out;
 }
 
-function encodeReference(
+/** reference.json bytes: the targets, validation and test metrics, and the drift reference. */
+export function encodeReference(
   targets: string[],
   validation: Record<string, unknown>,
   test: Record<string, unknown>,

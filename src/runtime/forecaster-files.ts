@@ -4,6 +4,7 @@ import { type Conformal, ConformalSchema } from './conformal.js';
 import { type EnsembleWeights, EnsembleWeightsSchema } from './ensemble-weights.js';
 import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
+import { type GlobalSpec, GlobalSpecSchema } from './fleet/global-spec.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
 
 /** The file of a version that holds the fitted pipeline, model list and conformal table. */
@@ -28,6 +29,7 @@ const PipelineFileSchema = z.looseObject({
   trained: z.record(z.string(), z.unknown()).optional(),
   conformal: ConformalSchema.nullable().optional(),
   ensemble_weights: EnsembleWeightsSchema.nullable().optional(),
+  global: GlobalSpecSchema.nullable().optional(),
 });
 
 /** pipeline.json decoded: the fitted pipeline, the models, the ensemble strategy and training info. */
@@ -40,6 +42,8 @@ export interface ForecasterManifest {
   conformal?: Conformal;
   /** Weights of the `weighted` and `best` ensembles, learned on the validation split. */
   ensembleWeights?: EnsembleWeights;
+  /** A global model's series, their scalers, static features and conformal tables (absent for one series). */
+  global?: GlobalSpec;
 }
 
 /** Serialise the pipeline and model list to pipeline.json bytes. */
@@ -51,6 +55,7 @@ export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
     trained: m.trained ?? {},
     conformal: m.conformal ?? null,
     ensemble_weights: m.ensembleWeights ?? null,
+    ...(m.global ? { global: m.global } : {}),
   };
   return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }
@@ -86,6 +91,7 @@ export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
     if (head.trained) out.trained = head.trained;
     if (head.conformal) out.conformal = head.conformal;
     if (head.ensemble_weights) out.ensembleWeights = head.ensemble_weights;
+    if (head.global) out.global = head.global;
     return out;
   } catch (cause) {
     const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);

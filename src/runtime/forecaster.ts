@@ -7,6 +7,7 @@ import type { FittedPipeline } from './features/pipeline.js';
 import { buildFeatures, prepareFrame } from './features/pipeline.js';
 import { inverseTransform } from './features/scalers.js';
 import { originsFrom } from './features/windows.js';
+import { SERIES_CODE_FEATURE } from './fleet/global-spec.js';
 import { decodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from './forecaster-files.js';
 import type { Frame } from './frame.js';
 import { computeMetrics, type Metrics } from './metrics.js';
@@ -55,6 +56,8 @@ export interface EvaluationResult {
 export class Forecaster {
   readonly manifest: ForecasterManifest;
   private readonly models: ReadonlyArray<{ label: string; model: OnnxModel }>;
+  /** Views of a global model's series, built on first use. */
+  readonly #views = new Map<string, Forecaster>();
 
   private constructor(
     manifest: ForecasterManifest,
@@ -114,6 +117,51 @@ export class Forecaster {
     return Object.fromEntries(this.models.map((m) => [m.label, m.model.engine]));
   }
 
+  /** Whether this is a global model (one model for many series; forecast through {@link forSeries}). */
+  get isGlobal(): boolean {
+    return this.manifest.global !== undefined;
+  }
+
+  /** The series a global model was trained on (empty for a single-series model). */
+  get seriesIds(): string[] {
+    return this.manifest.global?.series.map((s) => s.id) ?? [];
+  }
+
+  /**
+   * One series of a global model as a single-series forecaster: the same inference sessions, with that
+   * series' scalers, static values and conformal table. Views are cached; never `release()` a view (the
+   * sessions belong to the global forecaster).
+   * @param path where the id came from, named in the error (e.g. `records[3].unique_id`).
+   * @throws DataError naming the id when the model does not know the series.
+   */
+  forSeries(id: string, path = 'series'): Forecaster {
+    const global = this.manifest.global;
+    if (!global)
+      throw new ModelError('this checkpoint is not a global model: it has no series', { series: id });
+    const cached = this.#views.get(id);
+    if (cached) return cached;
+    const series = global.series.find((s) => s.id === id);
+    if (!series) {
+      const known = global.series.slice(0, 10).map((s) => `"${s.id}"`);
+      throw new DataError(
+        `${path}: unknown series "${id}"; this model knows ${global.series.length} series (${known.join(', ')}${global.series.length > 10 ? ', …' : ''})`,
+        { path, series: id },
+      );
+    }
+    const staticValues = this.pipeline.layout.blocks
+      .filter((b) => b.kind === 'static')
+      .map((b) => (b.name === SERIES_CODE_FEATURE ? series.code : (series.static[b.name] ?? Number.NaN)));
+    const { global: _global, conformal: _conformal, ...rest } = this.manifest;
+    const manifest: ForecasterManifest = {
+      ...rest,
+      pipeline: { ...this.pipeline, scalers: series.scalers, staticValues },
+      ...(series.conformal ? { conformal: series.conformal } : {}),
+    };
+    const view = new Forecaster(manifest, this.models);
+    this.#views.set(id, view);
+    return view;
+  }
+
   /** Forecast the windows starting at `origins` (rows of `frame`). */
   async predictOrigins(
     frame: Frame,
@@ -121,6 +169,12 @@ export class Forecaster {
     ensemble?: EnsembleStrategy,
   ): Promise<ForecastBatch> {
     const p = this.pipeline;
+    if (this.isGlobal) {
+      throw new DataError(
+        `this is a global model: say which series to forecast (${p.config.idColumn ?? 'the id column'})`,
+        { column: p.config.idColumn },
+      );
+    }
     const { horizon, target, periodMs } = p.config;
     const prepared = prepareFrame(p, frame);
     const batch = buildFeatures(p, prepared, origins);

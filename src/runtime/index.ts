@@ -49,6 +49,7 @@ export {
 } from './features/scalers.js';
 export { parseDateBound, type SplitRows, splitRows } from './features/split.js';
 export { originsFrom, windowOrigins } from './features/windows.js';
+export * from './fleet/index.js';
 export * from './flows/index.js';
 export { type ForecastJson, type ForecastOptions, forecastLatest, forecastToJson } from './forecast-json.js';
 export {

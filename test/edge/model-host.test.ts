@@ -29,6 +29,7 @@ function counted() {
       log.created.push(version);
       return {
         forecast: (fr, o) => predictor.forecast(fr, o),
+        forecastSeries: (frames, o) => predictor.forecastSeries(frames, o),
         release: async () => {
           log.released.push(version);
           await predictor.release();

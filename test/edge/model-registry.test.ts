@@ -27,6 +27,7 @@ function counted() {
       return {
         engines: predictor.engines,
         forecast: (frame, options) => predictor.forecast(frame, options),
+        forecastSeries: (frames, options) => predictor.forecastSeries(frames, options),
         release: async () => {
           log.released++;
           await predictor.release();

@@ -5,7 +5,7 @@ import { docFiles } from '../../scripts/docs/blocks.js';
 import { ROOT, runTs } from './cli-run.js';
 import { tempFiles } from './data/fixtures.js';
 
-const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts', 'flows.ts'];
+const EXAMPLES = ['train-and-forecast.ts', 'runtime-forecaster.ts', 'edge-app.ts', 'flows.ts', 'fleet.ts'];
 const files = tempFiles();
 afterAll(() => files.cleanup());
 
@@ -40,5 +40,16 @@ describe('documented examples', () => {
     expect(second).toMatch(/^drift true true \d+\.\d+ \d+\.\d+$/);
     // Structured logs: a JSON object per stderr line.
     for (const line of r.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('fleet.ts trains a global model on 20 series and forecasts 3 of them in one call', async () => {
+    const r = await runTs(`${ROOT}examples/fleet.ts`, [], { cwd: files.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const [first, ...series] = r.stdout.trim().split('\n');
+    expect(first).toMatch(
+      /feeders\/v0001 \d+\.\d+ \{ seasonal_naive_1D: \d+, linear: \d+, ensemble: \d+ \}$/,
+    );
+    expect(series.map((l) => l.split(' ')[0])).toEqual(['feeder-0000', 'feeder-0001', 'feeder-0002']);
+    for (const line of series) expect(line).toMatch(/^feeder-\d{4} 2024-01-29T00:00:00 [\d.]+$/);
   });
 });

@@ -100,6 +100,7 @@ describe('forecaster and train configs', () => {
       name: 'twiga',
       split: { testFraction: 0.2, valFraction: 0.1 },
       ensemble: 'mean',
+      strategy: 'per_series',
       seed: 42,
       tune: false,
       numTrials: 20,

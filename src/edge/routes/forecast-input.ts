@@ -2,7 +2,13 @@
 
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { ForecastOptions } from '../../runtime/forecast-json.js';
+import {
+  type PanelForecastJson,
+  type SeriesFrame,
+  seriesFramesFromColumns,
+  seriesFramesFromRecords,
+} from '../../runtime/fleet/panel-forecast.js';
+import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import { ARROW_MEDIA_TYPES, columnsFromArrowIpc } from '../../runtime/input/arrow.js';
 import { frameFromColumns, frameFromRecords } from '../../runtime/input/frame-input.js';
@@ -10,6 +16,7 @@ import type { EnsembleStrategy } from '../../runtime/schemas/forecaster-config.j
 import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, validationError } from '../http-errors.js';
+import type { Predictor } from '../predictor.js';
 import { Levels, PredictQuerySchema, PredictRequestSchema } from '../schemas.js';
 
 /** A JSON forecast request after the route's validation. */
@@ -28,15 +35,34 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, target: string): 
   return result.data;
 }
 
+/** A request's data: one frame, or (for a global model, whose rows carry the id column) one frame per series. */
+export type ForecastInput = (
+  | { frame: Frame; frames?: undefined }
+  | { frames: SeriesFrame[]; frame?: undefined }
+) & {
+  options: ForecastOptions;
+};
+
+/** Run a request's input on a predictor: one forecast, or for a global model one per series. */
+export function forecastWith(
+  predictor: Predictor,
+  input: ForecastInput,
+): Promise<ForecastJson | PanelForecastJson> {
+  return input.frames
+    ? predictor.forecastSeries(input.frames, input.options)
+    : predictor.forecast(input.frame, input.options);
+}
+
 /**
- * The frame and options of a `/predict` (`withLevels` false) or `/predict-interval` request.
+ * The frame (or, for a global model, the frames per series) and options of a `/predict` (`withLevels`
+ * false) or `/predict-interval` request.
  * @throws ApiError 400/415 for a malformed request; DataError (422) naming the field for unusable data.
  */
 export async function readForecastInput(
   c: Context<AppEnv>,
   config: PipelineConfig,
   withLevels: boolean,
-): Promise<{ frame: Frame; options: ForecastOptions }> {
+): Promise<ForecastInput> {
   const contentType = c.req.header('content-type');
   if (isArrow(contentType)) {
     const query = parse(PredictQuerySchema, c.req.query(), 'query');
@@ -49,9 +75,11 @@ export async function readForecastInput(
       ? parse(Levels, query.levels?.split(',').map(Number) ?? [0.9], 'query')
       : undefined;
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const frame = frameFromColumns(columnsFromArrowIpc(bytes), config, 'columns');
+    const columns = columnsFromArrowIpc(bytes);
     return {
-      frame,
+      ...(config.idColumn
+        ? { frames: seriesFramesFromColumns(columns, config) }
+        : { frame: frameFromColumns(columns, config, 'columns') }),
       options: {
         ...(query.ensemble_strategy ? { ensemble: query.ensemble_strategy } : {}),
         ...(levels ? { levels } : {}),
@@ -78,9 +106,10 @@ export async function readForecastInput(
     ? (validated as ValidatedBody)
     : parse(PredictRequestSchema, validated, 'body');
   const levels = withLevels ? (body.levels ?? [0.9]) : undefined;
-  const frame = frameFromRecords(body.records, config);
   return {
-    frame,
+    ...(config.idColumn
+      ? { frames: seriesFramesFromRecords(body.records, config) }
+      : { frame: frameFromRecords(body.records, config) }),
     options: {
       ...(body.ensemble_strategy ? { ensemble: body.ensemble_strategy } : {}),
       ...(levels ? { levels } : {}),

@@ -4,11 +4,12 @@ import { type App, KEYED, type RouteDeps } from '../context.js';
 import {
   errorDoc,
   ForecastSchema,
+  PanelForecastSchema,
   PredictIntervalRequestSchema,
   PredictQuerySchema,
   PredictRequestSchema,
 } from '../schemas.js';
-import { readForecastInput } from './forecast-input.js';
+import { forecastWith, readForecastInput } from './forecast-input.js';
 import { mounts } from './mount.js';
 
 const arrowBody = {
@@ -38,8 +39,9 @@ const errors = {
   503: errorDoc('No model loaded'),
 };
 const ok = {
-  description: 'Forecasts by model (and `ensemble`) and target',
-  content: { 'application/json': { schema: ForecastSchema } },
+  description:
+    'Forecasts by model (and `ensemble`) and target; for a global model (records carry its id column), one such forecast per series under `series`',
+  content: { 'application/json': { schema: z.union([ForecastSchema, PanelForecastSchema]) } },
 };
 
 const predict = createRoute({
@@ -70,19 +72,17 @@ export function predictRoutes(app: App, deps: RouteDeps): void {
   for (const mount of mounts(app, deps)) {
     app.openapi(mount.route(predict), async (c) => {
       const served = await mount.model(c);
-      const forecast = await served.use(async (model) => {
-        const { frame, options } = await readForecastInput(c, model.config, false);
-        return model.predictor.forecast(frame, options);
-      });
+      const forecast = await served.use(async (model) =>
+        forecastWith(model.predictor, await readForecastInput(c, model.config, false)),
+      );
       return c.json(forecast, 200);
     });
 
     app.openapi(mount.route(predictInterval), async (c) => {
       const served = await mount.model(c);
-      const forecast = await served.use(async (model) => {
-        const { frame, options } = await readForecastInput(c, model.config, true);
-        return model.predictor.forecast(frame, options);
-      });
+      const forecast = await served.use(async (model) =>
+        forecastWith(model.predictor, await readForecastInput(c, model.config, true)),
+      );
       return c.json(forecast, 200);
     });
   }

@@ -1,5 +1,7 @@
 /** `twiga-edge train` (the training flow), `retrain` (the retraining flow), `settings`; `--schedule` for both. */
 import { type Command, Option } from 'commander';
+import { isFleetConfig } from '../fleet-data.js';
+import { fleetTrainingFlow } from '../flows/fleet-flow.js';
 import { errorField, jsonLogSink, type LogSink, textLogSink } from '../flows/flow-log.js';
 import { retrainingFlow } from '../flows/retraining-flow.js';
 import { runOnSchedule } from '../flows/schedule.js';
@@ -122,8 +124,10 @@ export async function trainCommand(
   const settings = await loadSettings(flags.envFile ? { envFile: flags.envFile } : {});
   const log = flags.logFormat === 'text' ? textLogSink() : jsonLogSink();
   const config = await trainConfigFromFlags(flags);
+  const options = { config: config as Record<string, unknown>, ...common(flags), settings, log };
+  // An id column (or a wide file to melt) makes it a fleet: one model per series, or one global model.
   await runOnceOrScheduled(flags, log, () =>
-    trainingFlow({ config: config as Record<string, unknown>, ...common(flags), settings, log }),
+    isFleetConfig(config) ? fleetTrainingFlow(options) : trainingFlow(options),
   );
 }
 

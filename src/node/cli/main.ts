@@ -15,7 +15,7 @@ import { evaluate } from '../evaluate.js';
 import { TaskFailedError } from '../flows/task.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
-import { predict } from '../predict.js';
+import { forecastFile } from '../predict.js';
 import { publish } from '../publish.js';
 import { serve } from '../serve.js';
 import { parseLevels, wholeAtLeast } from './args.js';
@@ -38,6 +38,18 @@ function addTrainingOptions(command: Command): Command {
     .option('--data <file>', 'CSV, TSV or Parquet file')
     .option('--target <cols>', 'target column(s), comma-separated')
     .option('--time-col <col>', 'time column (default "timestamp")')
+    .option('--id-col <col>', 'series id column of a panel (long format; twiga/Nixtla unique_id): a fleet')
+    .option('--melt <cols>', 'wide file: these columns are series, melted to long format (values → --target)')
+    .option(
+      '--static <file>',
+      'static features per series for a global model (CSV/JSON keyed by the id column)',
+    )
+    .addOption(
+      new Option('--strategy <s>', 'with --id-col: one model per series, or one global model').choices([
+        'per_series',
+        'global',
+      ]),
+    )
     .option('--time-format <fmt>', 'strptime pattern, e.g. "%d-%m-%Y %H:%M" (auto-detected by default)')
     .option('--period <p>', 'sampling period, e.g. 30min, 1h (default 1h)')
     .option('--horizon <h>', 'forecast horizon: periods or a duration like 1D (default 1D)')
@@ -145,9 +157,10 @@ export function buildProgram(): Command {
       'write origin,timestamp,step,model,prediction,actual[,lower_<level>,upper_<level>]',
     )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--id-col <col>', "global checkpoint: the data's series id column (default: the checkpoint's)")
     .option('--version <n>', 'evaluate this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
-      printJson(await evaluate({ ...flags, logger: createLogger() }));
+      printJson(await evaluate({ ...flags, idColumn: flags.idCol, logger: createLogger() }));
     });
 
   program
@@ -165,9 +178,10 @@ export function buildProgram(): Command {
       parseLevels,
     )
     .option('--time-format <fmt>', 'strptime pattern for the time column')
+    .option('--id-col <col>', "global checkpoint: the data's series id column (default: the checkpoint's)")
     .option('--version <n>', 'use this checkpoint version instead of the active one', Number)
     .action(async (flags) => {
-      printJson(await predict({ ...flags, logger: createLogger() }));
+      printJson(await forecastFile({ ...flags, idColumn: flags.idCol, logger: createLogger() }));
     });
 
   program

@@ -32,6 +32,10 @@ export interface TrainFlags {
   gaps?: string;
   tune?: boolean;
   trials?: string;
+  idCol?: string;
+  strategy?: string;
+  melt?: string;
+  static?: string;
 }
 
 /** `24` stays a number of periods; `1D` stays a duration. */
@@ -142,10 +146,13 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       timeFormat: flags.timeFormat,
       duplicates: flags.duplicates,
       gaps: flags.gaps,
+      melt: flags.melt !== undefined ? list(flags.melt) : undefined,
+      static: flags.static,
     },
     pipeline: {
       target: flags.target && list(flags.target),
       timeColumn: flags.timeCol,
+      idColumn: flags.idCol,
       period: flags.period,
       horizon: flags.horizon && steps(flags.horizon),
       lookback: flags.lookback && steps(flags.lookback),
@@ -166,6 +173,7 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       ensemble: flags.ensemble,
       tune: flags.tune,
       numTrials: flags.trials && num(flags.trials),
+      strategy: flags.strategy,
     },
   });
   if (flags.models) out['models'] = parseModelsFlag(flags.models);

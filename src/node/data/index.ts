@@ -1,6 +1,15 @@
 /** Data loading for Node: CSV, TSV and Parquet through duckdb-wasm into a repaired Frame and Arrow table. */
 export { closeDuckDB, getDuckDB } from './duckdb.js';
 export { type LoadOptions, LoadOptionsSchema, type LoadResult, loadData } from './load.js';
+export {
+  loadPanel,
+  type PanelOptions,
+  type PanelReport,
+  type PanelResult,
+  type PanelSeries,
+  panelActions,
+  type SkippedSeries,
+} from './panel.js';
 export { type FileFormat, FORMATS, formatOf } from './read-file.js';
 export { DUPLICATE_POLICIES, type DuplicatePolicy, GAP_POLICIES, type GapPolicy } from './repair.js';
 export { formatReport, type LoadReport } from './report.js';

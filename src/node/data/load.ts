@@ -5,9 +5,9 @@ import { DataError } from '../../runtime/errors.js';
 import type { Frame } from '../../runtime/frame.js';
 import { parsePeriod, tryParsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
-import { getDuckDB, Scratch } from './duckdb.js';
+import { type Duck, getDuckDB, Scratch } from './duckdb.js';
 import { interpolateInPlace } from './interpolate.js';
-import { readSource } from './read-file.js';
+import { readSource, type Source } from './read-file.js';
 import {
   DUPLICATE_POLICIES,
   type DuplicatePolicy,
@@ -19,7 +19,7 @@ import {
   stageRows,
 } from './repair.js';
 import type { LoadReport } from './report.js';
-import { resolveTimeFormat } from './time-column.js';
+import { type ResolvedTime, resolveTimeFormat } from './time-column.js';
 import { describeTimeFormat, formatTimestamp } from './timestamps.js';
 
 /** What to load and how to repair it. */
@@ -78,7 +78,8 @@ export interface LoadResult {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function toTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
+/** A frame as an Arrow table: the time column (Timestamp ms) and the value columns, sharing memory. */
+export function frameTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
   const ms = frame.time;
   const data = makeData({
     type: new TimestampMillisecond(),
@@ -106,121 +107,139 @@ export async function loadData(path: string, options: LoadOptions): Promise<Load
   try {
     const source = await readSource(duck, scratch, path, o.timeColumn, o.columns);
     const time = resolveTimeFormat(duck, source, o.timeColumn, o.timeFormat);
-    const staged = stageRows(duck, scratch, source, time.format, o.timeColumn);
-    o.columns.forEach((column, i) => {
-      const bad = staged.invalid[i]!;
-      if (bad.count === source.rows) {
-        throw new DataError(
-          `column "${column}" has no numeric values in ${path} (e.g. "${bad.example?.value ?? ''}" at row ${bad.example?.row})`,
-          { path, column },
-        );
-      }
-    });
-    const k = o.columns.length;
-    const duplicates = deduplicate(duck, scratch, staged, k, o.duplicates, o.timeColumn);
-    const gaps = findGaps(
-      duck,
-      duplicates.table,
-      o.period === undefined ? undefined : parsePeriod(o.period),
-      o.timeColumn,
-    );
-    if (gaps.count > 0 && o.gaps === 'error') {
-      throw new DataError(
-        `${plural(gaps.missingRows, 'period')} missing from column "${o.timeColumn}" in ${plural(gaps.count, 'gap')} ` +
-          `at period ${gaps.period}, e.g. ${gaps.examples.join(', ')}; set gaps to interpolate or keep`,
-        {
-          path,
-          column: o.timeColumn,
-          period: gaps.period,
-          gaps: gaps.count,
-          missingRows: gaps.missingRows,
-          examples: gaps.examples,
-        },
-      );
-    }
-    const rows = regularRows(duck, duplicates.table, k, gaps);
-
-    const actions: string[] = [];
-    if (staged.outOfOrder > 0) {
-      actions.push(
-        `sorted ${source.rows} rows by time (${staged.outOfOrder} were earlier than the row before)`,
-      );
-    }
-    if (duplicates.count > 0) {
-      actions.push(
-        `merged ${plural(duplicates.count, 'duplicated timestamp')} (${plural(duplicates.extraRows, 'extra row')}) ` +
-          `by ${o.duplicates}, e.g. ${duplicates.examples.join(', ')}`,
-      );
-    }
-    if (gaps.count > 0) {
-      actions.push(
-        `inserted ${plural(gaps.missingRows, 'missing row')} in ${plural(gaps.count, 'gap')} of the ${gaps.period} grid` +
-          `${o.gaps === 'keep' ? ' as NaN' : ''}, e.g. ${gaps.examples.join(', ')}`,
-      );
-    }
-    const invalidValues: Record<string, number> = {};
-    const filled: Record<string, number> = {};
-    const columns: Record<string, Float64Array> = {};
-    o.columns.forEach((column, i) => {
-      const bad = staged.invalid[i]!;
-      invalidValues[column] = bad.count;
-      if (bad.example) {
-        const value = bad.example.value === '' ? '(empty)' : `"${bad.example.value}"`;
-        actions.push(
-          `set ${plural(bad.count, 'invalid value')} in "${column}" to NaN, first at row ${bad.example.row}: ${value}`,
-        );
-      }
-      const values = rows.values[i]!;
-      filled[column] = 0;
-      if (o.gaps === 'interpolate') {
-        const { interior, edges } = interpolateInPlace(values);
-        filled[column] = interior;
-        if (interior > 0)
-          actions.push(`interpolated ${plural(interior, 'NaN value')} in "${column}" linearly`);
-        if (edges > 0) {
-          actions.push(
-            `left ${plural(edges, 'missing value')} at the start or end of "${column}" as NaN (nothing to interpolate towards)`,
-          );
-        }
-      }
-      columns[column] = values;
-    });
-
-    const frame: Frame = { time: rows.time, columns };
-    const n = rows.time.length;
-    const report: LoadReport = {
-      file: path,
-      format: source.format,
-      rowsRead: source.rows,
-      rowsOut: n,
-      timeColumn: o.timeColumn,
-      timeFormat: describeTimeFormat(time.format),
-      timeFormatInferred: time.inferred,
-      period: gaps.period,
-      periodInferred: gaps.periodInferred,
-      outOfOrder: staged.outOfOrder,
-      sorted: staged.outOfOrder > 0,
-      duplicates: {
-        count: duplicates.count,
-        extraRows: duplicates.extraRows,
-        policy: o.duplicates,
-        examples: [...duplicates.examples],
-      },
-      gaps: {
-        count: gaps.count,
-        missingRows: gaps.missingRows,
-        policy: o.gaps,
-        examples: [...gaps.examples],
-      },
-      invalidValues,
-      filled,
-      first: formatTimestamp(rows.time[0]!),
-      last: formatTimestamp(rows.time[n - 1]!),
-      actions,
-      elapsedMs: performance.now() - started,
-    };
-    return { frame, table: toTable(o.timeColumn, o.columns, frame), report };
+    return repairSource(duck, scratch, source, time, o, path, started);
   } finally {
     scratch.dropAll();
   }
+}
+
+/** Parsed load options (defaults applied). */
+export type ParsedLoadOptions = z.output<typeof LoadOptionsSchema>;
+
+/**
+ * The repairs and the report for one series already read into duckdb (`source`, with its time format
+ * settled): what `loadData` does after reading, and what a panel load does once per series.
+ */
+export function repairSource(
+  duck: Duck,
+  scratch: Scratch,
+  source: Source,
+  time: ResolvedTime,
+  o: ParsedLoadOptions,
+  path: string,
+  started: number,
+): LoadResult {
+  const staged = stageRows(duck, scratch, source, time.format, o.timeColumn);
+  o.columns.forEach((column, i) => {
+    const bad = staged.invalid[i]!;
+    if (bad.count === source.rows) {
+      throw new DataError(
+        `column "${column}" has no numeric values in ${path} (e.g. "${bad.example?.value ?? ''}" at row ${bad.example?.row})`,
+        { path, column },
+      );
+    }
+  });
+  const k = o.columns.length;
+  const duplicates = deduplicate(duck, scratch, staged, k, o.duplicates, o.timeColumn);
+  const gaps = findGaps(
+    duck,
+    duplicates.table,
+    o.period === undefined ? undefined : parsePeriod(o.period),
+    o.timeColumn,
+  );
+  if (gaps.count > 0 && o.gaps === 'error') {
+    throw new DataError(
+      `${plural(gaps.missingRows, 'period')} missing from column "${o.timeColumn}" in ${plural(gaps.count, 'gap')} ` +
+        `at period ${gaps.period}, e.g. ${gaps.examples.join(', ')}; set gaps to interpolate or keep`,
+      {
+        path,
+        column: o.timeColumn,
+        period: gaps.period,
+        gaps: gaps.count,
+        missingRows: gaps.missingRows,
+        examples: gaps.examples,
+      },
+    );
+  }
+  const rows = regularRows(duck, duplicates.table, k, gaps);
+
+  const actions: string[] = [];
+  if (staged.outOfOrder > 0) {
+    actions.push(
+      `sorted ${source.rows} rows by time (${staged.outOfOrder} were earlier than the row before)`,
+    );
+  }
+  if (duplicates.count > 0) {
+    actions.push(
+      `merged ${plural(duplicates.count, 'duplicated timestamp')} (${plural(duplicates.extraRows, 'extra row')}) ` +
+        `by ${o.duplicates}, e.g. ${duplicates.examples.join(', ')}`,
+    );
+  }
+  if (gaps.count > 0) {
+    actions.push(
+      `inserted ${plural(gaps.missingRows, 'missing row')} in ${plural(gaps.count, 'gap')} of the ${gaps.period} grid` +
+        `${o.gaps === 'keep' ? ' as NaN' : ''}, e.g. ${gaps.examples.join(', ')}`,
+    );
+  }
+  const invalidValues: Record<string, number> = {};
+  const filled: Record<string, number> = {};
+  const columns: Record<string, Float64Array> = {};
+  o.columns.forEach((column, i) => {
+    const bad = staged.invalid[i]!;
+    invalidValues[column] = bad.count;
+    if (bad.example) {
+      const value = bad.example.value === '' ? '(empty)' : `"${bad.example.value}"`;
+      actions.push(
+        `set ${plural(bad.count, 'invalid value')} in "${column}" to NaN, first at row ${bad.example.row}: ${value}`,
+      );
+    }
+    const values = rows.values[i]!;
+    filled[column] = 0;
+    if (o.gaps === 'interpolate') {
+      const { interior, edges } = interpolateInPlace(values);
+      filled[column] = interior;
+      if (interior > 0) actions.push(`interpolated ${plural(interior, 'NaN value')} in "${column}" linearly`);
+      if (edges > 0) {
+        actions.push(
+          `left ${plural(edges, 'missing value')} at the start or end of "${column}" as NaN (nothing to interpolate towards)`,
+        );
+      }
+    }
+    columns[column] = values;
+  });
+
+  const frame: Frame = { time: rows.time, columns };
+  const n = rows.time.length;
+  const report: LoadReport = {
+    file: path,
+    format: source.format,
+    rowsRead: source.rows,
+    rowsOut: n,
+    timeColumn: o.timeColumn,
+    timeFormat: describeTimeFormat(time.format),
+    timeFormatInferred: time.inferred,
+    period: gaps.period,
+    periodInferred: gaps.periodInferred,
+    outOfOrder: staged.outOfOrder,
+    sorted: staged.outOfOrder > 0,
+    duplicates: {
+      count: duplicates.count,
+      extraRows: duplicates.extraRows,
+      policy: o.duplicates,
+      examples: [...duplicates.examples],
+    },
+    gaps: {
+      count: gaps.count,
+      missingRows: gaps.missingRows,
+      policy: o.gaps,
+      examples: [...gaps.examples],
+    },
+    invalidValues,
+    filled,
+    first: formatTimestamp(rows.time[0]!),
+    last: formatTimestamp(rows.time[n - 1]!),
+    actions,
+    elapsedMs: performance.now() - started,
+  };
+  return { frame, table: frameTable(o.timeColumn, o.columns, frame), report };
 }

@@ -1,4 +1,6 @@
 /** twiga's flows in TypeScript: training and drift-aware retraining, as tasks with retries and structured logs. */
+
+export { type FleetFlowResult, fleetTrainingFlow, loadPanelTask } from './fleet-flow.js';
 export {
   errorField,
   type FlowEvent,

@@ -43,8 +43,8 @@ export const TrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
 /** Options of `trainingFlow`. */
 export type TrainingFlowOptions = z.input<typeof TrainingFlowOptionsSchema> & FlowDeps;
 
-/** The flow's options laid over the config file's sections. */
-async function trainConfig(
+/** The flow's options laid over the config file's sections (shared with the fleet flow). */
+export async function trainConfig(
   o: z.output<typeof TrainingFlowOptionsSchema>,
   checkpointDir: string,
 ): Promise<TrainConfigInput> {

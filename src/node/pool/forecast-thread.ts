@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { forecastPanel } from '../../runtime/fleet/panel-forecast.js';
 import { forecastLatest } from '../../runtime/forecast-json.js';
 import { Forecaster } from '../../runtime/forecaster.js';
 import { toReply } from '../../runtime/serving/error-wire.js';
@@ -15,6 +16,12 @@ const engine = createNodeEngine();
  */
 const generations = new Map<number, Promise<{ forecaster: Forecaster; version: number }>>();
 
+function generation(id: number): Promise<{ forecaster: Forecaster; version: number }> {
+  const loading = generations.get(id);
+  if (!loading) throw new Error(`forecast thread: generation ${id} is not loaded`);
+  return loading;
+}
+
 const api: ForecastThreadApi = {
   load: (id, files, version) =>
     toReply(async () => {
@@ -26,10 +33,13 @@ const api: ForecastThreadApi = {
     }),
   forecast: (id, frame, options) =>
     toReply(async () => {
-      const loading = generations.get(id);
-      if (!loading) throw new Error(`forecast thread: generation ${id} is not loaded`);
-      const { forecaster, version } = await loading;
+      const { forecaster, version } = await generation(id);
       return forecastLatest(forecaster, frame, version, options);
+    }),
+  forecastSeries: (id, frames, options) =>
+    toReply(async () => {
+      const { forecaster, version } = await generation(id);
+      return forecastPanel(forecaster, frames, version, options);
     }),
   release: (id) =>
     toReply(async () => {

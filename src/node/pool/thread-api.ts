@@ -1,6 +1,7 @@
 /** The API a forecast thread exposes through comlink; replies carry typed errors as plain data. */
 
 import type { EngineName } from '../../runtime/engine/contract.js';
+import type { PanelForecastJson, SeriesFrame } from '../../runtime/fleet/panel-forecast.js';
 import type { ForecastJson, ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import type { Reply } from '../../runtime/serving/error-wire.js';
@@ -13,5 +14,10 @@ export interface ForecastThreadApi {
     version: number,
   ): Promise<Reply<Record<string, EngineName>>>;
   forecast(id: number, frame: Frame, options: ForecastOptions): Promise<Reply<ForecastJson>>;
+  forecastSeries(
+    id: number,
+    frames: SeriesFrame[],
+    options: ForecastOptions,
+  ): Promise<Reply<PanelForecastJson>>;
   release(id: number): Promise<Reply<null>>;
 }

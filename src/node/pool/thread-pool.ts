@@ -9,6 +9,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Predictor, PredictorFactory } from '../../edge/predictor.js';
 import type { EngineName } from '../../runtime/engine/contract.js';
 import { ModelError } from '../../runtime/errors.js';
+import type { SeriesFrame } from '../../runtime/fleet/panel-forecast.js';
 import type { ForecastOptions } from '../../runtime/forecast-json.js';
 import type { Frame } from '../../runtime/frame.js';
 import { fromReply, type Reply } from '../../runtime/serving/error-wire.js';
@@ -89,6 +90,7 @@ export class ForecastThreadPool implements PredictorFactory {
     }
     return {
       forecast: (frame, options) => this.#forecast(id, frame, options),
+      forecastSeries: (frames, options) => this.#forecastSeries(id, frames, options),
       release: () => this.#release(id),
       engines,
     };
@@ -103,6 +105,12 @@ export class ForecastThreadPool implements PredictorFactory {
   #forecast(id: number, frame: Frame, options: ForecastOptions) {
     const thread = this.#threads.reduce((best, t) => (t.busy < best.busy ? t : best));
     return this.#call(thread, (api) => api.forecast(id, transfer(frame, buffersOf(frame)), options));
+  }
+
+  #forecastSeries(id: number, frames: SeriesFrame[], options: ForecastOptions) {
+    const thread = this.#threads.reduce((best, t) => (t.busy < best.busy ? t : best));
+    const buffers = [...new Set(frames.flatMap((s) => buffersOf(s.frame)))];
+    return this.#call(thread, (api) => api.forecastSeries(id, transfer(frames, buffers), options));
   }
 
   async #release(id: number): Promise<void> {

@@ -2,12 +2,15 @@
 import { z } from 'zod';
 
 export const FeatureBlockSchema = z.object({
-  kind: z.enum(['target_lag', 'past_exogenous', 'exogenous', 'calendar']),
+  kind: z.enum(['target_lag', 'past_exogenous', 'exogenous', 'calendar', 'static']),
   /** Source column (or calendar feature name such as `hour_sin`). */
   name: z.string(),
   /** Index of the block's first feature. */
   offset: z.int().nonnegative(),
-  /** `lookback` for history blocks (oldest first), `horizon` for forecast-step blocks (step 1 first). */
+  /**
+   * `lookback` for history blocks (oldest first), `horizon` for forecast-step blocks (step 1 first), 1 for a
+   * static block (a per-series value of a global model: its id code or a static feature).
+   */
   length: z.int().positive(),
 });
 /** One contiguous block of the feature vector: its kind, source column, offset and length. */
@@ -20,7 +23,7 @@ export const FeatureLayoutSchema = z.object({
 /** Where every block sits in the models' input vector `features: float32[N, F]`. */
 export type FeatureLayout = z.output<typeof FeatureLayoutSchema>;
 
-/** Lay out target lags, past covariates, known-ahead covariates, then calendar features. */
+/** Lay out target lags, past covariates, known-ahead covariates, calendar features, then static values. */
 export function buildLayout(spec: {
   target: string[];
   pastExogenous: string[];
@@ -28,6 +31,8 @@ export function buildLayout(spec: {
   calendarNames: string[];
   lookback: number;
   horizon: number;
+  /** Per-series values of a global model, one feature each (none for a single series). */
+  statics?: readonly string[];
 }): FeatureLayout {
   const blocks: FeatureBlock[] = [];
   let offset = 0;
@@ -39,6 +44,7 @@ export function buildLayout(spec: {
   for (const col of spec.pastExogenous) add('past_exogenous', col, spec.lookback);
   for (const col of spec.exogenous) add('exogenous', col, spec.horizon);
   for (const name of spec.calendarNames) add('calendar', name, spec.horizon);
+  for (const name of spec.statics ?? []) add('static', name, 1);
   return { nFeatures: offset, blocks };
 }
 
@@ -46,6 +52,7 @@ export function buildLayout(spec: {
 export function featureName(layout: FeatureLayout, i: number): string {
   for (const b of layout.blocks) {
     if (i >= b.offset && i < b.offset + b.length) {
+      if (b.kind === 'static') return b.name;
       const k = i - b.offset;
       const history = b.kind === 'target_lag' || b.kind === 'past_exogenous';
       return history ? `${b.name}[t-${b.length - k}]` : `${b.name}[t+${k + 1}]`;

@@ -12,6 +12,8 @@ export interface FittedPipeline {
   config: PipelineConfig;
   scalers: { target: Record<string, ScalerParams>; inputs: Record<string, ScalerParams> };
   layout: FeatureLayout;
+  /** Values of the layout's static blocks, in order: one series' view of a global model (see `Forecaster.forSeries`). */
+  staticValues?: readonly number[];
 }
 
 /** Columns a frame must hold for this pipeline (targets first). */
@@ -32,11 +34,15 @@ function column(frame: Frame, name: string, role: string): Float64Array {
   return values;
 }
 
-/** Fit scalers on the training rows `[0, trainEnd)` only and fix the feature layout. */
+/**
+ * Fit scalers on the training rows `[0, trainEnd)` only and fix the feature layout.
+ * @param statics names of per-series static features a global model appends to the layout (default none).
+ */
 export function fitPipeline(
   config: PipelineConfig,
   frame: Frame,
   trainEnd = frame.time.length,
+  statics: readonly string[] = [],
 ): FittedPipeline {
   const target: Record<string, ScalerParams> = {};
   const inputs: Record<string, ScalerParams> = {};
@@ -53,6 +59,7 @@ export function fitPipeline(
     calendarNames: calendarFeatureNames(config.calendar, config.fourier),
     lookback: config.lookback,
     horizon: config.horizon,
+    statics,
   });
   return { config, scalers: { target, inputs }, layout };
 }
@@ -93,6 +100,8 @@ export interface PreparedFrame {
   exogenous: Float64Array[];
   /** One array per calendar feature, covering rows `[0, n + horizon)`. */
   calendar: Float64Array[];
+  /** One array per static block (rows `[0, n)`); a window reads the value at its last history row. */
+  statics: Float64Array[];
 }
 
 /** Scale every column once and compute calendar features for all rows plus `horizon` rows ahead. */
@@ -117,7 +126,22 @@ export function prepareFrame(p: FittedPipeline, frame: Frame): PreparedFrame {
     past: config.pastExogenous.map((c) => transform(scalers.inputs[c]!, column(frame, c, 'past exogenous'))),
     exogenous: config.exogenous.map((c) => transform(scalers.inputs[c]!, column(frame, c, 'exogenous'))),
     calendar: calendarMatrix(extended, config.calendar, calendarOpts),
+    statics: staticColumns(p, n),
   };
+}
+
+/** The static blocks of the layout, each a constant column of `n` rows (values from `p.staticValues`). */
+function staticColumns(p: FittedPipeline, n: number): Float64Array[] {
+  const blocks = p.layout.blocks.filter((b) => b.kind === 'static');
+  if (blocks.length === 0) return [];
+  const values = p.staticValues;
+  if (!values || values.length !== blocks.length) {
+    throw new DataError(
+      `this pipeline needs per-series values for ${blocks.map((b) => `"${b.name}"`).join(', ')}: forecast through one series of the global model`,
+      { statics: blocks.map((b) => b.name) },
+    );
+  }
+  return values.map((v) => new Float64Array(n).fill(v));
 }
 
 /**
@@ -148,6 +172,7 @@ export function writeWindow(
     copy(col, origin, horizon);
   }
   for (const col of f.calendar) copy(col, origin, horizon);
+  for (const col of f.statics) copy(col, origin - 1, 1);
   return ok;
 }
 

@@ -21,6 +21,11 @@ export const SplitConfigSchema = z
 /** A parsed split config. */
 export type SplitConfig = z.output<typeof SplitConfigSchema>;
 
+/** How a fleet is trained: one model per series, or one global model over all of them. */
+export const FLEET_STRATEGIES = ['per_series', 'global'] as const;
+/** One of `FLEET_STRATEGIES`. */
+export type FleetStrategy = (typeof FLEET_STRATEGIES)[number];
+
 /**
  * How model forecasts combine into the ensemble: element-wise `mean` or `median`, or learned on the validation
  * split — `weighted` (non-negative weights per horizon step) and `best` (the model with the lowest validation MAE).
@@ -41,6 +46,13 @@ export const ForecasterConfigSchema = z
       .default('twiga'),
     split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
+    /**
+     * With an id column: `per_series` trains one checkpoint per series under `<name>/<series>/`; `global`
+     * trains one model on the windows of every series (one checkpoint under `<name>/`).
+     */
+    strategy: z.enum(FLEET_STRATEGIES).default('per_series'),
+    /** Threads training `per_series` series side by side; default: the machine's available parallelism. */
+    workers: z.int().min(1).optional(),
     seed: z.int().default(42),
     /** Tune tunable models (gbdt) with TPE on the validation windows. */
     tune: z.boolean().default(false),

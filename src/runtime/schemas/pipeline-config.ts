@@ -87,6 +87,8 @@ export const PipelineConfigInput = z
     target: columnList.refine((v) => v.length > 0, { message: 'at least one target column is required' }),
     /** Column holding the timestamps. */
     timeColumn: z.string().min(1).default('timestamp'),
+    /** Column naming the series of a panel (Nixtla's `unique_id`); absent for a single series. */
+    idColumn: z.string().min(1).optional(),
     /** Sampling period of the series; Node's trainer infers it from the data when absent, else 1h. */
     period: periodString.optional(),
     /** Forecast horizon, in periods or as a duration. */
@@ -124,6 +126,8 @@ export type PipelineConfigInput = z.input<typeof PipelineConfigInput>;
 export interface PipelineConfig {
   target: string[];
   timeColumn: string;
+  /** Column naming the series of a panel; set for fleets and global models. */
+  idColumn?: string;
   period: string;
   periodMs: number;
   horizon: number;
@@ -192,6 +196,9 @@ export const PipelineConfigSchema = PipelineConfigInput.transform((input, ctx): 
       if (col === raw.timeColumn) {
         ctx.addIssue({ code: 'custom', path: [key], message: `"${col}" is the time column` });
       }
+      if (col === raw.idColumn) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `"${col}" is the id column` });
+      }
       if (used.has(col) && key !== 'target') {
         ctx.addIssue({ code: 'custom', path: [key], message: `"${col}" is listed twice` });
       }
@@ -215,6 +222,12 @@ export const PipelineConfigSchema = PipelineConfigInput.transform((input, ctx): 
     targetScaler: raw.targetScaler,
     utcOffsetHours: raw.utcOffsetHours,
   };
+  if (raw.idColumn !== undefined) {
+    if (raw.idColumn === raw.timeColumn) {
+      ctx.addIssue({ code: 'custom', path: ['idColumn'], message: `"${raw.idColumn}" is the time column` });
+    }
+    out.idColumn = raw.idColumn;
+  }
   if (raw.latitude !== undefined) out.latitude = raw.latitude;
   if (raw.longitude !== undefined) out.longitude = raw.longitude;
   if (raw.holidays !== undefined) out.holidays = raw.holidays;

@@ -10,6 +10,8 @@ const ALIASES: Record<string, string> = {
   target_features: 'target',
   date_column: 'timeColumn',
   time_col: 'timeColumn',
+  unique_id: 'idColumn',
+  id_col: 'idColumn',
   forecast_horizon: 'horizon',
   lookback_window_size: 'lookback',
   calendar_variables: 'calendar',
@@ -62,6 +64,10 @@ export const DataSourceSchema = z
     timeFormat: z.string().min(1).optional(),
     duplicates: DuplicatePolicy.default('mean'),
     gaps: GapPolicy.default('interpolate'),
+    /** A wide file: these columns are series, melted into long format (id = column name, value = the target). */
+    melt: z.array(z.string().min(1)).min(1).optional(),
+    /** Static features per series for a global model: a CSV or JSON table keyed by the id column. */
+    static: z.string().min(1).optional(),
   })
   .strict();
 

@@ -19,6 +19,12 @@ declare module 'cloudflare:test' {
     TEST_PREDICTED_JSON: string;
     /** `inject('fleetJson')`. */
     TEST_FLEET_JSON: string;
+    /** `inject('globalCheckpointFiles')`: a global model's files, key → base64. */
+    TEST_GLOBAL_FILES: Record<string, string>;
+    /** `inject('globalRecordsJson')`. */
+    TEST_GLOBAL_RECORDS_JSON: string;
+    /** `inject('globalExpectedJson')`. */
+    TEST_GLOBAL_EXPECTED_JSON: string;
   }
   export const env: ProvidedEnv;
   /** The `main` Worker's default export, called like a service binding. */

@@ -7,6 +7,7 @@ import { Forecaster } from '../../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
 import { buildServingFixture } from '../fixture.js';
 import { buildFleetFixture } from '../fleet-fixture.js';
+import { buildGlobalFixture } from '../global-fixture.js';
 import { CHECKPOINT_NAME } from './provided.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -27,8 +28,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const fleet = await buildFleetFixture(3);
   const { dir: _, root: __, ...shipped } = fleet;
   project.provide('fleetJson', JSON.stringify(shipped));
+  const global = await buildGlobalFixture();
+  project.provide('globalCheckpointFiles', global.files);
+  project.provide('globalRecordsJson', JSON.stringify(global.records));
+  project.provide('globalExpectedJson', JSON.stringify(global.expected));
   return async () => {
     await rm(fixture.dir, { recursive: true, force: true });
     await rm(fleet.dir, { recursive: true, force: true });
+    await rm(global.dir, { recursive: true, force: true });
   };
 }

@@ -15,5 +15,11 @@ declare module 'vitest' {
     predictedJson: string;
     /** The seeded fleet (test/edge/fleet-fixture.ts) without its temp paths, as JSON text. */
     fleetJson: string;
+    /** A global checkpoint over 3 series (`fleet-global/v0001/…`) → base64 bytes. */
+    globalCheckpointFiles: Record<string, string>;
+    /** The last 4 days of its 3 series as records with `unique_id`. */
+    globalRecordsJson: string;
+    /** What the runtime answers for them in Node (PanelForecastJson with 90 % intervals). */
+    globalExpectedJson: string;
   }
 }

@@ -1,0 +1,194 @@
+/**
+ * Fleet benchmark, training half: training time per series for a synthetic fleet (per-series linear, global
+ * linear, global GBDT) against one single-series fit measured in the same run, and panel loading time for
+ * 4k, 100k and 10M rows (cold: the first load in a process, duckdb-wasm start-up included; warm: the next).
+ * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000]`
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFleetData } from '../src/node/fleet-data.js';
+import { memoryLogger } from '../src/node/log.js';
+import { trainFleet } from '../src/node/train-fleet.js';
+import { fitModels } from '../src/node/training-steps.js';
+import { MemoryCheckpointStore } from '../src/runtime/checkpoint/memory-store.js';
+import { fleetCsvChunks, syntheticFleet } from '../src/runtime/fleet/synthetic-fleet.js';
+import { createOnnxEngine } from '../src/runtime/onnx/engine.js';
+import type { ModelConfig } from '../src/runtime/schemas/model-config.js';
+import type { TrainConfigInput } from '../src/runtime/schemas/train-config.js';
+
+const RESULTS = fileURLToPath(new URL('./results/fleet-train.json', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function flag(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+}
+
+async function writeFleetCsv(path: string, fleet: ReturnType<typeof syntheticFleet>): Promise<void> {
+  const out = createWriteStream(path);
+  for (const chunk of fleetCsvChunks(fleet))
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+const config = (
+  path: string,
+  models: ModelConfig[],
+  strategy: 'per_series' | 'global',
+): TrainConfigInput => ({
+  data: { path },
+  pipeline: {
+    target: 'net_load',
+    idColumn: 'unique_id',
+    horizon: 24,
+    lookback: 48,
+    calendar: ['hour', 'day_of_week'],
+  },
+  models,
+  train: { strategy, split: { testFraction: 0.2, valFraction: 0.1 } },
+});
+
+/** Loads `path` in a fresh process twice (cold, then warm) and prints the two times as JSON. */
+const LOAD_CHILD = `
+import { loadPanel } from './src/node/data/panel.ts';
+const [path] = process.argv.slice(-1);
+const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'] };
+let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
+t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
+console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, series: a.series.length, rows: a.report.rowsRead }));
+`;
+
+function loadInChild(path: string): { cold_s: number; warm_s: number; series: number; rows: number } {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', LOAD_CHILD, path],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`load child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const nSeries = Number(flag(args, 'series', '1000'));
+  const days = Number(flag(args, 'days', '21'));
+  const trees = Number(flag(args, 'trees', '30'));
+  const loadRows = flag(args, 'load-rows', '4000,100000,10000000').split(',').filter(Boolean).map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'twiga-bench-fleet-'));
+  const cores = availableParallelism();
+  console.log(
+    `fleet bench: ${nSeries} series × ${days} days hourly; ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`,
+  );
+  try {
+    const fleet = syntheticFleet({ series: nSeries, days });
+    const data = join(dir, 'fleet.csv');
+    await writeFleetCsv(data, fleet);
+    const linear: ModelConfig[] = [{ name: 'linear', alpha: 1 }];
+    const gbdt: ModelConfig[] = [
+      {
+        name: 'gbdt',
+        numTrees: trees,
+        learningRate: 0.1,
+        numLeaves: 15,
+        maxDepth: 5,
+        minDataInLeaf: 20,
+        earlyStoppingRounds: 0,
+      } as ModelConfig,
+    ];
+
+    // Anchor: one series fitted the single-series way (fit + ONNX + validation + conformal), same config.
+    const fleetData = await loadFleetData(config(data, linear, 'per_series'), memoryLogger());
+    const engine = createOnnxEngine();
+    const one = fleetData.series[0]!;
+    const { idColumn: _id, ...pipelineConfig } = fleetData.pipelineConfig;
+    const single = async (models: ModelConfig[]) => {
+      const t = performance.now();
+      const m = await fitModels({
+        frame: one.frame,
+        pipelineConfig,
+        models,
+        split: one.split,
+        valFraction: 0.1,
+        ensemble: 'mean',
+        runId: 'bench',
+        source: data,
+        engine,
+        log: memoryLogger(),
+      });
+      await m.fit.forecaster.release();
+      return (performance.now() - t) / 1000;
+    };
+    await single(linear); // warm-up: first ORT session, JIT
+    const anchorLinear = await single(linear);
+    const anchorGbdt = await single(gbdt);
+    console.log(
+      `anchor: one series, single-model fit: linear ${anchorLinear.toFixed(3)} s, gbdt ${anchorGbdt.toFixed(3)} s`,
+    );
+
+    const runs: Array<Record<string, unknown>> = [];
+    for (const [label, models, strategy, anchor] of [
+      ['per-series linear', linear, 'per_series', anchorLinear],
+      ['global linear', linear, 'global', anchorLinear],
+      ['global gbdt', gbdt, 'global', anchorGbdt],
+    ] as const) {
+      const runConfig = config(data, [...models], strategy);
+      const r = await trainFleet({
+        config: runConfig,
+        data: await loadFleetData(runConfig, memoryLogger()),
+        store: new MemoryCheckpointStore(),
+        logger: memoryLogger(),
+        engine,
+      });
+      const perSeries = r.seconds.train / nSeries;
+      const row = {
+        run: label,
+        series: Object.keys(r.series).length,
+        threads: r.threads,
+        train_s: r.seconds.train,
+        per_series_s: perSeries,
+        anchor_single_s: anchor,
+        ratio_per_series_to_single: perSeries / anchor,
+        weighted_mae: r.aggregate.weighted[models[0]!.name]?.mae ?? null,
+      };
+      runs.push(row);
+      console.log(
+        `${label.padEnd(18)} ${r.seconds.train.toFixed(1).padStart(7)} s total, ${(perSeries * 1000).toFixed(1)} ms/series on ${r.threads} thread(s); ` +
+          `single-series fit ${(anchor * 1000).toFixed(1)} ms → ratio ${(perSeries / anchor).toFixed(3)}`,
+      );
+    }
+
+    const loads: Array<Record<string, unknown>> = [];
+    for (const rows of loadRows) {
+      // 200 rows (hours) per series up to 4k rows, then more series: 10M rows = 5,000 series × 2,000 hours.
+      const perSeries = rows <= 4000 ? 200 : rows <= 100_000 ? 1000 : 2000;
+      const file = join(dir, `load-${rows}.csv`);
+      const panel = syntheticFleet({ series: Math.round(rows / perSeries), days: perSeries / 24, seed: 5 });
+      await writeFleetCsv(file, panel);
+      const t = loadInChild(file);
+      const row = {
+        rows: t.rows,
+        series: t.series,
+        cold_s: t.cold_s,
+        warm_s: t.warm_s,
+        warm_us_per_row: (t.warm_s * 1e6) / t.rows,
+      };
+      loads.push(row);
+      const base = loads[0]!;
+      console.log(
+        `load ${String(t.rows).padStart(9)} rows (${t.series} series): cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s ` +
+          `(${row.warm_us_per_row.toFixed(2)} µs/row; ×${(t.warm_s / (base['warm_s'] as number)).toFixed(1)} the ${base['rows']}-row time for ×${(t.rows / (base['rows'] as number)).toFixed(0)} rows)`,
+      );
+      rmSync(file, { force: true });
+    }
+    mkdirSync(join(RESULTS, '..'), { recursive: true });
+    writeFileSync(
+      RESULTS,
+      `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, cores, series: nSeries, days, trees, training: runs, loading: loads }, null, 2)}\n`,
+    );
+    console.log(`wrote ${RESULTS}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Fit one global model on the windows of many series: each series scaled by its own statistics (fitted on
+ * its training rows), optional static features and, for the GBDT, the series code as a feature.
+ */
+
+import {
+  type FittedPipeline,
+  fitPipeline,
+  type PreparedFrame,
+  prepareFrame,
+} from '../runtime/features/pipeline.js';
+import { type GlobalSeries, type GlobalSpec, SERIES_CODE_FEATURE } from '../runtime/fleet/global-spec.js';
+import { type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
+import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../runtime/forecaster-files.js';
+import type { Frame } from '../runtime/frame.js';
+import type { OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import type { ModelConfig } from '../runtime/schemas/model-config.js';
+import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import {
+  conformalFrom,
+  type FitResult,
+  fitWindows,
+  modelLabels,
+  noTrainingWindows,
+  trainModels,
+} from './fit.js';
+import type { Logger } from './log.js';
+
+/** One series of the panel, with the end (exclusive) of its training rows. */
+export interface GlobalFitSeries {
+  id: string;
+  frame: Frame;
+  trainEnd: number;
+}
+
+export interface GlobalFitOptions {
+  series: readonly GlobalFitSeries[];
+  pipelineConfig: PipelineConfig;
+  models: readonly ModelConfig[];
+  valFraction: number;
+  ensemble: EnsembleStrategy;
+  engine: OnnxEngine;
+  logger: Logger;
+  /** Static feature values per series id (every series needs every name in `staticFeatures`). */
+  statics?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  staticFeatures?: readonly string[];
+  trained?: Record<string, unknown>;
+  tune?: { numTrials: number; seed: number } | undefined;
+}
+
+export interface GlobalFitResult {
+  files: Record<string, Uint8Array>;
+  forecaster: Forecaster;
+  labels: string[];
+  models: FitResult['models'];
+  trainWindows: number;
+  /** Per series: where validation starts and its validation scores. */
+  series: Array<{ id: string; valStart: number; trainEnd: number; validation?: EvaluationResult }>;
+}
+
+/** Several prepared frames end to end; windows never cross a boundary (their origins stay inside a segment). */
+function concatPrepared(parts: readonly PreparedFrame[], horizon: number): PreparedFrame {
+  const n = parts.reduce((sum, p) => sum + p.n, 0);
+  const join = (pick: (p: PreparedFrame) => Float64Array[], extra = 0): Float64Array[] => {
+    const k = parts.length > 0 ? pick(parts[0]!).length : 0;
+    return Array.from({ length: k }, (_, j) => {
+      const out = new Float64Array(n + extra);
+      let at = 0;
+      for (const p of parts) {
+        out.set(pick(p)[j]!.subarray(0, p.n), at);
+        at += p.n;
+      }
+      return out;
+    });
+  };
+  const time = new Float64Array(n);
+  let at = 0;
+  for (const p of parts) {
+    time.set(p.time, at);
+    at += p.n;
+  }
+  return {
+    n,
+    time,
+    targets: join((p) => p.targets),
+    past: join((p) => p.past),
+    exogenous: join((p) => p.exogenous),
+    calendar: join((p) => p.calendar, horizon),
+    statics: join((p) => p.statics),
+  };
+}
+
+/**
+ * Fit the pipeline per series, pool every series' windows, train each model once and export it; then
+ * score validation and fit conformal intervals per series through the ONNX models.
+ */
+export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
+  const { pipelineConfig: config, logger: log } = o;
+  const labels = modelLabels(o.models);
+  const staticFeatures = [...(o.staticFeatures ?? [])];
+  const names = [
+    ...staticFeatures,
+    ...(o.models.some((m) => m.name === 'gbdt') ? [SERIES_CODE_FEATURE] : []),
+  ];
+  const prepared: PreparedFrame[] = [];
+  const fit: number[] = [];
+  const validation: number[] = [];
+  const specs: GlobalSeries[] = [];
+  const spans: Array<{ valStart: number; valOrigins: number[] }> = [];
+  let offset = 0;
+  let layoutOf: FittedPipeline | undefined;
+  for (const [code, s] of o.series.entries()) {
+    const pipeline = fitPipeline(config, s.frame, s.trainEnd, names);
+    const values = o.statics?.[s.id] ?? {};
+    const staticValues = names.map((name) => (name === SERIES_CODE_FEATURE ? code : values[name]!));
+    layoutOf ??= pipeline;
+    prepared.push(prepareFrame({ ...pipeline, staticValues }, s.frame));
+    const w = fitWindows(config, s.frame.time.length, s.trainEnd, o.valFraction);
+    if (w.fitOrigins.length === 0) throw noTrainingWindows(config, w.valStart);
+    for (const origin of w.fitOrigins) fit.push(origin + offset);
+    for (const origin of w.valOrigins) validation.push(origin + offset);
+    offset += s.frame.time.length;
+    spans.push({ valStart: w.valStart, valOrigins: w.valOrigins });
+    specs.push({ id: s.id, code, scalers: pipeline.scalers, static: { ...values } });
+  }
+  if (!layoutOf) throw noTrainingWindows(config, 0);
+  log.info(
+    `global: ${o.series.length} series, ${fit.length} training windows, ${validation.length} validation windows`,
+  );
+  // The trainers see scaled windows only; the shared pipeline has no scalers of its own.
+  const shared: FittedPipeline = { config, layout: layoutOf.layout, scalers: { target: {}, inputs: {} } };
+  const trained = await trainModels(o.models, labels, shared, concatPrepared(prepared, config.horizon), {
+    windows: { fit, validation },
+    tune: o.tune,
+    log,
+  });
+  const files = trained.files;
+  const global: GlobalSpec = {
+    id_column: config.idColumn ?? 'unique_id',
+    static_features: staticFeatures,
+    series: specs,
+  };
+  const manifest: ForecasterManifest = {
+    pipeline: shared,
+    models: trained.entries,
+    ensemble: o.ensemble,
+    trained: o.trained ?? {},
+    global,
+  };
+  files[PIPELINE_FILE] = encodePipelineFile(manifest);
+  let forecaster = await Forecaster.fromFiles(files, o.engine);
+
+  const series: GlobalFitResult['series'] = [];
+  const withConformal: GlobalSeries[] = [];
+  for (const [i, s] of o.series.entries()) {
+    const { valStart, valOrigins } = spans[i]!;
+    const view = forecaster.forSeries(s.id);
+    const out: GlobalFitResult['series'][number] = { id: s.id, valStart, trainEnd: s.trainEnd };
+    if (valOrigins.length > 0) {
+      out.validation = await view.evaluate(s.frame, valStart, { endRow: s.trainEnd });
+      withConformal.push({ ...specs[i]!, conformal: await conformalFrom(view, s.frame, valOrigins) });
+    } else {
+      log.warn(`series ${s.id}: no validation windows, so no validation metrics or prediction intervals`);
+      withConformal.push(specs[i]!);
+    }
+    series.push(out);
+  }
+  files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, global: { ...global, series: withConformal } });
+  const draft = forecaster;
+  forecaster = await Forecaster.fromFiles(files, o.engine);
+  await draft.release();
+  return { files, forecaster, labels, models: trained.models, trainWindows: fit.length, series };
+}

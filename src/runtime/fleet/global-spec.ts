@@ -1,0 +1,33 @@
+/**
+ * The `global` section of a global model's pipeline.json: the id column, the series it was trained on, and
+ * per series its scaler statistics (fitted on that series' training rows), static features and conformal table.
+ */
+import { z } from 'zod';
+import { ConformalSchema } from '../conformal.js';
+import { ScalerParamsSchema } from '../features/scalers.js';
+
+/** Name of the static block holding a series' integer code (the GBDT's categorical series feature). */
+export const SERIES_CODE_FEATURE = '__series_code';
+
+export const GlobalSeriesSchema = z.object({
+  id: z.string().min(1),
+  /** Integer code of the series (its index in the list), the value of the `__series_code` feature. */
+  code: z.int().nonnegative(),
+  scalers: z.object({
+    target: z.record(z.string(), ScalerParamsSchema),
+    inputs: z.record(z.string(), ScalerParamsSchema),
+  }),
+  /** Static feature values by name (from the static table keyed by id). */
+  static: z.record(z.string(), z.number()).default({}),
+  /** Split-conformal residual quantiles of this series' validation windows. */
+  conformal: ConformalSchema.nullable().optional(),
+});
+export type GlobalSeries = z.output<typeof GlobalSeriesSchema>;
+
+export const GlobalSpecSchema = z.object({
+  id_column: z.string().min(1),
+  /** Static feature names, in layout order. */
+  static_features: z.array(z.string()).default([]),
+  series: z.array(GlobalSeriesSchema).min(1),
+});
+export type GlobalSpec = z.output<typeof GlobalSpecSchema>;
