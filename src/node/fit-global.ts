@@ -34,6 +34,7 @@ export interface GlobalFitSeries {
   trainEnd: number;
 }
 
+/** The series, pipeline config, models, validation share, ensemble, engine and static features of a global fit. */
 export interface GlobalFitOptions {
   series: readonly GlobalFitSeries[];
   pipelineConfig: PipelineConfig;
@@ -49,6 +50,7 @@ export interface GlobalFitOptions {
   tune?: { numTrials: number; seed: number } | undefined;
 }
 
+/** A global fit's files, forecaster, model summaries and per-series split and validation. */
 export interface GlobalFitResult {
   files: Record<string, Uint8Array>;
   forecaster: Forecaster;

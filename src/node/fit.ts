@@ -29,6 +29,7 @@ import type { Logger } from './log.js';
 import type { TuningRecord } from './trainers/gbdt-model.js';
 import { type TrainingWindows, trainModel } from './trainers/index.js';
 
+/** Frame, pipeline config, models, training rows, validation share and ensemble of one fit. */
 export interface FitOptions {
   frame: Frame;
   pipelineConfig: PipelineConfig;
@@ -46,6 +47,7 @@ export interface FitOptions {
   tune?: { numTrials: number; seed: number };
 }
 
+/** The fitted checkpoint files, the forecaster loaded from them, and what each model's training did. */
 export interface FitResult {
   files: Record<string, Uint8Array>;
   forecaster: Forecaster;

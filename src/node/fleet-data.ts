@@ -23,6 +23,7 @@ export interface FleetSeries {
   split: SplitRows;
 }
 
+/** A panel loaded once: the parsed config, the id column, the pipeline config, the models and each series' frame and split. */
 export interface FleetData {
   config: TrainConfig;
   path: string;

@@ -80,6 +80,7 @@ export interface SavedFleetModel {
   files: Record<string, Uint8Array>;
 }
 
+/** A fleet training config, an already-loaded panel, a per-model callback, the logger, engine and store of `trainFleet`. */
 export interface TrainFleetOptions {
   config: TrainConfigInput;
   /** The panel already loaded by `loadFleetData` (the flows load it as a task); loaded here when absent. */

@@ -9,6 +9,7 @@ import { ScalerParamsSchema } from '../features/scalers.js';
 /** Name of the static block holding a series' integer code (the GBDT's categorical series feature). */
 export const SERIES_CODE_FEATURE = '__series_code';
 
+/** One series of a global model in pipeline.json: its id, code, scalers, static values and conformal table. */
 export const GlobalSeriesSchema = z.object({
   id: z.string().min(1),
   /** Integer code of the series (its index in the list), the value of the `__series_code` feature. */
@@ -22,12 +23,15 @@ export const GlobalSeriesSchema = z.object({
   /** Split-conformal residual quantiles of this series' validation windows. */
   conformal: ConformalSchema.nullable().optional(),
 });
+/** One series of a global model. */
 export type GlobalSeries = z.output<typeof GlobalSeriesSchema>;
 
+/** pipeline.json's `global` section: the id column, the static feature names and every series. */
 export const GlobalSpecSchema = z.object({
   id_column: z.string().min(1),
   /** Static feature names, in layout order. */
   static_features: z.array(z.string()).default([]),
   series: z.array(GlobalSeriesSchema).min(1),
 });
+/** A global model's series, as pipeline.json records them. */
 export type GlobalSpec = z.output<typeof GlobalSpecSchema>;

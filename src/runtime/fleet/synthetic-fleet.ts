@@ -6,6 +6,7 @@
 import { mulberry32 } from '../synthetic.js';
 import { formatTimestamp } from '../time-format.js';
 
+/** Series count, days, step, start and seed of `syntheticFleet`. */
 export interface SyntheticFleetOptions {
   /** Number of series. @default 1000 */
   series?: number;
