@@ -3,6 +3,7 @@
  * its training rows), optional static features and, for the GBDT, the series code as a feature.
  */
 
+import { ConfigError } from '../runtime/errors.js';
 import {
   type FittedPipeline,
   fitPipeline,
@@ -25,6 +26,7 @@ import {
   noTrainingWindows,
   trainModels,
 } from './fit.js';
+import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 
 /** One series of the panel, with the end (exclusive) of its training rows. */
@@ -98,7 +100,20 @@ function concatPrepared(parts: readonly PreparedFrame[], horizon: number): Prepa
  * score validation and fit conformal intervals per series through the ONNX models.
  */
 export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
-  const { pipelineConfig: config, logger: log } = o;
+  const { logger: log } = o;
+  if (o.ensemble === 'weighted' || o.ensemble === 'best') {
+    throw new ConfigError(
+      `ensemble "${o.ensemble}" is not learned for global models yet; use "mean" or "median"`,
+      [{ path: 'train.ensemble', message: `"${o.ensemble}" is for single-series and per_series models` }],
+    );
+  }
+  // One holiday calendar for every series: the span from the earliest to the latest timestamp.
+  const firsts = o.series.map((s) => s.frame.time[0]!).filter(Number.isFinite);
+  const lasts = o.series.map((s) => s.frame.time[s.frame.time.length - 1]!).filter(Number.isFinite);
+  const config =
+    firsts.length > 0
+      ? withHolidays(o.pipelineConfig, [Math.min(...firsts), Math.max(...lasts)])
+      : o.pipelineConfig;
   const labels = modelLabels(o.models);
   const staticFeatures = [...(o.staticFeatures ?? [])];
   const names = [
