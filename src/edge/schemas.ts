@@ -155,6 +155,7 @@ export const HealthSchema = z
     poll_seconds: z.number(),
     last_error: z.string().nullable(),
     fallback: z.string().nullable(),
+    package_version: z.string().openapi({ description: 'The twiga-edge package version serving' }),
   })
   .openapi('Health');
 

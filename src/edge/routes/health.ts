@@ -1,5 +1,6 @@
 /** GET /health: open without a key; says whether a model is loaded and which. */
 import { createRoute } from '@hono/zod-openapi';
+import { PACKAGE_VERSION } from '../../runtime/version.js';
 import type { App, RouteDeps } from '../context.js';
 import { HealthSchema } from '../schemas.js';
 
@@ -28,6 +29,7 @@ export function healthRoutes(app: App, { host, settings }: RouteDeps): void {
         poll_seconds: settings.serve.pollSeconds,
         last_error: host.lastError ?? null,
         fallback: model?.fallback ?? null,
+        package_version: PACKAGE_VERSION,
       },
       200,
     );

@@ -1,6 +1,7 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
+import { PACKAGE_VERSION } from '../../runtime/version.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
 import { runDemo } from '../demo/run-demo.js';
@@ -65,6 +66,7 @@ function addTrainingOptions(command: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('twiga-edge')
     .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the twiga-edge version')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

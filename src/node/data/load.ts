@@ -6,6 +6,7 @@ import type { Frame } from '../../runtime/frame.js';
 import { parsePeriod, tryParsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { getDuckDB, Scratch } from './duckdb.js';
+import { namingFile } from './file-error.js';
 import { interpolateInPlace } from './interpolate.js';
 import { readSource } from './read-file.js';
 import {
@@ -220,6 +221,8 @@ export async function loadData(path: string, options: LoadOptions): Promise<Load
       elapsedMs: performance.now() - started,
     };
     return { frame, table: toTable(o.timeColumn, o.columns, frame), report };
+  } catch (error) {
+    throw namingFile(path, error);
   } finally {
     scratch.dropAll();
   }

@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { formatTimestamp } from '../time-format.js';
+import { checkForecastInRange, checkTimeInRange } from '../time-range.js';
 
 /** Columns by name, each with one value per row (JSON values, typed arrays or Arrow vectors' values). */
 export type ColumnsInput = Readonly<Record<string, ArrayLike<unknown>>>;
@@ -77,6 +78,7 @@ function timeAxis(values: ArrayLike<unknown>, config: PipelineConfig, style: Pat
         `expected an ISO 8601 timestamp or epoch milliseconds, got ${JSON.stringify(values[i]) ?? 'nothing'}`,
       );
     }
+    checkTimeInRange(t, path, values[i]);
     if (i > 0) {
       const prev = time[i - 1]!;
       const previous = pathOf(style, name, i - 1);
@@ -171,12 +173,13 @@ export function frameFromColumns(
   const out: Record<string, Float64Array> = {};
   for (const name of needed)
     out[name] = numericColumn(columns[name]!, name, config.target.includes(name), style);
-  if (options.latestWindow !== false) checkLength(out, rows, config, style);
+  if (options.latestWindow !== false) checkLength(time, out, rows, config, style);
   return { time, columns: out };
 }
 
-/** Enough history for the lookback, and the horizon's rows for known-ahead covariates. */
+/** Enough history for the lookback, a forecast that ends in the time range, and the horizon's rows for known-ahead covariates. */
 function checkLength(
+  time: Float64Array,
   columns: Record<string, Float64Array>,
   rows: number,
   config: PipelineConfig,
@@ -195,6 +198,12 @@ function checkLength(
       },
     );
   }
+  checkForecastInRange(
+    time[known - 1]!,
+    config.periodMs,
+    config.horizon,
+    pathOf(style, config.timeColumn, known - 1),
+  );
   if (config.exogenous.length > 0 && rows - known < config.horizon) {
     fail(
       style,
