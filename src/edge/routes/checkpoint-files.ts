@@ -11,7 +11,8 @@ import { errorDoc } from '../schemas.js';
 /** Version files never change once written; the manifest must be revalidated every time. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
-const VERSION_FILE = /^v\d{4,}\/[A-Za-z0-9][\w.-]*$/;
+// Bounded: no stored file has a longer name, and R2 refuses keys past 1024 bytes (a 500 otherwise).
+const VERSION_FILE = /^v\d{4,9}\/[A-Za-z0-9][\w.-]{0,200}$/;
 
 const route = createRoute({
   method: 'get',

@@ -67,6 +67,8 @@ export function buildProgram(): Command {
   const program = new Command('twiga-edge')
     .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
     .version(PACKAGE_VERSION, '-V, --version', 'print the twiga-edge version')
+    // `--version` after a command is that command's own option (`rollback --version 3`).
+    .enablePositionalOptions()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

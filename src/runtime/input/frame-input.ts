@@ -26,6 +26,10 @@ export type PathStyle = 'records' | 'columns';
 const pathOf = (style: PathStyle, column: string, row: number): string =>
   style === 'records' ? `records[${row}].${column}` : `${column}[${row}]`;
 
+/** A request value as written in a message; bigints (Arrow Int64 columns) included, which JSON.stringify rejects. */
+const shownValue = (v: unknown): string =>
+  typeof v === 'bigint' ? `${v}n` : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
+
 function fail(path: string, message: string, context: Record<string, unknown> = {}): never {
   throw new DataError(`${path}: ${message}`, { ...context, path });
 }
@@ -73,10 +77,7 @@ function timeAxis(values: ArrayLike<unknown>, config: PipelineConfig, style: Pat
     const t = parseTimestamp(values[i]);
     const path = pathOf(style, name, i);
     if (!Number.isFinite(t)) {
-      fail(
-        path,
-        `expected an ISO 8601 timestamp or epoch milliseconds, got ${JSON.stringify(values[i]) ?? 'nothing'}`,
-      );
+      fail(path, `expected an ISO 8601 timestamp or epoch milliseconds, got ${shownValue(values[i])}`);
     }
     checkTimeInRange(t, path, values[i]);
     if (i > 0) {
@@ -119,8 +120,7 @@ function numericColumn(
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const shown = typeof v === 'number' ? String(v) : JSON.stringify(v);
-      fail(pathOf(style, name, i), `expected a finite number, got ${shown}`);
+      fail(pathOf(style, name, i), `expected a finite number, got ${shownValue(v)}`);
     }
     out[i] = v;
     lastKnown = i;
