@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CheckpointConflictError } from '../runtime/checkpoint/conflict.js';
 import { keyProblem } from '../runtime/checkpoint/keys.js';
 import type { CheckpointStore, ObjectInfo, PutOptions } from '../runtime/checkpoint/store.js';
+import { crashPoint } from '../runtime/crash-points.js';
 import { ConfigError } from '../runtime/errors.js';
 
 const TMP_MARK = '.twiga-tmp-';
@@ -111,6 +112,7 @@ export class FsCheckpointStore implements CheckpointStore {
         ) {
           return false;
         }
+        crashPoint('store.before-rename');
         await rename(temp, file);
         return true;
       });

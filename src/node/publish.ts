@@ -16,6 +16,7 @@ import {
 import { encodeJson } from '../runtime/checkpoint/manifest.js';
 import { readVerifiedFiles, readVersionInfo } from '../runtime/checkpoint/read.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
+import { crashPoint } from '../runtime/crash-points.js';
 import { ConfigError } from '../runtime/errors.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { s3StoreFromEnv } from './s3-store.js';
@@ -213,6 +214,7 @@ export async function publishCheckpoint(options: PublishOptions): Promise<Publis
       async (item) => {
         const key = `${name}/${item.path}`;
         if ((await dest.put(key, item.bytes, { ifMatch: null })) !== undefined) {
+          crashPoint('publish.object-copied');
           written++;
           bytes += item.bytes.byteLength;
         } else if (!(await holds(dest, key, item.bytes))) {
@@ -229,6 +231,7 @@ export async function publishCheckpoint(options: PublishOptions): Promise<Publis
   const current = await dest.get(key);
   const unchanged = current !== undefined && sameBytes(current.bytes, manifest);
   if (!unchanged) {
+    crashPoint('publish.before-manifest');
     if ((await dest.put(key, manifest, { ifMatch: current?.etag ?? null })) === undefined) {
       throw new CheckpointConflictError(
         `${dest.describe(key)} changed while publishing (another writer); it was left as that writer made it. ` +

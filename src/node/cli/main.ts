@@ -4,6 +4,7 @@ import { TwigaError } from '../../runtime/errors.js';
 import { PACKAGE_VERSION } from '../../runtime/version.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { listCheckpointVersions, rollbackCheckpoint } from '../checkpoints.js';
+import { installCrashHook } from '../crash-hook.js';
 import { runDemo } from '../demo/run-demo.js';
 import { runDrift } from '../drift.js';
 import { evaluate } from '../evaluate.js';
@@ -291,6 +292,7 @@ export function buildProgram(): Command {
 /** Run the CLI; typed errors become one readable line (plus field issues) and exit code 1. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    installCrashHook(process.env['TWIGA_TEST_CRASH_AT']);
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
