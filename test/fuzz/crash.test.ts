@@ -31,6 +31,8 @@ const series = syntheticNetLoad({ days: 20 });
 const dir = mkdtempSync(join(tmpdir(), 'twiga-crash-'));
 const data = join(dir, 'net_load.csv');
 const pristine = join(dir, 'pristine');
+/** `pristine` plus a second trained version (v2 active), for the publish cases. */
+const second = join(dir, 'second');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -110,6 +112,9 @@ beforeAll(async () => {
   expect(await assertConsistent(new FsCheckpointStore(pristine))).toBe(1);
 }, 180_000);
 
+/** Crash point → whether a later train is also run on the crashed folder (recovery; costs a run, so a few). */
+const RECOVER = new Set(['save.file-written#1', 'store.before-rename#1', 'manifest.swapped']);
+
 /** Crash point → the version active afterwards (1: the old one kept; 2: the new one had been promoted). */
 const CASES: Array<[string, number]> = [
   ['save.claimed', 1],
@@ -125,7 +130,7 @@ const CASES: Array<[string, number]> = [
 describe('SIGKILL during train', () => {
   let n = 0;
   it.each(CASES)(
-    'at %s: consistent, version %i active, and the next train succeeds',
+    'at %s: consistent, version %i active',
     async (point, active) => {
       const root = join(dir, `case-${++n}`);
       cpSync(pristine, root, { recursive: true });
@@ -133,6 +138,7 @@ describe('SIGKILL during train', () => {
       expect(crashed.signal, `train was not killed at ${point}:\n${crashed.stderr}`).toBe('SIGKILL');
       const store = new FsCheckpointStore(root);
       expect(await assertConsistent(store)).toBe(active);
+      if (!RECOVER.has(point)) return;
       // Recovery: a later run skips the half-written version (and a lock left by the killed writer).
       const next = await train(root);
       expect(next.code, next.stderr).toBe(0);
@@ -151,6 +157,12 @@ describe('SIGKILL during train', () => {
 class Crash extends Error {}
 
 describe('publish to local R2 interrupted half-way', () => {
+  beforeAll(async () => {
+    cpSync(pristine, second, { recursive: true });
+    const next = await train(second);
+    expect(next.code, next.stderr).toBe(0);
+  }, 180_000);
+
   it.each<[CrashPoint, number]>([
     ['publish.object-copied', 1],
     ['publish.object-copied', 3],
@@ -159,15 +171,12 @@ describe('publish to local R2 interrupted half-way', () => {
     'stopped at %s #%i: the old manifest stays active and loads',
     async (point, nth) => {
       const persist = mkdtempSync(join(dir, 'r2-'));
-      const v2 = join(dir, `publish-${point}-${nth}`);
-      cpSync(pristine, v2, { recursive: true });
+      const v2 = second;
       const local = await openLocalR2(persist);
       try {
-        await publishCheckpoint({ checkpoint: join(v2, NAME), destination: local.store });
+        await publishCheckpoint({ checkpoint: join(pristine, NAME), destination: local.store });
         expect(await assertConsistent(local.store)).toBe(1);
-        // A second version, published with the process "dying" at the point: no write after it lands.
-        const next = await train(v2);
-        expect(next.code, next.stderr).toBe(0);
+        // The second version, published with the process "dying" at the point: no write after it lands.
         let left = nth;
         setCrashHandler((reached) => {
           if (reached === point && --left === 0) throw new Crash(`stopped at ${point}`);

@@ -39,22 +39,23 @@ async function loadOutcome(path: string): Promise<'loaded' | DataError> {
     timer = setTimeout(() => reject(new Error(`hang: no answer within ${CASE_MS} ms`)), CASE_MS);
   });
   const started = performance.now();
-  try {
-    const { frame } = await Promise.race([
-      loadData(path, { timeColumn: 'timestamp', columns: ['value'] }),
-      timeout,
-    ]);
-    const outside = Array.from(frame.time).filter((t) => !isInTimeRange(t));
-    if (outside.length > 0) throw new Error(`loaded timestamps outside the range: ${outside.slice(0, 3)}`);
-    return 'loaded';
-  } catch (error) {
-    if (error instanceof DataError) return error;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    const took = performance.now() - started;
-    if (took > CASE_MS) throw new Error(`hang: the load took ${Math.round(took)} ms`);
-  }
+  const outcome = await Promise.race([
+    loadData(path, { timeColumn: 'timestamp', columns: ['value'] }),
+    timeout,
+  ])
+    .then(({ frame }) => {
+      const outside = Array.from(frame.time).filter((t) => !isInTimeRange(t));
+      if (outside.length > 0) throw new Error(`loaded timestamps outside the range: ${outside.slice(0, 3)}`);
+      return 'loaded' as const;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof DataError) return error;
+      throw error;
+    })
+    .finally(() => clearTimeout(timer));
+  const took = performance.now() - started;
+  if (took > CASE_MS) throw new Error(`hang: the load took ${Math.round(took)} ms`);
+  return outcome;
 }
 
 describe('file loaders under fuzz', () => {

@@ -52,8 +52,21 @@ export interface FuzzRoute {
 }
 
 type Auth = 'key' | 'missing' | 'wrong';
-const auth: fc.Arbitrary<Auth> = fc.constantFrom<Auth>('key', 'key', 'key', 'key', 'key', 'missing', 'wrong');
+/** Mostly the right key, so that most cases reach the route's own checks. */
+const auth: fc.Arbitrary<Auth> = fc.oneof(
+  { weight: 18, arbitrary: fc.constant<Auth>('key') },
+  { weight: 2, arbitrary: fc.constantFrom<Auth>('missing', 'wrong') },
+);
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+/** The route's own method mostly, another one sometimes. */
+const method = (own: string) =>
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constant(own) },
+    { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
+  );
+/** `null` (leave as valid) most of the time, else a value from `arb`. */
+const rarely = <T>(arb: fc.Arbitrary<T>, nullWeight = 3) =>
+  fc.oneof({ weight: nullWeight, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
 
 function headersFor(ctx: FuzzContext, a: Auth, type?: string): Record<string, string> {
   const h: Record<string, string> = {};
@@ -100,7 +113,7 @@ function jsonRoute(path: string, valid: (ctx: FuzzContext) => unknown, arrow = f
     name: `POST ${path}`,
     plan: () =>
       fc.record<BodyPlan>({
-        method: fc.constantFrom('POST', 'POST', 'POST', 'POST', 'POST', 'POST', ...METHODS),
+        method: method('POST'),
         auth,
         type: contentType,
         query: queryString,
@@ -135,12 +148,12 @@ interface GetPlan {
 }
 
 /** A route without a body; only the method, key, query and content type vary. */
-function bareRoute(method: 'GET' | 'POST', path: string): FuzzRoute {
+function bareRoute(verb: 'GET' | 'POST', path: string): FuzzRoute {
   return {
-    name: `${method} ${path}`,
+    name: `${verb} ${path}`,
     plan: () =>
       fc.record<GetPlan>({
-        method: fc.constantFrom(method, method, method, method, ...METHODS),
+        method: method(verb),
         auth,
         query: queryString,
         type: contentType,
@@ -193,9 +206,9 @@ const checkpointFiles: FuzzRoute = {
     fc.record<FilePlan>({
       auth,
       file: fc.nat(),
-      mangle: fc.option(fc.oneof(fc.constantFrom(...PATH_JUNK), fc.string({ maxLength: 12 }))),
-      name: fc.option(fc.constantFrom('', '..', 'other', '%2e', '😀', 'TWIGA')),
-      etag: fc.option(fc.oneof(fc.constantFrom('*', '""', 'W/"x"', ',,,'), fc.string({ maxLength: 20 }))),
+      mangle: rarely(fc.oneof(fc.constantFrom(...PATH_JUNK), fc.string({ maxLength: 12 })), 2),
+      name: rarely(fc.constantFrom('', '..', 'other', '%2e', '😀', 'TWIGA'), 6),
+      etag: rarely(fc.oneof(fc.constantFrom('*', '""', 'W/"x"', ',,,'), fc.string({ maxLength: 20 }))),
     }),
   build: (raw, ctx) => {
     const p = raw as FilePlan;

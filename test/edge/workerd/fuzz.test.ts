@@ -1,8 +1,8 @@
 /** The route fuzzer inside workerd: the real Worker entry (SELF) over the real local R2 binding. */
 import { env, SELF } from 'cloudflare:test';
-import { beforeAll, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { DEFAULT_SEED, FAST_RUNS, fuzzContext } from '../../fuzz/context.js';
-import { fuzzRoute, requestInit, type Send } from '../../fuzz/route-fuzz.js';
+import { type FuzzStats, fuzzRoute, requestInit, type Send, statsTable } from '../../fuzz/route-fuzz.js';
 import { type FuzzContext, ROUTES } from '../../fuzz/route-table.js';
 import { describeTimeRange } from '../../fuzz/time-range-suite.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
@@ -11,6 +11,17 @@ import { recentRecords, seedCheckpoint } from './seed.js';
 
 const send: Send = (r) => SELF.fetch(`http://twiga.test${r.path}`, requestInit(r));
 let ctx: FuzzContext;
+const runs = Number(env.TWIGA_FUZZ_RUNS) || FAST_RUNS;
+const seed = Number(env.TWIGA_FUZZ_SEED) || DEFAULT_SEED;
+const stats: FuzzStats = {};
+
+// The long run (`npm run fuzz`) prints its per-route table.
+afterAll(() => {
+  if (env.TWIGA_FUZZ_RUNS)
+    console.log(
+      `\n${statsTable(`workerd (Worker entry, local R2), ${runs} runs/route, seed ${seed}`, stats)}\n`,
+    );
+});
 
 beforeAll(async () => {
   const keys = await seedCheckpoint();
@@ -29,8 +40,6 @@ describeTimeRange('workerd (Worker entry, local R2)', () => ({
 
 for (const route of ROUTES) {
   it(`fuzz ${route.name} on workerd: no 5xx, 4xx in the error shape, healthy after`, async () => {
-    const runs = Number(env.TWIGA_FUZZ_RUNS) || FAST_RUNS;
-    const seed = Number(env.TWIGA_FUZZ_SEED) || DEFAULT_SEED;
-    await fuzzRoute(route, ctx, send, { runs, seed });
+    stats[route.name] = await fuzzRoute(route, ctx, send, { runs, seed });
   }, 600_000);
 }
