@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import type { TwigaSettings } from '../runtime/settings.js';
+import { PACKAGE_VERSION } from '../runtime/version.js';
 import { apiKeyAuth } from './auth.js';
 import { type App, type AppEnv, type RouteDeps, runBeside } from './context.js';
 import { ApiError, errorResponse, toApiError, validationError } from './http-errors.js';
@@ -153,7 +154,7 @@ export function createApp(options: AppOptions): TwigaApp {
     openapi: '3.0.3',
     info: {
       title: 'twiga-edge forecast API',
-      version: '1',
+      version: PACKAGE_VERSION,
       description:
         'Forecasts, intervals, drift and performance monitoring, and hot reload of a twiga-edge checkpoint.',
     },

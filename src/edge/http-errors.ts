@@ -90,9 +90,16 @@ export function toApiError(error: unknown, contentType?: string): ApiError {
   return new ApiError(500, 'INTERNAL', 'internal error; the server log has the details');
 }
 
+/**
+ * The error as JSON. An answer given before the request's body was read (a wrong key, an unknown route, a
+ * wrong content type) also says `Connection: close`: on Node the unread rest is drained for only a short
+ * while and then the socket is closed, which would otherwise fail the client's next request on that
+ * connection (the route fuzzer found this under load).
+ */
 export function errorResponse(c: Context, error: ApiError): Response {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.issues.length > 0) body.error.issues = error.issues;
+  if (c.req.raw.body !== null && !c.req.raw.bodyUsed) c.header('Connection', 'close');
   return c.json(body, error.status);
 }
 

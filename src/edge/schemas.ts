@@ -168,6 +168,7 @@ export const HealthSchema = z
     fallback: z.string().nullable(),
     /** The inference engine running each model (`lean` or `ort`), by label. */
     engines: z.record(z.string(), z.enum(['ort', 'lean'])),
+    package_version: z.string().openapi({ description: 'The twiga-edge package version serving' }),
   })
   .openapi('Health');
 

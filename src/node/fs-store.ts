@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CheckpointConflictError } from '../runtime/checkpoint/conflict.js';
 import { keyProblem } from '../runtime/checkpoint/keys.js';
 import type { CheckpointStore, ObjectInfo, PutOptions } from '../runtime/checkpoint/store.js';
+import { crashPoint } from '../runtime/crash-points.js';
 import { ConfigError } from '../runtime/errors.js';
 
 const TMP_MARK = '.twiga-tmp-';
@@ -23,7 +24,9 @@ export interface FsStoreOptions {
 
 const isInternal = (name: string): boolean => name.includes(TMP_MARK) || name.includes(LOCK_MARK);
 const errno = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
-const missing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR', 'EISDIR'].includes(errno(error) ?? '');
+// A name too long for the file system names no object either (a hostile `/checkpoints/…` path).
+const missing = (error: unknown): boolean =>
+  ['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG'].includes(errno(error) ?? '');
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const nonce = (): string => randomBytes(6).toString('hex');
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,6 +112,7 @@ export class FsCheckpointStore implements CheckpointStore {
         ) {
           return false;
         }
+        crashPoint('store.before-rename');
         await rename(temp, file);
         return true;
       });

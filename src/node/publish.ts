@@ -20,6 +20,7 @@ import { encodeJson } from '../runtime/checkpoint/manifest.js';
 import { listModels } from '../runtime/checkpoint/models.js';
 import { readVerifiedFiles, readVersionInfo } from '../runtime/checkpoint/read.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
+import { crashPoint } from '../runtime/crash-points.js';
 import { CheckpointError, ConfigError } from '../runtime/errors.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { s3StoreFromEnv } from './s3-store.js';
@@ -239,6 +240,7 @@ async function stage(
         async (item) => {
           const key = `${name}/${item.path}`;
           if ((await dest.put(key, item.bytes, { ifMatch: null })) !== undefined) {
+            crashPoint('publish.object-copied');
             written++;
             bytes += item.bytes.byteLength;
           } else if (!(await holds(dest, key, item.bytes))) {
@@ -257,6 +259,7 @@ async function stage(
     const current = await dest.get(key);
     const unchanged = current !== undefined && sameBytes(current.bytes, manifest);
     if (!unchanged) {
+      crashPoint('publish.before-manifest');
       if ((await dest.put(key, manifest, { ifMatch: current?.etag ?? null })) === undefined) {
         throw new CheckpointConflictError(
           `${dest.describe(key)} changed while publishing (another writer); it was left as that writer made it. ` +

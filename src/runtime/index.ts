@@ -113,4 +113,13 @@ export { type ModelInfo, modelInfo } from './serving/model-info.js';
 export { SettingsEnvSchema, settingsFromEnv, type TwigaSettings } from './settings.js';
 export { mulberry32, type SyntheticSeries, syntheticFrame, syntheticNetLoad } from './synthetic.js';
 export { formatTimestamp } from './time-format.js';
+export {
+  checkForecastInRange,
+  checkTimeInRange,
+  isInTimeRange,
+  MAX_TIME_MS,
+  MIN_TIME_MS,
+  TIME_RANGE_TEXT,
+} from './time-range.js';
 export * from './training-result.js';
+export { PACKAGE_VERSION } from './version.js';

@@ -14,10 +14,17 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * @param nodeArgs extra Node flags before the script, e.g. `['--import', probe]` for a test-side instrument.
+ */
+export function startServer(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', TSX, `${ROOT}src/node/cli.ts`, 'serve', ...args],
+    ['--conditions=source', '--import', TSX, ...nodeArgs, `${ROOT}src/node/cli.ts`, 'serve', ...args],
     {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', ...env },

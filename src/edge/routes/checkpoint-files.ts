@@ -14,8 +14,11 @@ import { errorDoc } from '../schemas.js';
 /** Version files never change once written; the manifest must be revalidated every time. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
-/** `<name>/<file>`: the name is everything before the manifest or the `vNNNN/` folder. */
-const NAME_AND_FILE = /^(.+)\/(_checkpoint_manifest\.json|v\d{4,}\/[A-Za-z0-9][\w.-]*)$/;
+/**
+ * `<name>/<file>`: the name is everything before the manifest or the `vNNNN/` folder. The file name is bounded:
+ * no stored file has a longer one, and R2 refuses keys past 1024 bytes (a 500 otherwise).
+ */
+const NAME_AND_FILE = /^(.+)\/(_checkpoint_manifest\.json|v\d{4,9}\/[A-Za-z0-9][\w.-]{0,200})$/;
 
 const route = createRoute({
   method: 'get',

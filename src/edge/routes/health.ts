@@ -1,5 +1,6 @@
 /** GET /health: open without a key; says whether a model is loaded and which. */
 import { createRoute } from '@hono/zod-openapi';
+import { PACKAGE_VERSION } from '../../runtime/version.js';
 import type { App, RouteDeps } from '../context.js';
 import { HealthSchema } from '../schemas.js';
 import { mounts } from './mount.js';
@@ -33,6 +34,7 @@ export function healthRoutes(app: App, deps: RouteDeps): void {
           last_error: host.lastError ?? null,
           fallback: model?.fallback ?? null,
           engines: model?.info.engines ?? {},
+          package_version: PACKAGE_VERSION,
         },
         200,
       );

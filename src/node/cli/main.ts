@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
 import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
+import { PACKAGE_VERSION } from '../../runtime/version.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import {
   formatModelTable,
@@ -9,6 +10,7 @@ import {
   listCheckpointVersions,
   rollbackCheckpoint,
 } from '../checkpoints.js';
+import { installCrashHook } from '../crash-hook.js';
 import { runDemo } from '../demo/run-demo.js';
 import { runDrift } from '../drift.js';
 import { evaluate } from '../evaluate.js';
@@ -89,6 +91,9 @@ function addTrainingOptions(command: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('twiga-edge')
     .description('Train forecasters in Node, export them to ONNX, serve them anywhere.')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the twiga-edge version')
+    // `--version` after a command is that command's own option (`rollback --version 3`).
+    .enablePositionalOptions()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -338,6 +343,7 @@ export function buildProgram(): Command {
 /** Run the CLI; typed errors become one readable line (plus field issues) and exit code 1. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    installCrashHook(process.env['TWIGA_TEST_CRASH_AT']);
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {

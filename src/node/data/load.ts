@@ -6,6 +6,7 @@ import type { Frame } from '../../runtime/frame.js';
 import { parsePeriod, tryParsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { type Duck, getDuckDB, Scratch } from './duckdb.js';
+import { namingFile } from './file-error.js';
 import { interpolateInPlace } from './interpolate.js';
 import { readSource, type Source } from './read-file.js';
 import {
@@ -108,6 +109,8 @@ export async function loadData(path: string, options: LoadOptions): Promise<Load
     const source = await readSource(duck, scratch, path, o.timeColumn, o.columns);
     const time = resolveTimeFormat(duck, source, o.timeColumn, o.timeFormat);
     return repairSource(duck, scratch, source, time, o, path, started);
+  } catch (error) {
+    throw namingFile(path, error);
   } finally {
     scratch.dropAll();
   }

@@ -1,14 +1,8 @@
 /** Parquet columns through hyparquet into an Arrow table with the loader's raw layout. */
 import { Float64, makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import {
-  type FileMetaData,
-  type ParquetParsers,
-  parquetMetadata,
-  parquetRead,
-  parquetSchema,
-} from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { type FileMetaData, parquetMetadata, parquetSchema } from 'hyparquet';
 import { DataError } from '../../runtime/errors.js';
+import { decodeColumnsInThread } from './parquet-decode.js';
 
 /** How a raw column reaches SQL: text to parse, plain numbers, or epoch ms from a typed timestamp. */
 export type RawKind = 'text' | 'number' | 'timestamp';
@@ -23,14 +17,6 @@ export interface ParquetFile {
     columns: readonly string[],
   ): Promise<{ table: Table; timeKind: RawKind; kinds: RawKind[] }>;
 }
-
-// Timestamps and dates arrive as epoch milliseconds (numbers), not Date objects.
-const parsers: Partial<ParquetParsers> = {
-  timestampFromMilliseconds: (v) => Number(v),
-  timestampFromMicroseconds: (v) => Number(v / 1000n),
-  timestampFromNanoseconds: (v) => Number(v / 1_000_000n),
-  dateFromDays: (days) => days * 86_400_000,
-};
 
 function kindOf(element: FileMetaData['schema'][number], column: string, path: string): RawKind {
   const { type, converted_type: converted, logical_type: logical } = element;
@@ -86,18 +72,7 @@ export function openParquet(bytes: ArrayBuffer, path: string): ParquetFile {
         return kindOf(node.element, name, path);
       });
       const rows = Number(metadata.num_rows);
-      const data = names.map(() => new Array<unknown>(rows).fill(null));
-      await parquetRead({
-        file: bytes,
-        metadata,
-        columns: names,
-        compressors,
-        parsers,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          const target = data[names.indexOf(columnName)]!;
-          for (let i = 0; i < columnData.length; i++) target[rowStart + i] = columnData[i];
-        },
-      });
+      const data = await decodeColumnsInThread(bytes, names, path);
       const arrays: Record<string, ReturnType<typeof toVector>> = {
         __row: makeVector(Float64Array.from({ length: rows }, (_, i) => i + 1)),
       };

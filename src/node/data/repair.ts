@@ -1,5 +1,6 @@
 /** The repairs, in SQL: parse and count bad values, find disorder, merge duplicates, regularise to the period. */
 import { DataError } from '../../runtime/errors.js';
+import { checkTimeInRange, MAX_TIME_MS, MIN_TIME_MS } from '../../runtime/time-range.js';
 import { type Duck, type Scratch, sql } from './duckdb.js';
 import type { Source } from './read-file.js';
 import { describeTimeFormat, formatPeriod, formatTimestamp, type TimeFormat, timeSql } from './timestamps.js';
@@ -66,6 +67,19 @@ export function stageRows(
       `time column "${timeColumn}": ${plural(Number(first['n']), 'value')} not readable as ${describeTimeFormat(format)}; ` +
         `first at row ${first['__row']}: ${shown(String(first['raw']))}`,
       { column: timeColumn, format: describeTimeFormat(format), examples },
+    );
+  }
+  const outside = sql(
+    duck,
+    `SELECT __row, __t, coalesce(CAST(traw AS VARCHAR), '') AS raw FROM ${table}
+     WHERE __t < ${MIN_TIME_MS} OR __t > ${MAX_TIME_MS} ORDER BY __row LIMIT 1`,
+  );
+  if (outside.numRows > 0) {
+    const row = outside.get(0)!;
+    checkTimeInRange(
+      Number(row['__t']),
+      `time column "${timeColumn}" row ${row['__row']}`,
+      String(row['raw']),
     );
   }
 

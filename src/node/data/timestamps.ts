@@ -125,7 +125,8 @@ export function timeSql(format: TimeFormat, raw: string, numeric: boolean): stri
     return `epoch_ms(try_strptime(${numeric ? `CAST(${raw} AS VARCHAR)` : raw}, '${format.pattern.replaceAll("'", "''")}'))`;
   const value = numeric ? raw : `TRY_CAST(${raw} AS DOUBLE)`;
   const scaled = format.kind === 'epoch' && format.unit === 's' ? `${value} * 1000` : value;
-  return `CAST(round(${scaled}) AS BIGINT)`;
+  // ±1e300 or NaN become 9e18 so the range check reports them, instead of failing the cast; NULL stays NULL.
+  return `CAST(round(CASE WHEN abs(${scaled}) <= 9e18 THEN ${scaled} WHEN ${scaled} IS NOT NULL THEN 9e18 END) AS BIGINT)`;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -1,5 +1,7 @@
 /** Versioned checkpoints over any CheckpointStore: save, load (hash-verified), list, roll back. */
+
 import { z } from 'zod';
+import { crashPoint } from '../crash-points.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { parseWith } from '../schemas/parse.js';
 import { claimVersion, commitManifest, firstFreeVersion, historyEntry, manifestFor } from './commit.js';
@@ -175,6 +177,7 @@ export async function saveCheckpoint(
 
   const from = await firstFreeVersion(store, name, current?.manifest);
   const version = await claimVersion(store, name, from, { claimed_at: savedAt, model_type: meta.modelType });
+  crashPoint('save.claimed');
   const info = await writeVersion(store, name, version, files, meta, entries, savedAt).catch(
     (error: unknown) => removeVersion(store, name, version, error),
   );
@@ -203,6 +206,7 @@ async function writeVersion(
   const settled = await Promise.allSettled(
     Object.keys(files).map(async (file) => {
       const etag = await store.put(versionFileKey(name, version, file), files[file]!, { ifMatch: null });
+      crashPoint('save.file-written');
       return etag === undefined ? file : undefined;
     }),
   );
@@ -239,6 +243,7 @@ async function writeVersion(
       },
     );
   }
+  crashPoint('save.version-written');
 
   return info;
 }

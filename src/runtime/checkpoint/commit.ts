@@ -1,4 +1,5 @@
 /** Writing side of a checkpoint: claim a fresh version number, then swap the manifest by compare-and-swap. */
+import { crashPoint } from '../crash-points.js';
 import { CheckpointConflictError } from './conflict.js';
 import { CLAIM_FILE, manifestKey, versionFileKey, versionsInKeys } from './keys.js';
 import { encodeJson, type HistoryEntry, type Manifest, type VersionInfo } from './manifest.js';
@@ -89,8 +90,12 @@ export async function commitManifest(
       if (current) return current.manifest;
       throw new TypeError(`commitManifest: nothing to keep, "${name}" has no manifest`);
     }
+    crashPoint('manifest.before-swap');
     const etag = await store.put(key, encodeJson(next), { ifMatch: current?.etag ?? null });
-    if (etag !== undefined) return next;
+    if (etag !== undefined) {
+      crashPoint('manifest.swapped');
+      return next;
+    }
     // Jittered backoff spreads out writers that keep colliding.
     await pause(Math.random() * 5 * attempt);
   }

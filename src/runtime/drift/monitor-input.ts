@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { parseWith } from '../schemas/parse.js';
+import { checkTimeInRange } from '../time-range.js';
 
 /** A table as records (`[{ load: 1.2, temp: 20 }, …]`) or as columns (`{ load: [1.2, …], temp: […] }`). */
 export type TableInput = readonly Record<string, unknown>[] | Readonly<Record<string, ArrayLike<unknown>>>;
@@ -110,6 +111,7 @@ export function timeColumn(input: unknown, name: string, what: string): Float64A
         row: i,
       });
     }
+    checkTimeInRange(t, `${what}: timestamp ${name}[${i}]`, v);
     return t;
   });
 }

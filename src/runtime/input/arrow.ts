@@ -38,7 +38,18 @@ export function columnsFromArrowIpc(bytes: Uint8Array): ColumnsInput {
   const out: Record<string, unknown[]> = {};
   for (const field of table.schema.fields) {
     const vector = table.getChild(field.name);
-    if (vector) out[field.name] = Array.from(vector as Iterable<unknown>);
+    if (!vector) continue;
+    try {
+      out[field.name] = Array.from(vector as Iterable<unknown>);
+    } catch (cause) {
+      // apache-arrow refuses 64-bit values (timestamps, Int64) beyond 2^53, and damaged buffers fail here.
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new DataError(
+        `${field.name}: cannot read the column's values (${reason})`,
+        { path: field.name, type: String(field.type) },
+        cause,
+      );
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { formatTimestamp } from '../time-format.js';
+import { checkForecastInRange, checkTimeInRange } from '../time-range.js';
 
 /** Columns by name, each with one value per row (JSON values, typed arrays or Arrow vectors' values). */
 export type ColumnsInput = Readonly<Record<string, ArrayLike<unknown>>>;
@@ -25,6 +26,10 @@ export type PathStyle = 'records' | 'columns';
 
 const pathOf = (style: PathStyle, column: string, row: number): string =>
   style === 'records' ? `records[${row}].${column}` : `${column}[${row}]`;
+
+/** A request value as written in a message; bigints (Arrow Int64 columns) included, which JSON.stringify rejects. */
+const shownValue = (v: unknown): string =>
+  typeof v === 'bigint' ? `${v}n` : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
 
 function fail(path: string, message: string, context: Record<string, unknown> = {}): never {
   throw new DataError(`${path}: ${message}`, { ...context, path });
@@ -73,11 +78,9 @@ function timeAxis(values: ArrayLike<unknown>, config: PipelineConfig, style: Pat
     const t = parseTimestamp(values[i]);
     const path = pathOf(style, name, i);
     if (!Number.isFinite(t)) {
-      fail(
-        path,
-        `expected an ISO 8601 timestamp or epoch milliseconds, got ${JSON.stringify(values[i]) ?? 'nothing'}`,
-      );
+      fail(path, `expected an ISO 8601 timestamp or epoch milliseconds, got ${shownValue(values[i])}`);
     }
+    checkTimeInRange(t, path, values[i]);
     if (i > 0) {
       const prev = time[i - 1]!;
       const previous = pathOf(style, name, i - 1);
@@ -118,8 +121,7 @@ function numericColumn(
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const shown = typeof v === 'number' ? String(v) : JSON.stringify(v);
-      fail(pathOf(style, name, i), `expected a finite number, got ${shown}`);
+      fail(pathOf(style, name, i), `expected a finite number, got ${shownValue(v)}`);
     }
     out[i] = v;
     lastKnown = i;
@@ -172,12 +174,13 @@ export function frameFromColumns(
   const out: Record<string, Float64Array> = {};
   for (const name of needed)
     out[name] = numericColumn(columns[name]!, name, config.target.includes(name), style);
-  if (options.latestWindow !== false) checkLength(out, rows, config, style);
+  if (options.latestWindow !== false) checkLength(time, out, rows, config, style);
   return { time, columns: out };
 }
 
-/** Enough history for the lookback, and the horizon's rows for known-ahead covariates. */
+/** Enough history for the lookback, a forecast that ends in the time range, and the horizon's rows for known-ahead covariates. */
 function checkLength(
+  time: Float64Array,
   columns: Record<string, Float64Array>,
   rows: number,
   config: PipelineConfig,
@@ -196,6 +199,12 @@ function checkLength(
       },
     );
   }
+  checkForecastInRange(
+    time[known - 1]!,
+    config.periodMs,
+    config.horizon,
+    pathOf(style, config.timeColumn, known - 1),
+  );
   if (config.exogenous.length > 0 && rows - known < config.horizon) {
     fail(
       style,

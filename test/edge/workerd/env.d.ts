@@ -25,6 +25,9 @@ declare module 'cloudflare:test' {
     TEST_GLOBAL_RECORDS_JSON: string;
     /** `inject('globalExpectedJson')`. */
     TEST_GLOBAL_EXPECTED_JSON: string;
+    /** Cases per route for the route fuzzer (`npm run fuzz -- --runs N`); empty for the fast slice. */
+    TWIGA_FUZZ_RUNS: string;
+    TWIGA_FUZZ_SEED: string;
   }
   export const env: ProvidedEnv;
   /** The `main` Worker's default export, called like a service binding. */

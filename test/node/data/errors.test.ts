@@ -109,7 +109,7 @@ describe('timestamps', () => {
     );
     const error = await failure(loadData(path, options));
     expect(error.message).toBe(
-      'time column "time": 2 values not readable as %Y-%m-%d %H:%M; first at row 3: "garbage"',
+      `${path}: time column "time": 2 values not readable as %Y-%m-%d %H:%M; first at row 3: "garbage"`,
     );
     expect(error.context).toMatchObject({ column: 'time', format: '%Y-%m-%d %H:%M' });
   });
@@ -144,7 +144,7 @@ describe('timestamps', () => {
     const path = files.file('iso.csv', GOOD);
     const error = await failure(loadData(path, { ...options, timeFormat: '%d-%m-%Y %H:%M' }));
     expect(error.message).toBe(
-      'time column "time": format "%d-%m-%Y %H:%M" reads none of the first values, e.g. "2024-01-01 00:00"',
+      `${path}: time column "time": format "%d-%m-%Y %H:%M" reads none of the first values, e.g. "2024-01-01 00:00"`,
     );
   });
 
