@@ -107,6 +107,9 @@ function arrowBytes(body: unknown, ctx: FuzzContext): Uint8Array {
   }
 }
 
+/** `/models/{name}/…` routes address the served checkpoint by its name. */
+const named = (path: string, ctx: FuzzContext) => path.replace('{name}', encodeURIComponent(ctx.checkpoint));
+
 /** A POST route taking a JSON body (and, with `arrow`, Arrow IPC bodies). */
 function jsonRoute(path: string, valid: (ctx: FuzzContext) => unknown, arrow = false): FuzzRoute {
   return {
@@ -131,7 +134,7 @@ function jsonRoute(path: string, valid: (ctx: FuzzContext) => unknown, arrow = f
           : applyTextOp(serialise(body), p.text);
       const request: FuzzRequest = {
         method: p.method,
-        path: `${path}${p.query}`,
+        path: `${named(path, ctx)}${p.query}`,
         headers: headersFor(ctx, p.auth, p.type),
       };
       if (p.method !== 'GET') request.body = payload;
@@ -162,7 +165,7 @@ function bareRoute(verb: 'GET' | 'POST', path: string): FuzzRoute {
       const p = raw as GetPlan;
       const request: FuzzRequest = {
         method: p.method,
-        path: `${path}${p.query}`,
+        path: `${named(path, ctx)}${p.query}`,
         headers: headersFor(ctx, p.auth, p.type),
       };
       if (p.method !== 'GET') request.body = '{}';
@@ -236,4 +239,11 @@ export const ROUTES: readonly FuzzRoute[] = [
   checkpointFiles,
   bareRoute('GET', '/health'),
   bareRoute('GET', '/openapi.json'),
+  // The fleet routes: the same handlers by name (the served checkpoint is one model of the store).
+  bareRoute('GET', '/models'),
+  jsonRoute('/models/{name}/predict', (ctx) => ({ records: records(ctx) }), true),
+  jsonRoute('/models/{name}/predict-interval', (ctx) => ({ records: records(ctx), levels: [0.9] })),
+  jsonRoute('/models/{name}/monitor/drift', (ctx) => ({ records: records(ctx) })),
+  bareRoute('POST', '/models/{name}/reload'),
+  bareRoute('GET', '/models/{name}/health'),
 ];

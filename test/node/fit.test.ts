@@ -36,7 +36,17 @@ describe('fitForecaster', () => {
     });
     expect(fit.valStart).toBe(trainEnd - 672);
     const conformal = fit.forecaster.manifest.conformal!;
-    expect(Object.keys(conformal.models)).toEqual(['seasonal_naive_1D', 'linear', 'ensemble']);
+    // The checkpoint's own ensemble, then one table per strategy (requests may ask for any of them).
+    expect(Object.keys(conformal.models)).toEqual([
+      'seasonal_naive_1D',
+      'linear',
+      'ensemble',
+      'ensemble:mean',
+      'ensemble:median',
+      'ensemble:weighted',
+      'ensemble:best',
+    ]);
+    expect(conformal.models['ensemble:mean']).toEqual(conformal.models['ensemble']);
     // every validation origin (stride 1) whose horizon fits before trainEnd: 672 − 48 + 1
     expect(conformal.models['linear']!.n).toEqual(new Array(48).fill(625));
     const test = await fit.forecaster.evaluate(frame, trainEnd);

@@ -2,7 +2,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { afterAll, beforeAll, it } from 'vitest';
 import { R2CheckpointStore } from '../../../src/edge/r2-store.js';
-import { DEFAULT_SEED, FAST_RUNS, fuzzContext } from '../../fuzz/context.js';
+import { DEFAULT_SEED, fuzzContext, WORKERD_FAST_RUNS } from '../../fuzz/context.js';
 import { type FuzzStats, fuzzRoute, requestInit, type Send, statsTable } from '../../fuzz/route-fuzz.js';
 import { type FuzzContext, ROUTES } from '../../fuzz/route-table.js';
 import { describeTimeRange } from '../../fuzz/time-range-suite.js';
@@ -12,7 +12,7 @@ import { recentRecords, seedCheckpoint } from './seed.js';
 
 const send: Send = (r) => SELF.fetch(`http://twiga.test${r.path}`, requestInit(r));
 let ctx: FuzzContext;
-const runs = Number(env.TWIGA_FUZZ_RUNS) || FAST_RUNS;
+const runs = Number(env.TWIGA_FUZZ_RUNS) || WORKERD_FAST_RUNS;
 const seed = Number(env.TWIGA_FUZZ_SEED) || DEFAULT_SEED;
 const stats: FuzzStats = {};
 
