@@ -1,6 +1,7 @@
 /** What the benches share around their measurements: reading `--name value` flags, writing the results file. */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 
 /** `get('duration')` → the value after `--duration`; `num('duration', 10)` → it as a number, or the fallback. */
 export function flagReader(args: readonly string[]) {
@@ -20,4 +21,18 @@ export function formatJson(path: string): void {
   } catch (error) {
     process.stderr.write(`[bench] could not format ${path} with biome: ${(error as Error).message}\n`);
   }
+}
+
+/**
+ * The machine a results file was measured on: CPUs, Node, and the load averages (1, 5, 15 min) at the start
+ * and end of the run, since other processes share these cores.
+ */
+export function machineInfo(loadAtStart: number[]) {
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? '',
+    node: process.version,
+    loadAtStart,
+    loadAtEnd: loadavg(),
+  };
 }

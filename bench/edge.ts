@@ -30,7 +30,7 @@ import { createOnnxEngine } from '../src/runtime/onnx/engine.js';
 import { settingsFromEnv } from '../src/runtime/settings.js';
 import { syntheticNetLoad } from '../src/runtime/synthetic.js';
 import { formatTimestamp } from '../src/runtime/time-format.js';
-import { flagReader, formatJson } from './bench-io.js';
+import { flagReader, formatJson, machineInfo } from './bench-io.js';
 import { type LoadRun, load, median, type ReloadLoop, reloadLoop } from './edge-load.js';
 import {
   directWorkerdUrl,
@@ -435,14 +435,7 @@ export async function run(args: string[]): Promise<void> {
     const json = {
       bench: 'edge',
       date: started.toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? '',
-        node: process.version,
-        /** Load averages (1, 5, 15 min) when the run started: other processes share these cores. */
-        loadAtStart: load0,
-        loadAtEnd: loadavg(),
-      },
+      machine: machineInfo(load0),
       settings: { ...f, models, records: ck.records, trainSeconds: ck.trainSeconds },
       targets: { workerdP50Ms: TARGET_P50_MS, failedDuringReloads: 0 },
       inProcess: { before, after },

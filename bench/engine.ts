@@ -31,6 +31,7 @@ import { createOnnxEngine } from '../src/runtime/onnx/engine.js';
 import { mulberry32, syntheticNetLoad } from '../src/runtime/synthetic.js';
 import { formatTimestamp } from '../src/runtime/time-format.js';
 import { randomFeatures, randomGbdtSpec } from '../test/runtime/lean/random-models.js';
+import { machineInfo } from './bench-io.js';
 import { load, median } from './edge-load.js';
 import { installExitHandlers, live, startWorkerd, tempDirs, waitLoaded } from './edge-servers.js';
 import { xgboostTrees } from './engine-xgboost.js';
@@ -296,13 +297,7 @@ export async function run(args: string[]): Promise<void> {
     const json = {
       bench: 'engine',
       date: started.toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? '',
-        node: process.version,
-        loadAtStart: load0,
-        loadAtEnd: loadavg(),
-      },
+      machine: machineInfo(load0),
       settings: { ...f, trees: TREES, depth: DEPTH, features: FEATURES, batch: BATCH },
       targets: { leanVsOrt: '≤ 1 on every figure', leanVsXgboostBatch1000: '≤ 1.5' },
       trees: t,

@@ -23,7 +23,7 @@ import { loadCheckpoint, saveCheckpoint } from '../src/runtime/checkpoint/checkp
 import type { CheckpointStore } from '../src/runtime/checkpoint/store.js';
 // The test fleet (small, seeded); the project's synthetic fleet generator replaces it later.
 import { buildFleetFixture } from '../test/edge/fleet-fixture.js';
-import { flagReader, formatJson } from './bench-io.js';
+import { flagReader, formatJson, machineInfo } from './bench-io.js';
 import { type LoadRun, load, median, percentile } from './edge-load.js';
 import {
   installExitHandlers,
@@ -418,13 +418,7 @@ export async function run(args: string[]): Promise<void> {
     const json = {
       bench: 'fleet-serve',
       date: started.toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? '',
-        node: process.version,
-        loadAtStart: load0,
-        loadAtEnd: loadavg(),
-      },
+      machine: machineInfo(load0),
       settings: {
         ...f,
         fileBytes: fleet.fileBytes,
