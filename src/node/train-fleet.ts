@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { type SaveResult, saveCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
+import { crashPoint } from '../runtime/crash-points.js';
 import { trainingDriftReference } from '../runtime/drift/checkpoint-reference.js';
 import { DataError } from '../runtime/errors.js';
 import { requiredColumns } from '../runtime/features/pipeline.js';
@@ -175,6 +176,7 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
       metrics: finiteOnly(fit.metrics),
       extra: { run_id: runId, series: job.id },
     });
+    crashPoint('fleet.model-saved');
     await onModel?.({
       name,
       series: job.id,

@@ -14,6 +14,8 @@ export const CRASH_POINTS = [
   'store.before-rename',
   'publish.object-copied',
   'publish.before-manifest',
+  // A fleet saves one model after another: a crash between two leaves some promoted, the rest untouched.
+  'fleet.model-saved',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -6,7 +6,8 @@
  * and predicts, no incomplete version is listed by the manifest, and the next train succeeds.
  * A publish to local R2 is interrupted the same way, in process (its Miniflare child would outlive a
  * SIGKILLed CLI): the old manifest stays active.
- * Hook for the fleet: a fleet promotion adds its points to CRASH_POINTS and a row to CASES below.
+ * A per-series fleet train is killed between two models' saves: each model is consistent on its own, the ones
+ * saved before the kill are promoted, the others keep their version, and the next train promotes all.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { listVersions, loadCheckpoint } from '../../src/runtime/checkpoint/check
 import { readManifest } from '../../src/runtime/checkpoint/read.js';
 import type { CheckpointStore } from '../../src/runtime/checkpoint/store.js';
 import { type CrashPoint, setCrashHandler } from '../../src/runtime/crash-points.js';
+import { fleetCsvChunks, syntheticFleet } from '../../src/runtime/fleet/synthetic-fleet.js';
 import { Forecaster } from '../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
 import { syntheticNetLoad } from '../../src/runtime/synthetic.js';
@@ -28,6 +30,8 @@ import { ROOT } from '../node/cli-run.js';
 const TSX = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 const NAME = 'twiga';
 const series = syntheticNetLoad({ days: 20 });
+const FLEET = 'fleet';
+const fleet = syntheticFleet({ series: 3, days: 14 });
 const dir = mkdtempSync(join(tmpdir(), 'twiga-crash-'));
 const data = join(dir, 'net_load.csv');
 const pristine = join(dir, 'pristine');
@@ -36,19 +40,28 @@ const second = join(dir, 'second');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function train(
-  root: string,
-  crashAt?: string,
-): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+interface Run {
+  code: number | null;
+  signal: string | null;
+  stderr: string;
+}
+
+/** `twiga-edge train` on the single series. */
+const train = (root: string, crashAt?: string): Promise<Run> =>
+  runTrain(
+    [
+      ...['--data', data, '--target', 'net_load', '--time-col', 'timestamp', '--period', '30min'],
+      ...['--horizon', '1D', '--lookback', '1D', '--models', 'seasonal_naive:1D,linear'],
+      ...['--checkpoints', root, '--name', NAME],
+    ],
+    crashAt,
+  );
+
+function runTrain(args: string[], crashAt?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        ...['--conditions=source', '--import', TSX, `${ROOT}src/node/cli.ts`, 'train'],
-        ...['--data', data, '--target', 'net_load', '--time-col', 'timestamp', '--period', '30min'],
-        ...['--horizon', '1D', '--lookback', '1D', '--models', 'seasonal_naive:1D,linear'],
-        ...['--checkpoints', root, '--name', NAME],
-      ],
+      [...['--conditions=source', '--import', TSX, `${ROOT}src/node/cli.ts`, 'train'], ...args],
       {
         cwd: dir,
         env: {
@@ -73,6 +86,12 @@ function train(
   });
 }
 
+/** The last two days of a fleet member (`fleet/<id>`) as a frame. */
+const fleetRecent = (name: string) => {
+  const s = fleet.find((f) => `${FLEET}/${f.id}` === name)!;
+  return { time: s.time.slice(-48), columns: { net_load: s.net_load.slice(-48) } };
+};
+
 /** The last two days of the series as a frame, to forecast from. */
 const recent = () => {
   const from = series.time.length - 96;
@@ -80,23 +99,26 @@ const recent = () => {
 };
 
 /** The crash-consistency properties of a checkpoint; returns its active version. */
-async function assertConsistent(store: CheckpointStore): Promise<number> {
-  const current = await readManifest(store, NAME);
+async function assertConsistent(store: CheckpointStore, name = NAME): Promise<number> {
+  const current = await readManifest(store, name);
   expect(current, 'the manifest parses').toBeDefined();
   const manifest = current!.manifest;
   const listed = new Set([manifest.version, ...manifest.history.map((h) => h.version)]);
   for (const version of listed) {
     // Loading verifies every file's sha256 against the version's record.
-    await expect(loadCheckpoint(store, NAME, { version }), `v${version} verifies`).resolves.toBeDefined();
+    await expect(
+      loadCheckpoint(store, name, { version }),
+      `${name} v${version} verifies`,
+    ).resolves.toBeDefined();
   }
-  for (const v of await listVersions(store, NAME)) {
+  for (const v of await listVersions(store, name)) {
     if (!v.complete)
       expect(listed.has(v.version), `incomplete v${v.version} is not in the manifest`).toBe(false);
-    else await expect(loadCheckpoint(store, NAME, { version: v.version })).resolves.toBeDefined();
+    else await expect(loadCheckpoint(store, name, { version: v.version })).resolves.toBeDefined();
   }
-  const active = await loadCheckpoint(store, NAME);
+  const active = await loadCheckpoint(store, name);
   const forecaster = await Forecaster.fromFiles(active.files, createOnnxEngine());
-  const batch = await forecaster.predictLatest(recent());
+  const batch = await forecaster.predictLatest(name === NAME ? recent() : fleetRecent(name));
   for (const values of Object.values(batch.predictions)) expect(values.every(Number.isFinite)).toBe(true);
   return manifest.version;
 }
@@ -152,6 +174,64 @@ describe('SIGKILL during train', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('TWIGA_TEST_CRASH_AT');
   });
+});
+
+describe('SIGKILL during a per-series fleet train', () => {
+  const panel = join(dir, 'fleet.csv');
+  const fleetPristine = join(dir, 'fleet-pristine');
+  const names = fleet.map((f) => `${FLEET}/${f.id}`);
+  const trainFleet = (root: string, crashAt?: string) =>
+    runTrain(
+      [
+        ...['--data', panel, '--id-col', 'unique_id', '--strategy', 'per_series', '--target', 'net_load'],
+        ...['--time-col', 'timestamp', '--period', '1h', '--horizon', '1D', '--lookback', '1D'],
+        ...['--models', 'seasonal_naive:1D,linear', '--checkpoints', root, '--name', FLEET],
+      ],
+      crashAt,
+    );
+  /** Each model's active version, after checking it is consistent. */
+  const activeByName = async (root: string) => {
+    const store = new FsCheckpointStore(root);
+    const versions: number[] = [];
+    for (const name of names) versions.push(await assertConsistent(store, name));
+    return versions;
+  };
+
+  beforeAll(async () => {
+    writeFileSync(panel, [...fleetCsvChunks(fleet)].join(''));
+    const first = await trainFleet(fleetPristine);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await activeByName(fleetPristine)).toEqual([1, 1, 1]);
+  }, 180_000);
+
+  // Saves run as the threads finish, and two may interleave: which series and how many were promoted before
+  // the kill varies, so the test asserts at least the n models whose save reached the point, and all consistent.
+  it.each<[string, number]>([
+    ['fleet.model-saved#1', 1],
+    ['fleet.model-saved#2', 2],
+    ['manifest.swapped#2', 2],
+    ['save.file-written#5', 0],
+  ])(
+    'at %s: every model consistent, at least %i promoted; the next train promotes all',
+    async (point, promotedAtLeast) => {
+      const root = join(dir, `fleet-${point.replace(/[^a-z0-9]/gi, '-')}`);
+      cpSync(fleetPristine, root, { recursive: true });
+      const crashed = await trainFleet(root, point);
+      expect(crashed.signal, `train was not killed at ${point}:\n${crashed.stderr}`).toBe('SIGKILL');
+      const before = await activeByName(root);
+      expect(before.every((v) => v === 1 || v === 2)).toBe(true);
+      const promoted = before.filter((v) => v === 2).length;
+      expect(promoted).toBeGreaterThanOrEqual(promotedAtLeast);
+      const next = await trainFleet(root);
+      expect(next.code, next.stderr).toBe(0);
+      // A half-written version's number stays used, so "further" rather than "+1".
+      const after = await activeByName(root);
+      after.forEach((v, i) => {
+        expect(v, `${names[i]} promoted by the next train`).toBeGreaterThan(before[i]!);
+      });
+    },
+    240_000,
+  );
 });
 
 class Crash extends Error {}
