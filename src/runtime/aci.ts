@@ -65,6 +65,33 @@ export function aciLevel(
 }
 
 /**
+ * Half-widths of the adaptive interval for every output, with the level each used and whether it was
+ * capped — what `/predict-interval` serves (ŷ ± width) and reports next to the interval.
+ * @throws ConfigError when the state and table disagree on the outputs.
+ */
+export function aciHalfWidths(
+  state: AciState,
+  table: ConformalTable,
+  levels: readonly number[],
+): { width: Float64Array; level: number[]; capped: boolean[] } {
+  assertFits(state, table);
+  const served = state.alpha.map((_, o) => aciLevel(state, table, o));
+  return {
+    width: Float64Array.from(served, ({ level }, o) => halfWidth(table, levels, o, level)),
+    level: served.map((s) => s.level),
+    capped: served.map((s) => s.capped),
+  };
+}
+
+function assertFits(state: AciState, table: ConformalTable): void {
+  if (table.quantiles.length !== state.alpha.length) {
+    // A retrained model with another horizon or target set: the caller starts a fresh state.
+    const message = `state has ${state.alpha.length} outputs, the conformal table ${table.quantiles.length}`;
+    throw new ConfigError(`ACI state does not fit the model: ${message}`, [{ path: 'aci.alpha', message }]);
+  }
+}
+
+/**
  * Fold actuals into a copy of `state`: err = 1 when the actual fell outside the interval served at the
  * current level, then α ← α + γ·((1 − target) − err). Non-finite pairs are skipped.
  * @throws ConfigError when the state and table disagree on the outputs, or an output index fits neither.
@@ -78,11 +105,7 @@ export function aciUpdate(
   const alpha = state.alpha.slice();
   const updates = state.updates.slice();
   const next = { ...state, alpha, updates };
-  if (table.quantiles.length !== alpha.length) {
-    // A retrained model with another horizon or target set: the caller starts a fresh state.
-    const message = `state has ${alpha.length} outputs, the conformal table ${table.quantiles.length}`;
-    throw new ConfigError(`ACI state does not fit the model: ${message}`, [{ path: 'aci.alpha', message }]);
-  }
+  assertFits(state, table);
   for (const [i, { output: o, predicted, actual }] of observations.entries()) {
     if (!Number.isInteger(o) || o < 0 || o >= alpha.length) {
       const message = `output ${o} is outside 0..${alpha.length - 1}`;

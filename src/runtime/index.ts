@@ -5,6 +5,7 @@ export {
   AciOptionsSchema,
   type AciState,
   AciStateSchema,
+  aciHalfWidths,
   aciLevel,
   aciUpdate,
   initialAciState,
