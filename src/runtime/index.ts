@@ -1,4 +1,17 @@
 /** twiga-edge/runtime: the isomorphic core — configs, features, metrics, ONNX export and inference, checkpoints. */
+export {
+  type AciObservation,
+  type AciOptions,
+  AciOptionsSchema,
+  type AciState,
+  AciStateSchema,
+  aciHalfWidths,
+  aciLevel,
+  aciUpdate,
+  initialAciState,
+  readAciState,
+  updateAciState,
+} from './aci.js';
 export { addDuration, isDuration } from './calendar-duration.js';
 export * from './checkpoint/index.js';
 export {

@@ -11,6 +11,8 @@ export interface SyntheticOptions {
   latitude?: number;
   longitude?: number;
   seed?: number;
+  /** A step change in demand from `day` on (days after `start`), e.g. a new industrial load: drift tests. */
+  levelShift?: { day: number; mw: number };
 }
 
 /** A generated series: timestamps, net load, temperature and irradiance, and the site's coordinates. */
@@ -57,6 +59,8 @@ export function syntheticNetLoad(options: SyntheticOptions = {}): SyntheticSerie
   let weather = 0;
   let cloud = 0;
   let noise = 0;
+  const shiftFrom = options.levelShift ? Math.round((options.levelShift.day * 86_400_000) / stepMs) : n;
+  const shiftMw = options.levelShift?.mw ?? 0;
   for (let i = 0; i < n; i++) {
     const t = t0 + i * stepMs;
     time[i] = t;
@@ -82,7 +86,7 @@ export function syntheticNetLoad(options: SyntheticOptions = {}): SyntheticSerie
     const weekday = dow >= 5 ? 0.85 : 1;
     const heating = 7 * Math.max(0, 15 - temp);
     const cooling = 5 * Math.max(0, temp - 22);
-    const demand = weekday * (500 + daily) + heating + cooling + noise;
+    const demand = weekday * (500 + daily) + heating + cooling + noise + (i >= shiftFrom ? shiftMw : 0);
     temperature[i] = Math.round(temp * 100) / 100;
     irradiance[i] = Math.round(irr * 10) / 10;
     netLoad[i] = Math.round((demand - 0.3 * irr) * 100) / 100;
