@@ -144,8 +144,8 @@ export async function runRetrainTasks(
     const data = await step('load-data', async () => (await options.loadData(message.model)) ?? null);
     if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
     const work = estimateWork({ rows: data.rows, features: data.features, rounds: options.rounds ?? 1 });
-    const fit = options.fitCandidate;
-    if (!fit || work > options.edgeMaxWork) {
+    const fitCandidate = options.fitCandidate;
+    if (!fitCandidate || work > options.edgeMaxWork) {
       const job_key = await step('hand-off', () =>
         writePendingJob(store, {
           id,
@@ -156,11 +156,13 @@ export async function runRetrainTasks(
           created_at: clock().toISOString(),
         }),
       );
-      const why = fit ? `work ${work} > edge limit ${options.edgeMaxWork}` : 'no trainer at the edge';
+      const why = fitCandidate
+        ? `work ${work} > edge limit ${options.edgeMaxWork}`
+        : 'no trainer at the edge';
       return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
     }
     const candidate = await step('fit', () =>
-      fit({ store, model: message.model, incumbentVersion: incumbent.version, data }),
+      fitCandidate({ store, model: message.model, incumbentVersion: incumbent.version, data }),
     );
     const metrics = { candidate: candidate.candidateMetric, incumbent: candidate.incumbentMetric };
     const better = beatsIncumbent(candidate.candidateMetric, candidate.incumbentMetric, policy);
