@@ -45,62 +45,48 @@ async function record(model: string, id: string): Promise<RunRecord> {
 
 const message = (model: string): RetrainMessage => ({ model, version: 0, reason: 'drift', window: WINDOW });
 
+/** Seeds the model's data, delivers its message with retry delays disabled, waits for `status`. */
+async function runOne(model: string, status: 'complete' | 'errored') {
+  await seedData(model);
+  const id = retrainInstanceId(message(model));
+  const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
+  try {
+    await instance.modify(async (m) => m.disableRetryDelays());
+    const delivered = await deliver([message(model)]);
+    await instance.waitForStatus(status);
+    const error = status === 'errored' ? (await instance.getError()).message : undefined;
+    return { id, delivered, error, run: await record(model, id) };
+  } finally {
+    await instance.dispose();
+  }
+}
+
 describe('retraining queue + workflow', () => {
   it('starts one instance per message and none on redelivery; hands the fit to Node', async () => {
-    await seedData('loop-a');
-    const id = retrainInstanceId(message('loop-a'));
-    const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
-    try {
-      await instance.modify(async (m) => m.disableRetryDelays());
-      const first = await deliver([message('loop-a')]);
-      expect(first.explicitAcks).toEqual(['m-0']);
-      await instance.waitForStatus('complete');
-      const run = await record('loop-a', id);
-      expect(run.outcome).toBe('handed_off');
-      expect(run.job_key).toBe(pendingJobKey(id));
-      expect(await env.CHECKPOINTS.head(pendingJobKey(id))).not.toBeNull();
-      expect(run.steps.map((s) => s.name)).toEqual(['load-incumbent', 'load-data', 'hand-off']);
-      // Redelivered: the same id exists, so the message is acked and no second run starts.
-      const again = await deliver([message('loop-a')], 'again');
-      expect(again.explicitAcks).toEqual(['again-0']);
-      expect((await record('loop-a', id)).started_at).toBe(run.started_at);
-    } finally {
-      await instance.dispose();
-    }
+    const { id, delivered, run } = await runOne('loop-a', 'complete');
+    expect(delivered.explicitAcks).toEqual(['m-0']);
+    expect(run.outcome).toBe('handed_off');
+    expect(run.job_key).toBe(pendingJobKey(id));
+    expect(await env.CHECKPOINTS.head(pendingJobKey(id))).not.toBeNull();
+    expect(run.steps.map((s) => s.name)).toEqual(['load-incumbent', 'load-data', 'hand-off']);
+    // Redelivered: the same id exists, so the message is acked and no second run starts.
+    const again = await deliver([message('loop-a')], 'again');
+    expect(again.explicitAcks).toEqual(['again-0']);
+    expect((await record('loop-a', id)).started_at).toBe(run.started_at);
   });
 
   it('retries a step that fails twice, and the run completes', async () => {
-    await seedData('fault-retry');
-    const id = retrainInstanceId(message('fault-retry'));
-    const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
-    try {
-      await instance.modify(async (m) => m.disableRetryDelays());
-      await deliver([message('fault-retry')]);
-      await instance.waitForStatus('complete');
-      const run = await record('fault-retry', id);
-      expect(run.outcome).toBe('handed_off');
-      expect(run.steps.find((s) => s.name === 'load-data')?.attempts).toBe(3);
-    } finally {
-      await instance.dispose();
-    }
+    const { run } = await runOne('fault-retry', 'complete');
+    expect(run.outcome).toBe('handed_off');
+    expect(run.steps.find((s) => s.name === 'load-data')?.attempts).toBe(3);
   });
 
   it('ends the run with an error naming the step when retries run out, and promotes nothing', async () => {
-    await seedData('fault-fail');
-    const id = retrainInstanceId(message('fault-fail'));
-    const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
-    try {
-      await instance.modify(async (m) => m.disableRetryDelays());
-      await deliver([message('fault-fail')]);
-      await instance.waitForStatus('errored');
-      expect((await instance.getError()).message).toContain('load-data');
-      const run = await record('fault-fail', id);
-      expect(run.outcome).toBe('failed');
-      expect(run.error).toMatch(/^load-data: injected fault/);
-      expect(run.promoted_version).toBeUndefined();
-      expect(await env.CHECKPOINTS.head('fault-fail/_manifest.json')).toBeNull();
-    } finally {
-      await instance.dispose();
-    }
+    const { run, error } = await runOne('fault-fail', 'errored');
+    expect(error).toContain('load-data');
+    expect(run.outcome).toBe('failed');
+    expect(run.error).toMatch(/^load-data: injected fault/);
+    expect(run.promoted_version).toBeUndefined();
+    expect(await env.CHECKPOINTS.head('fault-fail/_manifest.json')).toBeNull();
   });
 });
