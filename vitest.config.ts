@@ -39,6 +39,8 @@ export default defineConfig({
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),
                 TWIGA_SERVE_MAX_BODY_BYTES: String(ROUTE_SETTINGS.maxBodyBytes),
+                // Faults injected on purpose into two test models' retraining runs (retrain-workflow.ts).
+                TWIGA_RETRAIN_FAULT: 'fault-retry:load-data:2,fault-fail:load-data:9',
                 // The route fuzzer's size and seed (scripts/fuzz.ts sets them for the long run).
                 TWIGA_FUZZ_RUNS: process.env['TWIGA_FUZZ_RUNS'] ?? '',
                 TWIGA_FUZZ_SEED: process.env['TWIGA_FUZZ_SEED'] ?? '',

@@ -1,17 +1,24 @@
 /** The Worker's handlers over an engine start-up capability: one body for the default and the lean build. */
 import type { ExecutionContext } from 'hono';
+import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { settingsFromEnv } from '../runtime/settings.js';
 import { createApp, type TwigaApp } from './app.js';
 import { edgePredictors, type StartRuntime } from './edge-predictors.js';
 import { runFleetDriftCheck } from './fleet-scheduled.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { R2BucketLike } from './r2-types.js';
+import type { MessageBatchLike, QueueLike, WorkflowLike } from './retrain-bindings.js';
+import { consumeRetrainBatch } from './retrain-queue.js';
 
 /** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
 export interface Env {
   CHECKPOINTS: R2BucketLike;
   /** Bucket name, for messages (`r2://<name>/…`). */
   TWIGA_R2_BUCKET?: string;
+  /** The retraining queue (producer); absent = the cron only records decisions. */
+  RETRAIN_QUEUE?: QueueLike<RetrainMessage>;
+  /** The retraining Workflow (`RetrainWorkflow`). */
+  RETRAIN_WORKFLOW?: WorkflowLike<RetrainMessage>;
   [variable: string]: unknown;
 }
 
@@ -59,7 +66,7 @@ export function createWorker(start: StartRuntime) {
 
     async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
       const { app, store, settings } = serviceFor(env);
-      const run = runFleetDriftCheck({ host: app.host, store, settings }).then((result) => {
+      const run = runFleetDriftCheck({ host: app.host, store, settings }).then(async (result) => {
         const first = result.default;
         if (first.status === 'failed') {
           // Logged as an event for observability, then thrown so the cron invocation is marked failed.
@@ -83,6 +90,22 @@ export function createWorker(start: StartRuntime) {
             }),
           );
         }
+        // One message per due model; the consumer turns each into one Workflow instance.
+        const due = result.fleet.results.flatMap((r) =>
+          r.status === 'checked' && r.retraining_due
+            ? [
+                {
+                  body: {
+                    model: r.name,
+                    version: r.version,
+                    reason: 'drift',
+                    window: result.fleet.checked_at,
+                  },
+                },
+              ]
+            : [],
+        );
+        if (env.RETRAIN_QUEUE && due.length > 0) await env.RETRAIN_QUEUE.sendBatch(due);
         const { results: _, ...totals } = result.fleet;
         console.log(JSON.stringify({ event: 'twiga.fleet_drift_check', key: result.key, ...totals }));
         if (first.status === 'failed') throw new Error(first.error);
@@ -90,8 +113,17 @@ export function createWorker(start: StartRuntime) {
       ctx.waitUntil(run);
       await run;
     },
+
+    /** The retraining queue's consumer: one Workflow instance per message (retrain-queue.ts). */
+    async queue(batch: MessageBatchLike, env: Env): Promise<void> {
+      if (!env.RETRAIN_WORKFLOW)
+        throw new Error('RETRAIN_WORKFLOW binding missing (wrangler.toml [[workflows]])');
+      const results = await consumeRetrainBatch(batch, env.RETRAIN_WORKFLOW);
+      console.log(JSON.stringify({ event: 'twiga.retrain_queue', results }));
+    },
   } satisfies {
     fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
     scheduled(controller: unknown, env: Env, ctx: ExecutionContext): Promise<void>;
+    queue(batch: MessageBatchLike, env: Env): Promise<void>;
   };
 }

@@ -8,3 +8,4 @@ import { createWorker } from './worker-handlers.js';
 export type { Env } from './worker-handlers.js';
 
 export default createWorker(initLeanEdgeRuntime);
+export { RetrainWorkflow } from './retrain-workflow.js';

@@ -5,3 +5,4 @@ import { createWorker } from './worker-handlers.js';
 export type { Env } from './worker-handlers.js';
 
 export default createWorker(initEdgeRuntime);
+export { RetrainWorkflow } from './retrain-workflow.js';

@@ -115,6 +115,7 @@ export { predictSeasonalNaive, seasonalNaiveIndices, seasonalNaiveToOnnx } from 
 export type { GbdtSpec, LinearSpec, ModelSpec, SeasonalNaiveSpec } from './models/spec.js';
 export { createOnnxEngine, type OnnxEngine, type OnnxEngineOptions, type OnnxModel } from './onnx/engine.js';
 export { parsePeriod, tryParsePeriod } from './period.js';
+export * from './retrain/index.js';
 export * from './schemas/forecaster-config.js';
 export * from './schemas/model-config.js';
 export { parseWith } from './schemas/parse.js';

@@ -28,8 +28,34 @@ declare module 'cloudflare:test' {
     /** Cases per route for the route fuzzer (`npm run fuzz -- --runs N`); empty for the fast slice. */
     TWIGA_FUZZ_RUNS: string;
     TWIGA_FUZZ_SEED: string;
+    RETRAIN_WORKFLOW: import('../../../src/edge/retrain-bindings.js').WorkflowLike<unknown>;
   }
   export const env: ProvidedEnv;
+  export function createMessageBatch(
+    queueName: string,
+    messages: Array<{ id: string; timestamp: Date; attempts: number; body: unknown }>,
+  ): import('../../../src/edge/retrain-bindings.js').MessageBatchLike;
+  export function getQueueResult(
+    batch: import('../../../src/edge/retrain-bindings.js').MessageBatchLike,
+    ctx: ExecutionContextLike,
+  ): Promise<{
+    outcome: string;
+    retryBatch: unknown;
+    ackAll: boolean;
+    explicitAcks: string[];
+    explicitRetries: unknown[];
+  }>;
+  export interface WorkflowInstanceIntrospector {
+    modify(fn: (m: { disableRetryDelays(step?: unknown): Promise<void> }) => Promise<void>): Promise<unknown>;
+    waitForStatus(status: string): Promise<void>;
+    getOutput(): Promise<unknown>;
+    getError(): Promise<{ name: string; message: string }>;
+    dispose(): Promise<void>;
+  }
+  export function introspectWorkflowInstance(
+    workflow: unknown,
+    id: string,
+  ): Promise<WorkflowInstanceIntrospector>;
   /** The `main` Worker's default export, called like a service binding. */
   export interface ExecutionContextLike {
     waitUntil(promise: Promise<unknown>): void;

@@ -1,0 +1,5 @@
+/** The retraining loop's platform-free parts: queue message, instance id, tasks, run record, hand-off. */
+export * from './hand-off.js';
+export * from './message.js';
+export * from './run-record.js';
+export * from './tasks.js';

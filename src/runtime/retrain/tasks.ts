@@ -1,0 +1,206 @@
+/**
+ * The retraining run's tasks, platform-free: the Workflow runs each as a `step.do` (with the flow's retry
+ * settings), the Node worker through a plain runner, so both apply the same rules (decision.ts) and the
+ * same compare-and-swap promotion.
+ */
+import { CheckpointConflictError } from '../checkpoint/conflict.js';
+import { promote } from '../checkpoint/promote.js';
+import { readManifest } from '../checkpoint/read.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { beatsIncumbent, type RetrainPolicy } from '../flows/decision.js';
+import { estimateWork, writePendingJob } from './hand-off.js';
+import type { RetrainMessage } from './message.js';
+import { type RunRecord, type StepTiming, writeRunRecord } from './run-record.js';
+
+/** Runs one named step with retries; the Workflow passes `step.do`, Node a plain loop. */
+export interface StepRunner {
+  do<T extends object | number | string | boolean | null>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** The current data of one model, as the load step reports it (keys, not rows: outputs stay small). */
+export interface DataWindow {
+  files: string[];
+  rows: number;
+  features: number;
+}
+
+/** A candidate fitted and saved (not promoted) as `version`, scored with the incumbent on one holdout. */
+export interface FittedCandidate {
+  version: number;
+  candidateMetric: number | null;
+  incumbentMetric: number | null;
+}
+
+/**
+ * The trainer as a capability: fit on the window, save the candidate unpromoted, score both on the same
+ * holdout. Absent where no platform-free trainer is wired yet: every fit is then handed to Node.
+ */
+export type FitCandidate = (input: {
+  store: CheckpointStore;
+  model: string;
+  incumbentVersion: number;
+  data: DataWindow;
+}) => Promise<FittedCandidate>;
+
+/** What the tasks need besides the message. */
+export interface RetrainTaskOptions {
+  store: CheckpointStore;
+  policy: RetrainPolicy;
+  /** Reads the model's current data (the edge: R2 under the drift data prefix). */
+  loadData: (model: string) => Promise<DataWindow | undefined>;
+  fitCandidate?: FitCandidate;
+  /** Work (rows × features × rounds) above which the fit goes to Node. */
+  edgeMaxWork: number;
+  /** Boosting rounds or epochs of the model's family, for the estimate. @default 1 */
+  rounds?: number;
+  now?: () => Date;
+  /** Called at the start of every attempt of every step: a fault hook for tests, unset otherwise. */
+  beforeAttempt?: (step: string) => void;
+}
+
+/** Wraps a runner so every step's time and attempts land in `timings`. */
+function timed(
+  runner: StepRunner,
+  timings: StepTiming[],
+  now: () => number,
+  beforeAttempt: (step: string) => void,
+): StepRunner {
+  return {
+    do: async (name, fn) => {
+      const line: StepTiming = { name, ms: 0, attempts: 0 };
+      const t0 = now();
+      try {
+        return await runner.do(name, () => {
+          line.attempts++;
+          beforeAttempt(name);
+          return fn();
+        });
+      } finally {
+        line.ms = now() - t0;
+        timings.push(line);
+      }
+    },
+  };
+}
+
+/** A step's failure, naming the step (the run record's `error`). */
+export class RetrainStepError extends Error {
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RetrainStepError';
+  }
+}
+
+/**
+ * One retraining run for `message` under instance `id`: load incumbent → load data → plan (edge or Node)
+ * → fit + evaluate → promote by compare-and-swap only when the candidate beats the incumbent → record.
+ * A step failing past its retries ends the run `failed` with the step named, and promotes nothing.
+ * @returns the run record, also written to `runs/<model>/<id>.json`.
+ */
+export async function runRetrainTasks(
+  id: string,
+  message: RetrainMessage,
+  runner: StepRunner,
+  options: RetrainTaskOptions,
+): Promise<RunRecord> {
+  const { store, policy } = options;
+  const clock = options.now ?? (() => new Date());
+  const steps: StepTiming[] = [];
+  const run = timed(runner, steps, () => clock().getTime(), options.beforeAttempt ?? (() => {}));
+  const started_at = clock().toISOString();
+  const base = { id, model: message.model, reason: message.reason, started_at };
+  let incumbentVersion = message.version;
+  const step = async <T extends object | number | string | boolean | null>(
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await run.do(name, fn);
+    } catch (error) {
+      throw new RetrainStepError(name, error);
+    }
+  };
+  const finish = (rest: Omit<RunRecord, keyof typeof base | 'steps' | 'finished_at' | 'incumbent_version'>) =>
+    step('record', async () => {
+      const record: RunRecord = {
+        ...base,
+        incumbent_version: incumbentVersion,
+        ...rest,
+        steps: [...steps],
+        finished_at: clock().toISOString(),
+      };
+      await writeRunRecord(store, record);
+      return record;
+    });
+  try {
+    const incumbent = await step('load-incumbent', async () => {
+      const live = await readManifest(store, message.model);
+      return { version: live?.manifest.version ?? 0, etag: live?.etag ?? null };
+    });
+    incumbentVersion = incumbent.version;
+    const data = await step('load-data', async () => (await options.loadData(message.model)) ?? null);
+    if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
+    const work = estimateWork({ rows: data.rows, features: data.features, rounds: options.rounds ?? 1 });
+    const fitCandidate = options.fitCandidate;
+    if (!fitCandidate || work > options.edgeMaxWork) {
+      const job_key = await step('hand-off', () =>
+        writePendingJob(store, {
+          id,
+          model: message.model,
+          incumbent_version: incumbent.version,
+          data_keys: data.files,
+          estimated_work: work,
+          created_at: clock().toISOString(),
+        }),
+      );
+      const why = fitCandidate
+        ? `work ${work} > edge limit ${options.edgeMaxWork}`
+        : 'no trainer at the edge';
+      return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
+    }
+    const candidate = await step('fit', () =>
+      fitCandidate({ store, model: message.model, incumbentVersion: incumbent.version, data }),
+    );
+    const metrics = { candidate: candidate.candidateMetric, incumbent: candidate.incumbentMetric };
+    const better = beatsIncumbent(candidate.candidateMetric, candidate.incumbentMetric, policy);
+    if (!better) {
+      return await finish({
+        outcome: 'kept',
+        metrics,
+        detail: `candidate does not beat the incumbent on ${policy.metricKey}`,
+      });
+    }
+    const promoted = await step('promote', async () => {
+      try {
+        await promote(store, message.model, candidate.version, { ifMatch: incumbent.etag });
+        return true;
+      } catch (error) {
+        // Lost the race to another run: the incumbent changed, so this decision no longer holds.
+        if (error instanceof CheckpointConflictError) return false;
+        throw error;
+      }
+    });
+    return await finish(
+      promoted
+        ? {
+            outcome: 'promoted',
+            promoted_version: candidate.version,
+            metrics,
+            detail: `candidate v${candidate.version} beats the incumbent`,
+          }
+        : {
+            outcome: 'kept',
+            metrics,
+            detail: 'the incumbent changed during the run (compare-and-swap lost)',
+          },
+    );
+  } catch (error) {
+    if (!(error instanceof RetrainStepError) || error.step === 'record') throw error;
+    // The failure is recorded (naming the step), then rethrown so the instance ends errored.
+    await finish({ outcome: 'failed', detail: error.message, error: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The retraining loop inside workerd with real local R2, Queue and Workflow bindings: queue message →
+ * one Workflow instance (idempotent id) → run record; a redelivery starts no second run; a step failing
+ * twice is retried to success; a step failing past its retries ends the run naming the step. Faults are
+ * injected on purpose via TWIGA_RETRAIN_FAULT (vitest.config.ts) for the `fault-*` models only.
+ */
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  getQueueResult,
+  introspectWorkflowInstance,
+} from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker, { type Env } from '../../../src/edge/worker.js';
+import { pendingJobKey } from '../../../src/runtime/retrain/hand-off.js';
+import { type RetrainMessage, retrainInstanceId } from '../../../src/runtime/retrain/message.js';
+import { type RunRecord, runRecordKey } from '../../../src/runtime/retrain/run-record.js';
+
+const WINDOW = '2024-03-01T00:00:00.000Z';
+
+async function seedData(model: string): Promise<void> {
+  const rows = Array.from({ length: 48 }, (_, i) => ({
+    timestamp: `2024-02-28T${String(i % 24).padStart(2, '0')}:00:00`,
+    net_load: 100 + i,
+  }));
+  await env.CHECKPOINTS.put(`data/recent/${model}/2024-02-28.json`, JSON.stringify(rows));
+}
+
+async function deliver(messages: RetrainMessage[], id = 'm') {
+  const batch = createMessageBatch(
+    'twiga-retrain',
+    messages.map((body, i) => ({ id: `${id}-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env as unknown as Env);
+  return getQueueResult(batch, ctx);
+}
+
+async function record(model: string, id: string): Promise<RunRecord> {
+  const object = await env.CHECKPOINTS.get(runRecordKey(model, id));
+  expect(object, runRecordKey(model, id)).not.toBeNull();
+  return JSON.parse(new TextDecoder().decode(await object!.arrayBuffer()));
+}
+
+const message = (model: string): RetrainMessage => ({ model, version: 0, reason: 'drift', window: WINDOW });
+
+/** Seeds the model's data, delivers its message with retry delays disabled, waits for `status`. */
+async function runOne(model: string, status: 'complete' | 'errored') {
+  await seedData(model);
+  const id = retrainInstanceId(message(model));
+  const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
+  try {
+    await instance.modify(async (m) => m.disableRetryDelays());
+    const delivered = await deliver([message(model)]);
+    await instance.waitForStatus(status);
+    const error = status === 'errored' ? (await instance.getError()).message : undefined;
+    return { id, delivered, error, run: await record(model, id) };
+  } finally {
+    await instance.dispose();
+  }
+}
+
+describe('retraining queue + workflow', () => {
+  it('starts one instance per message and none on redelivery; hands the fit to Node', async () => {
+    const { id, delivered, run } = await runOne('loop-a', 'complete');
+    expect(delivered.explicitAcks).toEqual(['m-0']);
+    expect(run.outcome).toBe('handed_off');
+    expect(run.job_key).toBe(pendingJobKey(id));
+    expect(await env.CHECKPOINTS.head(pendingJobKey(id))).not.toBeNull();
+    expect(run.steps.map((s) => s.name)).toEqual(['load-incumbent', 'load-data', 'hand-off']);
+    // Redelivered: the same id exists, so the message is acked and no second run starts.
+    const again = await deliver([message('loop-a')], 'again');
+    expect(again.explicitAcks).toEqual(['again-0']);
+    expect((await record('loop-a', id)).started_at).toBe(run.started_at);
+  });
+
+  it('retries a step that fails twice, and the run completes', async () => {
+    const { run } = await runOne('fault-retry', 'complete');
+    expect(run.outcome).toBe('handed_off');
+    expect(run.steps.find((s) => s.name === 'load-data')?.attempts).toBe(3);
+  });
+
+  it('ends the run with an error naming the step when retries run out, and promotes nothing', async () => {
+    const { run, error } = await runOne('fault-fail', 'errored');
+    expect(error).toContain('load-data');
+    expect(run.outcome).toBe('failed');
+    expect(run.error).toMatch(/^load-data: injected fault/);
+    expect(run.promoted_version).toBeUndefined();
+    expect(await env.CHECKPOINTS.head('fault-fail/_manifest.json')).toBeNull();
+  });
+});
