@@ -6,6 +6,7 @@ import { type TuningRecord, trainGbdtModel } from './gbdt-model.js';
 import { trainRidge } from './linear.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
 
+/** A model trained by `trainModel`: its spec, skipped windows and tuning record. */
 export interface TrainedModel {
   spec: ModelSpec;
   windows: number;
@@ -21,6 +22,7 @@ export interface TrainingWindows {
   validation: readonly number[];
 }
 
+/** Trains `config` on the prepared frame's fit windows (GBDT also early-stops and tunes on the validation windows). */
 export async function trainModel(
   config: ModelConfig,
   label: string,

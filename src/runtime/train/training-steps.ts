@@ -40,12 +40,14 @@ export interface FitInput {
   log: Logger;
 }
 
+/** A fit and the input it came from (what `evaluateModels` and `checkpointFiles` take). */
 export interface FittedModel {
   input: FitInput;
   fit: FitResult;
   labels: string[];
 }
 
+/** Test and validation metrics of a fitted forecaster. */
 export interface Evaluated {
   /** Test-split metrics by model (and ensemble). */
   metrics: MetricsByModel;
