@@ -4,56 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/node/log.js';
 import { nodeTrainingBackend } from '../../src/node/training-backend.js';
 import { ConfigError } from '../../src/runtime/errors.js';
-import type { Frame } from '../../src/runtime/frame.js';
-import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
-import { ModelConfigSchema } from '../../src/runtime/schemas/model-config.js';
-import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
 import { setTrainingBackend } from '../../src/runtime/train/backend.js';
-import { type FitResult, fitForecaster } from '../../src/runtime/train/fit.js';
+import type { FitResult } from '../../src/runtime/train/fit.js';
+import { etth1Frame, testForecasts, trainJob } from '../edge/train-fixture.js';
 
-/** The first 600 hourly rows of ETTh1 (real data, kept small so the test stays cheap). */
-function etth1(rows: number): Frame {
-  const lines = readFileSync(new URL('../../../shared/data/ETTh1.csv', import.meta.url), 'utf8')
-    .trim()
-    .split('\n');
-  const header = lines[0]!.split(',');
-  const body = lines.slice(1, rows + 1).map((l) => l.split(','));
-  const time = Float64Array.from(body, (r) => Date.parse(`${r[0]!.replace(' ', 'T')}Z`));
-  const columns = Object.fromEntries(
-    header.slice(1).map((name, j) => [name, Float64Array.from(body, (r) => Number(r[j + 1]))]),
-  );
-  return { time, columns };
-}
-
-const frame = etth1(600);
-const pipelineInput = {
-  target: 'OT',
-  period: '1h',
-  horizon: '6h',
-  lookback: '1D',
-  exogenous: ['HUFL', 'MUFL'],
-};
-const pipelineConfig = PipelineConfigSchema.parse(pipelineInput);
-const models = [
-  { name: 'seasonal_naive', season: '1D' },
-  { name: 'linear', alpha: 1 },
-  { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 },
-].map((m) => ModelConfigSchema.parse(m));
-
-const fit = (config = pipelineConfig): Promise<FitResult> =>
-  fitForecaster({
-    frame,
-    pipelineConfig: config,
-    models,
-    trainEnd: 480,
-    valFraction: 0.2,
-    ensemble: 'mean',
-    engine: createOnnxEngine(),
-    logger: memoryLogger(),
-  });
+const frame = etth1Frame(readFileSync(new URL('../../../shared/data/ETTh1.csv', import.meta.url), 'utf8'));
+const fit = () => trainJob(frame);
 
 const onnx = (f: FitResult) => Object.entries(f.files).filter(([name]) => name.endsWith('.onnx'));
 
@@ -77,15 +35,14 @@ describe('training anywhere', () => {
     for (const [i, [name, bytes]] of onnx(bare).entries()) {
       expect(Buffer.from(bytes).equals(Buffer.from(onnx(threaded)[i]![1])), name).toBe(true);
     }
-    const a = await threaded.forecaster.evaluate(frame, 480);
-    const b = await bare.forecaster.evaluate(frame, 480);
-    expect(b.batch.predictions).toEqual(a.batch.predictions);
+    expect(await testForecasts(bare, frame)).toEqual(await testForecasts(threaded, frame));
   });
 
   it('rejects a holiday calendar on a platform without a resolver, naming the field', async () => {
     setTrainingBackend({ gbdtKernel: nodeTrainingBackend.gbdtKernel! });
-    const withHolidays = PipelineConfigSchema.parse({ ...pipelineInput, holidays: { country: 'CN' } });
-    const error = await fit(withHolidays).catch((e: unknown) => e);
+    const error = await trainJob(frame, { pipeline: { holidays: { country: 'CN' } } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues?.[0]?.path).toBe('holidays');
   });
