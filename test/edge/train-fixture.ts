@@ -40,14 +40,14 @@ export const TRAIN_MODELS = [
 /** Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input. */
 export function trainJob(
   frame: Frame,
-  options: { pipeline?: Record<string, unknown>; engine?: OnnxEngine } = {},
+  options: { pipeline?: Record<string, unknown>; engine?: OnnxEngine; trainEnd?: number } = {},
 ): Promise<FitResult> {
   const quiet = { info() {}, warn() {}, step() {}, done() {} };
   return fitForecaster({
     frame,
     pipelineConfig: PipelineConfigSchema.parse({ ...PIPELINE_INPUT, ...options.pipeline }),
     models: TRAIN_MODELS,
-    trainEnd: TRAIN_END,
+    trainEnd: options.trainEnd ?? TRAIN_END,
     valFraction: 0.2,
     ensemble: 'mean',
     engine: options.engine ?? createOnnxEngine(),
