@@ -1,6 +1,6 @@
 /** Outputs boosted in parallel: worker threads take the next output from a shared counter until none is left. */
 import type { Worker } from 'node:worker_threads';
-import type { BinMapper, BinMatrix } from '../../../runtime/train/gbdt/binning.js';
+import type { GbdtOutputsInput } from '../../../runtime/train/backend.js';
 import {
   boostOutput,
   column,
@@ -8,19 +8,12 @@ import {
   type OutputFit,
 } from '../../../runtime/train/gbdt/booster.js';
 import { localOps } from '../../../runtime/train/gbdt/ops.js';
-import type { GbdtParams } from '../../../runtime/train/gbdt/params.js';
 import { createWorkspace } from '../../../runtime/train/gbdt/workspace.js';
 import { spawnWorker } from './spawn.js';
 
-/** Shared inputs of every output; targets are output-major (`yCols[o * n + r]`). */
-export interface OutputsJob {
+/** Shared inputs of every output (targets output-major) and the workers' shared counter. */
+export interface OutputsJob extends GbdtOutputsInput {
   type: 'outputs';
-  m: BinMatrix;
-  mapper: BinMapper;
-  yCols: Float64Array;
-  nOutputs: number;
-  valid?: { m: BinMatrix; yCols: Float64Array };
-  params: GbdtParams;
   /** Next output to take (Atomics.add). */
   next: Int32Array;
   /** Whether to report every round. */
