@@ -35,6 +35,8 @@ export default defineConfig({
                 TEST_GLOBAL_FILES: inject('globalCheckpointFiles'),
                 TEST_GLOBAL_RECORDS_JSON: inject('globalRecordsJson'),
                 TEST_GLOBAL_EXPECTED_JSON: inject('globalExpectedJson'),
+                TEST_TRAIN_CSV: inject('trainCsv'),
+                TEST_TRAIN_NODE_FORECAST: inject('trainNodeForecast'),
                 // The route suite's settings (the same as the Node server's in test/node/serve.test.ts).
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   accuracy: () => import('./accuracy.js'),
   engine: () => import('./engine.js'),
   fleet: () => import('./fleet.js'),
+  'train-anywhere': () => import('./train-anywhere.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

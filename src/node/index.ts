@@ -1,4 +1,16 @@
 /** twiga-edge/node: training, evaluation, prediction, data loading and the file-system store. */
+
+export { GBDT_SEARCH_SPACE, type TuningRecord } from '../runtime/train/gbdt-model.js';
+export { GramAccumulator } from '../runtime/train/gram.js';
+export { type RidgeFit, type RidgeOptions, solveRidge, trainRidge } from '../runtime/train/linear.js';
+export {
+  type Params,
+  type SearchSpace,
+  type TpeOptions,
+  type TpeResult,
+  type Trial,
+  tpe,
+} from '../runtime/train/tpe.js';
 export {
   type BacktestFold,
   type BacktestOptions,
@@ -81,15 +93,4 @@ export {
   predictGbdt,
   trainGbdt,
 } from './trainers/gbdt/index.js';
-export { GBDT_SEARCH_SPACE, type TuningRecord } from './trainers/gbdt-model.js';
-export { GramAccumulator } from './trainers/gram.js';
-export { type RidgeFit, type RidgeOptions, solveRidge, trainRidge } from './trainers/linear.js';
 export { loadTrainingData, type TrainingData } from './training-data.js';
-export {
-  type Params,
-  type SearchSpace,
-  type TpeOptions,
-  type TpeResult,
-  type Trial,
-  tpe,
-} from './tune/tpe.js';

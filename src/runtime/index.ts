@@ -135,5 +135,25 @@ export {
   MIN_TIME_MS,
   TIME_RANGE_TEXT,
 } from './time-range.js';
+export {
+  type GbdtOutputsInput,
+  type GbdtThreadRunners,
+  setTrainingBackend,
+  type TrainingBackend,
+  type TrainingLogger,
+  trainingBackend,
+} from './train/backend.js';
+export { type FitOptions, type FitResult, fitForecaster } from './train/fit.js';
+export { type GbdtData, type GbdtFit, trainGbdt } from './train/gbdt/index.js';
+export { type TrainedModel, type TrainingWindows, trainModel } from './train/index.js';
+export {
+  checkpointFiles,
+  type Evaluated,
+  evaluateModels,
+  type FitInput,
+  type FittedModel,
+  fitModels,
+  trainingResult,
+} from './train/training-steps.js';
 export * from './training-result.js';
 export { PACKAGE_VERSION } from './version.js';

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDemoData } from '../../src/node/demo/net-load.js';
-import { fitEnsembleWeights, nnls } from '../../src/node/ensemble-weights.js';
 import { evaluate } from '../../src/node/evaluate.js';
 import { predict } from '../../src/node/predict.js';
 import { train } from '../../src/node/train.js';
+import { fitEnsembleWeights, nnls } from '../../src/runtime/train/ensemble-weights.js';
 import { xorshift32 } from '../runtime/drift/fixtures.js';
 import { tempFiles } from './data/fixtures.js';
 

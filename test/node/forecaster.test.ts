@@ -1,6 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainRidge } from '../../src/node/trainers/linear.js';
-import { seasonalNaiveSpec } from '../../src/node/trainers/seasonal-naive.js';
 import { DataError } from '../../src/runtime/errors.js';
 import {
   buildFeatures,
@@ -17,6 +15,8 @@ import type { ModelSpec } from '../../src/runtime/models/spec.js';
 import { createOnnxEngine } from '../../src/runtime/onnx/engine.js';
 import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
 import { syntheticFrame, syntheticNetLoad } from '../../src/runtime/synthetic.js';
+import { trainRidge } from '../../src/runtime/train/linear.js';
+import { seasonalNaiveSpec } from '../../src/runtime/train/seasonal-naive.js';
 
 const series = syntheticNetLoad({ days: 40 });
 const frame: Frame = syntheticFrame(series);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tpe } from '../../src/node/tune/tpe.js';
+import { tpe } from '../../src/runtime/train/tpe.js';
 
 // A bowl with its minimum at x = 0.3 (log-scaled) and n = 17.
 const bowl = (p: Record<string, number>) =>

@@ -25,6 +25,10 @@ declare module 'cloudflare:test' {
     TEST_GLOBAL_RECORDS_JSON: string;
     /** `inject('globalExpectedJson')`. */
     TEST_GLOBAL_EXPECTED_JSON: string;
+    /** `inject('trainCsv')`. */
+    TEST_TRAIN_CSV: string;
+    /** `inject('trainNodeForecast')`. */
+    TEST_TRAIN_NODE_FORECAST: Record<string, number[]>;
     /** Cases per route for the route fuzzer (`npm run fuzz -- --runs N`); empty for the fast slice. */
     TWIGA_FUZZ_RUNS: string;
     TWIGA_FUZZ_SEED: string;

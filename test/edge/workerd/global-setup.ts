@@ -1,13 +1,16 @@
 /** Trains a small real checkpoint in Node for the workerd tests and records what Node predicts from it. */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { FsCheckpointStore } from '../../../src/node/fs-store.js';
+import { nodeTrainingBackend } from '../../../src/node/training-backend.js';
 import { loadCheckpoint } from '../../../src/runtime/checkpoint/index.js';
 import { Forecaster } from '../../../src/runtime/forecaster.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
+import { setTrainingBackend } from '../../../src/runtime/train/backend.js';
 import { buildServingFixture } from '../fixture.js';
 import { buildFleetFixture } from '../fleet-fixture.js';
 import { buildGlobalFixture } from '../global-fixture.js';
+import { etth1Frame, testForecasts, trainJob } from '../train-fixture.js';
 import { CHECKPOINT_NAME } from './provided.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -32,6 +35,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('globalCheckpointFiles', global.files);
   project.provide('globalRecordsJson', JSON.stringify(global.records));
   project.provide('globalExpectedJson', JSON.stringify(global.expected));
+  // Training anywhere: the same ETTh1 slice trained in workerd must give Node's forecasts. Vite's module
+  // runner here cannot spawn worker threads, so Node trains single-thread (test/node/train-anywhere.test.ts
+  // shows Node's threads give the same bytes).
+  const { gbdtThreads: _threads, ...singleThread } = nodeTrainingBackend;
+  setTrainingBackend(singleThread);
+  const csv = await readFile(new URL('../../../../shared/data/ETTh1.csv', import.meta.url), 'utf8');
+  const trainCsv = csv.split('\n', 602).join('\n');
+  const trainFrame = etth1Frame(trainCsv);
+  project.provide('trainCsv', trainCsv);
+  project.provide('trainNodeForecast', await testForecasts(await trainJob(trainFrame), trainFrame));
   return async () => {
     await rm(fixture.dir, { recursive: true, force: true });
     await rm(fleet.dir, { recursive: true, force: true });

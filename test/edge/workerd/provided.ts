@@ -21,5 +21,9 @@ declare module 'vitest' {
     globalRecordsJson: string;
     /** What the runtime answers for them in Node (PanelForecastJson with 90 % intervals). */
     globalExpectedJson: string;
+    /** The header and first 600 rows of ETTh1.csv (test/edge/train-fixture.ts trains on them). */
+    trainCsv: string;
+    /** Node's test-split forecasts of that training job (worker-thread GBDT), label → values. */
+    trainNodeForecast: Record<string, number[]>;
   }
 }

@@ -1,7 +1,7 @@
 /** Quantile binning: float32 edges, at most maxBins bins, a missing bin, and `x <= edge` agreeing with the bins. */
 import { describe, expect, it } from 'vitest';
-import { binOf, binRows, fitBinMapper, MISSING_BIN } from '../../../src/node/trainers/gbdt/binning.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
+import { binOf, binRows, fitBinMapper, MISSING_BIN } from '../../../src/runtime/train/gbdt/binning.js';
 
 describe('fitBinMapper / binRows', () => {
   const rand = mulberry32(5);

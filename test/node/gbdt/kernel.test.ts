@@ -1,14 +1,15 @@
 /** The GBDT WASM kernels: reproducible build, and histograms, subtraction and partitions equal to plain JS. */
+import '../../../src/node/training-backend.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { binRows, fitBinMapper, MISSING_BIN } from '../../../src/node/trainers/gbdt/binning.js';
-import { histAt, localOps } from '../../../src/node/trainers/gbdt/ops.js';
-import { createWorkspace, FEATURE_SLOTS } from '../../../src/node/trainers/gbdt/workspace.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
+import { binRows, fitBinMapper, MISSING_BIN } from '../../../src/runtime/train/gbdt/binning.js';
+import { histAt, localOps } from '../../../src/runtime/train/gbdt/ops.js';
+import { createWorkspace, FEATURE_SLOTS } from '../../../src/runtime/train/gbdt/workspace.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

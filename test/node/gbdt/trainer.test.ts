@@ -1,9 +1,9 @@
 /** GBDT trainer invariants: a stump, loss decrease, determinism across seeds and threads, early stopping, missing values. */
 import { describe, expect, it } from 'vitest';
-import { fitBinMapper } from '../../../src/node/trainers/gbdt/binning.js';
 import { type GbdtFit, predictGbdt, trainGbdt } from '../../../src/node/trainers/gbdt/index.js';
 import { ConfigError, DataError } from '../../../src/runtime/errors.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
+import { fitBinMapper } from '../../../src/runtime/train/gbdt/binning.js';
 
 /** `n × F` uniforms in [-1, 1] and a nonlinear target with interactions and noise, `O` outputs. */
 function regression(n: number, F: number, O: number, seed: number) {

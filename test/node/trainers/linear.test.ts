@@ -1,8 +1,8 @@
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { GramAccumulator } from '../../../src/node/trainers/gram.js';
-import { solveRidge } from '../../../src/node/trainers/linear.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
+import { GramAccumulator } from '../../../src/runtime/train/gram.js';
+import { solveRidge } from '../../../src/runtime/train/linear.js';
 
 function randomProblem(n: number, F: number, O: number, seed: number) {
   const rand = mulberry32(seed);

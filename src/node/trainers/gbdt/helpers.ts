@@ -1,6 +1,6 @@
 /** Tree steps shared with a helper thread: each histogram and each partition is split into two halves of its rows. */
 import type { Worker } from 'node:worker_threads';
-import type { KernelMemory } from './kernel.js';
+import type { KernelMemory } from '../../../runtime/train/gbdt/kernel.js';
 import {
   checkMoved,
   HALVES_FROM_ROWS,
@@ -12,9 +12,13 @@ import {
   ruleArgs,
   scratchSlot,
   type TreeOps,
-} from './ops.js';
+} from '../../../runtime/train/gbdt/ops.js';
+import {
+  attachWorkspace,
+  type Workspace,
+  type WorkspaceLayout,
+} from '../../../runtime/train/gbdt/workspace.js';
 import { firstMessage, spawnWorker } from './spawn.js';
-import { attachWorkspace, type Workspace, type WorkspaceLayout } from './workspace.js';
 
 /** Control words shared with the helper. */
 const C = {

@@ -1,21 +1,19 @@
 /** Outputs boosted in parallel: worker threads take the next output from a shared counter until none is left. */
 import type { Worker } from 'node:worker_threads';
-import type { BinMapper, BinMatrix } from './binning.js';
-import { boostOutput, type GbdtIteration, type OutputFit } from './booster.js';
-import { localOps } from './ops.js';
-import type { GbdtParams } from './params.js';
+import type { GbdtOutputsInput } from '../../../runtime/train/backend.js';
+import {
+  boostOutput,
+  column,
+  type GbdtIteration,
+  type OutputFit,
+} from '../../../runtime/train/gbdt/booster.js';
+import { localOps } from '../../../runtime/train/gbdt/ops.js';
+import { createWorkspace } from '../../../runtime/train/gbdt/workspace.js';
 import { spawnWorker } from './spawn.js';
-import { createWorkspace } from './workspace.js';
 
-/** Shared inputs of every output; targets are output-major (`yCols[o * n + r]`). */
-export interface OutputsJob {
+/** Shared inputs of every output (targets output-major) and the workers' shared counter. */
+export interface OutputsJob extends GbdtOutputsInput {
   type: 'outputs';
-  m: BinMatrix;
-  mapper: BinMapper;
-  yCols: Float64Array;
-  nOutputs: number;
-  valid?: { m: BinMatrix; yCols: Float64Array };
-  params: GbdtParams;
   /** Next output to take (Atomics.add). */
   next: Int32Array;
   /** Whether to report every round. */
@@ -27,11 +25,6 @@ export type OutputsMessage =
   | { type: 'iteration'; info: GbdtIteration }
   | { type: 'output'; output: number; fit: OutputFit }
   | { type: 'done' };
-
-/** Targets of output `o` from output-major columns. */
-export function column(yCols: Float64Array, n: number, o: number): Float64Array {
-  return yCols.subarray(o * n, (o + 1) * n);
-}
 
 /** Boosts outputs until the shared counter runs out (the worker side; also usable on one thread). */
 export function runOutputs(job: OutputsJob, post: (msg: OutputsMessage) => void): void {

@@ -1,13 +1,13 @@
 /** The `gbdt` model: windows → histogram GBDT per horizon step, optionally tuned with TPE on the validation windows. */
-import { ConfigError, DataError } from '../../runtime/errors.js';
-import type { FittedPipeline, PreparedFrame } from '../../runtime/features/pipeline.js';
-import { seasonalNaiveIndices } from '../../runtime/models/seasonal-naive.js';
-import type { GbdtSpec } from '../../runtime/models/spec.js';
-import type { GbdtConfig } from '../../runtime/schemas/model-config.js';
-import { type Params, type SearchSpace, type TpeResult, tpe } from '../tune/tpe.js';
+import { ConfigError, DataError } from '../errors.js';
+import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
+import { seasonalNaiveIndices } from '../models/seasonal-naive.js';
+import type { GbdtSpec } from '../models/spec.js';
+import type { GbdtConfig } from '../schemas/model-config.js';
 import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
 import type { TrainingWindows } from './index.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
+import { type Params, type SearchSpace, type TpeResult, tpe } from './tpe.js';
 import { windowMatrix } from './window-matrix.js';
 
 /** What TPE searches (LightGBM's usual ranges). */

@@ -1,5 +1,5 @@
 /** Boosting for one output: bagging, feature sampling, tree growth, leaf outputs and early stopping. */
-import { mulberry32 } from '../../../runtime/synthetic.js';
+import { mulberry32 } from '../../synthetic.js';
 import type { BinMapper, BinMatrix } from './binning.js';
 import { TreeGrower } from './grow.js';
 import { type Objective, quantileObjective, squaredError } from './objective.js';
@@ -181,4 +181,9 @@ export function boostOutput(
     validLoss: Float64Array.from(validLoss),
     trainPred: pred,
   };
+}
+
+/** Targets of output `o` from output-major columns. */
+export function column(yCols: Float64Array, n: number, o: number): Float64Array {
+  return yCols.subarray(o * n, (o + 1) * n);
 }

@@ -1,13 +1,8 @@
 /** Ridge regression, direct multi-horizon: one closed-form solve for every horizon step and target. */
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
-import { ModelError } from '../../runtime/errors.js';
-import {
-  type FittedPipeline,
-  type PreparedFrame,
-  writeTargets,
-  writeWindow,
-} from '../../runtime/features/pipeline.js';
-import type { LinearSpec } from '../../runtime/models/spec.js';
+import { ModelError } from '../errors.js';
+import { type FittedPipeline, type PreparedFrame, writeTargets, writeWindow } from '../features/pipeline.js';
+import type { LinearSpec } from '../models/spec.js';
 import { GramAccumulator } from './gram.js';
 
 /** Model label, ridge penalty and block size of the streaming solve. */

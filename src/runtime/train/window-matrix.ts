@@ -1,10 +1,5 @@
 /** Materialise the feature and target matrices of many windows (for trainers that need all rows at once). */
-import {
-  type FittedPipeline,
-  type PreparedFrame,
-  writeTargets,
-  writeWindow,
-} from '../../runtime/features/pipeline.js';
+import { type FittedPipeline, type PreparedFrame, writeTargets, writeWindow } from '../features/pipeline.js';
 
 export interface WindowMatrix {
   /** Row-major [n, nFeatures]. */

@@ -1,5 +1,5 @@
 /** Trainer trees → the runtime's flat `GbdtSpec` (internal nodes first, then leaves, per tree). */
-import type { GbdtSpec } from '../../../runtime/models/spec.js';
+import type { GbdtSpec } from '../../models/spec.js';
 import type { OutputFit } from './booster.js';
 import type { GbdtParams } from './params.js';
 

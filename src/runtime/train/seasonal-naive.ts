@@ -1,9 +1,9 @@
 /** Seasonal naive "training": resolve the season to steps and check the lookback covers it. */
-import { ConfigError } from '../../runtime/errors.js';
-import type { FittedPipeline } from '../../runtime/features/pipeline.js';
-import type { SeasonalNaiveSpec } from '../../runtime/models/spec.js';
-import { tryParsePeriod } from '../../runtime/period.js';
-import type { SeasonalNaiveConfig } from '../../runtime/schemas/model-config.js';
+import { ConfigError } from '../errors.js';
+import type { FittedPipeline } from '../features/pipeline.js';
+import type { SeasonalNaiveSpec } from '../models/spec.js';
+import { tryParsePeriod } from '../period.js';
+import type { SeasonalNaiveConfig } from '../schemas/model-config.js';
 
 export function seasonalNaiveSpec(
   p: FittedPipeline,

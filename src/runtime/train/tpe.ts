@@ -1,5 +1,5 @@
 /** A Tree-structured Parzen Estimator (Bergstra et al. 2011, as in hyperopt/Optuna): sequential, seeded. */
-import { mulberry32 } from '../../runtime/synthetic.js';
+import { mulberry32 } from '../synthetic.js';
 
 export type ParamSpec =
   | { type: 'float'; low: number; high: number; log?: boolean }

@@ -1,14 +1,10 @@
 /** The WASM training kernels (`wasm/build/gbdt.wasm`: histograms, subtraction, partitions) on shared memory. */
-import { readFileSync } from 'node:fs';
-import { ModelError } from '../../../runtime/errors.js';
-
-/** `wasm/build/gbdt.wasm` of this package (the same relative path from `src/node` and `dist/node`). */
-const WASM_URL = new URL('../../../../wasm/build/gbdt.wasm', import.meta.url);
+import { ModelError } from '../../errors.js';
+import { trainingBackend } from '../backend.js';
 
 /** The slice of the WebAssembly JS API used here (the project's libs declare no WebAssembly values). */
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => KernelMemory;
-  Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
@@ -65,7 +61,6 @@ export interface Kernel {
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | undefined;
 
 /** A shared memory of at least `bytes` bytes. @throws ModelError past WebAssembly's 4 GiB. */
 export function createKernelMemory(bytes: number): KernelMemory {
@@ -79,8 +74,14 @@ export function createKernelMemory(bytes: number): KernelMemory {
   return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
-/** Instantiates the kernels on `memory` (the module is compiled once per thread). */
+/**
+ * Instantiates the kernels on `memory` from the platform's compiled module (see `TrainingBackend.gbdtKernel`).
+ * @throws ModelError when no platform provided the kernels.
+ */
 export function loadKernel(memory: KernelMemory): Kernel {
-  compiled ??= new wasm.Module(readFileSync(WASM_URL));
+  const compiled = trainingBackend().gbdtKernel?.();
+  if (!compiled) {
+    throw new ModelError('gbdt: no compiled gbdt.wasm kernel; install a TrainingBackend with gbdtKernel', {});
+  }
   return new wasm.Instance(compiled, { env: { memory } }).exports as unknown as Kernel;
 }

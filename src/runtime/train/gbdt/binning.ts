@@ -1,5 +1,5 @@
 /** Quantile binning: float32 bin edges per feature from the training rows, and the row-major bin matrix. */
-import { mulberry32 } from '../../../runtime/synthetic.js';
+import { mulberry32 } from '../../synthetic.js';
 
 /** Bin of a missing (NaN) value in every feature; value bins are 0 … nBins-1 ≤ 254. */
 export const MISSING_BIN = 255;

@@ -1,6 +1,6 @@
 /** Learns the `weighted` and `best` ensembles from validation forecasts (Node: training time only). */
 import { Matrix, solve } from 'ml-matrix';
-import type { EnsembleWeights } from '../runtime/ensemble-weights.js';
+import type { EnsembleWeights } from '../ensemble-weights.js';
 
 /** Subset enumeration is exact NNLS; past this many members it would cost 2^m solves per output. */
 const MAX_EXACT_MEMBERS = 12;

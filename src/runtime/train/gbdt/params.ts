@@ -1,6 +1,6 @@
 /** GBDT hyperparameters: names, LightGBM-like defaults, and validation. */
-import { availableParallelism } from 'node:os';
-import { ConfigError, type TwigaIssue } from '../../../runtime/errors.js';
+import { ConfigError, type TwigaIssue } from '../../errors.js';
+import { trainingBackend } from '../backend.js';
 
 /** Loss to minimise: squared error (`l2` is LightGBM's alias) or the pinball loss at `alpha`. */
 export type GbdtObjective = 'squared_error' | 'l2' | 'quantile';
@@ -88,7 +88,7 @@ export function resolveGbdtParams(params: Partial<GbdtParams> = {}): GbdtParams 
   const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
   const p: GbdtParams = {
     ...GBDT_DEFAULTS,
-    threads: Math.min(availableParallelism(), 4),
+    threads: trainingBackend().defaultThreads ?? 1,
     ...defined,
   };
   const issues: TwigaIssue[] = [];

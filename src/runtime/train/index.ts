@@ -1,0 +1,59 @@
+/** Train one model config into a model spec. */
+import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
+import type { ModelSpec } from '../models/spec.js';
+import type { ModelConfig } from '../schemas/model-config.js';
+import { type TuningRecord, trainGbdtModel } from './gbdt-model.js';
+import { trainRidge } from './linear.js';
+import { seasonalNaiveSpec } from './seasonal-naive.js';
+
+/** A model trained by `trainModel`: its spec, skipped windows and tuning record. */
+export interface TrainedModel {
+  spec: ModelSpec;
+  windows: number;
+  skipped: number;
+  seconds: number;
+  /** Every tuning trial, when the model was tuned. */
+  tuning?: TuningRecord;
+}
+
+/** Windows to fit on and (for models that stop early) to validate on, as origin rows. */
+export interface TrainingWindows {
+  fit: readonly number[];
+  validation: readonly number[];
+}
+
+/** Trains `config` on the prepared frame's fit windows (GBDT also early-stops and tunes on the validation windows). */
+export async function trainModel(
+  config: ModelConfig,
+  label: string,
+  p: FittedPipeline,
+  f: PreparedFrame,
+  windows: TrainingWindows,
+  tuning?: { numTrials: number; seed: number },
+): Promise<TrainedModel> {
+  const t0 = performance.now();
+  switch (config.name) {
+    case 'seasonal_naive':
+      return { spec: seasonalNaiveSpec(p, config, label), windows: 0, skipped: 0, seconds: 0 };
+    case 'linear': {
+      const fit = trainRidge(p, f, windows.fit, { label, alpha: config.alpha });
+      return {
+        spec: fit.spec,
+        windows: fit.windows,
+        skipped: fit.skipped.length,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    }
+    case 'gbdt': {
+      const fit = await trainGbdtModel(config, label, p, f, windows, tuning);
+      const out: TrainedModel = {
+        spec: fit.spec,
+        windows: fit.windows,
+        skipped: fit.skipped,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      if (fit.tuning) out.tuning = fit.tuning;
+      return out;
+    }
+  }
+}

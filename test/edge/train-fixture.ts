@@ -1,0 +1,62 @@
+/** One small real training job (600 ETTh1 rows, three families) that Node, workerd and Chromium all run. */
+import type { Frame } from '../../src/runtime/frame.js';
+import { createOnnxEngine, type OnnxEngine } from '../../src/runtime/onnx/engine.js';
+import { ModelConfigSchema } from '../../src/runtime/schemas/model-config.js';
+import { PipelineConfigSchema } from '../../src/runtime/schemas/pipeline-config.js';
+import { type FitResult, fitForecaster } from '../../src/runtime/train/fit.js';
+
+/** Rows of ETTh1 the job trains on (the first ones), and where its training rows end. */
+export const TRAIN_ROWS = 600;
+export const TRAIN_END = 480;
+
+/** ETTh1 CSV text (`date,HUFL,…,OT`) → Frame, first `rows` rows. */
+export function etth1Frame(csv: string, rows = TRAIN_ROWS): Frame {
+  const lines = csv.trim().split('\n');
+  const header = lines[0]!.split(',');
+  const body = lines.slice(1, rows + 1).map((l) => l.split(','));
+  const time = Float64Array.from(body, (r) => Date.parse(`${r[0]!.replace(' ', 'T')}Z`));
+  const columns = Object.fromEntries(
+    header.slice(1).map((name, j) => [name, Float64Array.from(body, (r) => Number(r[j + 1]))]),
+  );
+  return { time, columns };
+}
+
+/** The job's pipeline, before parsing (so a test can add fields). */
+export const PIPELINE_INPUT = {
+  target: 'OT',
+  period: '1h',
+  horizon: '6h',
+  lookback: '1D',
+  exogenous: ['HUFL', 'MUFL'],
+};
+
+/** Seasonal naive, ridge and a small GBDT (two threads where the platform has them). */
+export const TRAIN_MODELS = [
+  { name: 'seasonal_naive', season: '1D' },
+  { name: 'linear', alpha: 1 },
+  { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 },
+].map((m) => ModelConfigSchema.parse(m));
+
+/** Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input. */
+export function trainJob(
+  frame: Frame,
+  options: { pipeline?: Record<string, unknown>; engine?: OnnxEngine; trainEnd?: number } = {},
+): Promise<FitResult> {
+  const quiet = { info() {}, warn() {}, step() {}, done() {} };
+  return fitForecaster({
+    frame,
+    pipelineConfig: PipelineConfigSchema.parse({ ...PIPELINE_INPUT, ...options.pipeline }),
+    models: TRAIN_MODELS,
+    trainEnd: options.trainEnd ?? TRAIN_END,
+    valFraction: 0.2,
+    ensemble: 'mean',
+    engine: options.engine ?? createOnnxEngine(),
+    logger: quiet,
+  });
+}
+
+/** The test-split forecasts of a fit, label → plain numbers (JSON-safe for the workerd hand-off). */
+export async function testForecasts(fit: FitResult, frame: Frame): Promise<Record<string, number[]>> {
+  const { batch } = await fit.forecaster.evaluate(frame, TRAIN_END);
+  return Object.fromEntries(Object.entries(batch.predictions).map(([k, v]) => [k, Array.from(v)]));
+}
