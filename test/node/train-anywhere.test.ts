@@ -11,7 +11,7 @@ import type { FitResult } from '../../src/runtime/train/fit.js';
 import { etth1Frame, testForecasts, trainJob } from '../edge/train-fixture.js';
 
 const frame = etth1Frame(readFileSync(new URL('../../../shared/data/ETTh1.csv', import.meta.url), 'utf8'));
-const fit = () => trainJob(frame);
+const fitSlice = () => trainJob(frame);
 
 const onnx = (f: FitResult) => Object.entries(f.files).filter(([name]) => name.endsWith('.onnx'));
 
@@ -24,12 +24,18 @@ describe('training anywhere', () => {
     let threadedFits = 0;
     setTrainingBackend({
       ...nodeTrainingBackend,
-      gbdtThreads: { ...runners, outputs: (...args) => (threadedFits++, runners.outputs(...args)) },
+      gbdtThreads: {
+        ...runners,
+        outputs: (...args) => {
+          threadedFits++;
+          return runners.outputs(...args);
+        },
+      },
     });
-    const threaded = await fit();
+    const threaded = await fitSlice();
     expect(threadedFits).toBeGreaterThan(0);
     setTrainingBackend({ gbdtKernel: nodeTrainingBackend.gbdtKernel! });
-    const bare = await fit();
+    const bare = await fitSlice();
     expect(onnx(threaded).length).toBe(3);
     expect(onnx(bare).map(([n]) => n)).toEqual(onnx(threaded).map(([n]) => n));
     for (const [i, [name, bytes]] of onnx(bare).entries()) {
