@@ -4,8 +4,6 @@ import type { FuzzContext, Row } from './route-table.js';
 /** Fast slice in `npm test`; `npm run fuzz -- --runs N` runs the long version. */
 // 15 routes × 90 cases on Node: about the 1,350 cases a run had before the fleet routes joined.
 export const FAST_RUNS = 90;
-/** Inside workerd each case costs ~10× a Node case (isolate and local R2 in the loop): a smaller slice there. */
-export const WORKERD_FAST_RUNS = 40;
 export const DEFAULT_SEED = 18;
 
 /**

@@ -1,18 +1,13 @@
 /** Loads the drift WASM core (from a precompiled module or bytes) and runs the kernel over its memory. */
 
 import { DataError } from '../errors.js';
+import { type WasmMemory, type WasmSource, wasmKernel } from '../wasm-kernel.js';
 import { type DriftKernel, jsKernel, type SortedPair } from './kernel.js';
 
-/** Opaque stand-in for `WebAssembly.Module` (this core compiles against no WebAssembly types). */
-export type WasmModuleLike = object;
+export type { WasmModuleLike } from '../wasm-kernel.js';
 
 /** What `initDriftWasm` accepts: a compiled module (required on Workers) or the `.wasm` bytes. */
-export type DriftWasmSource = WasmModuleLike | Uint8Array | ArrayBuffer;
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+export type DriftWasmSource = WasmSource;
 
 interface DriftExports {
   memory: WasmMemory;
@@ -24,12 +19,6 @@ interface DriftExports {
   ksNegative(): number;
   wasserstein(pa: number, na: number, pb: number, nb: number): number;
   histogram(ptr: number, n: number, edges: number, nEdges: number, out: number): void;
-}
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array | ArrayBuffer) => WasmModuleLike;
-  instantiate(module: WasmModuleLike, imports: object): Promise<{ exports: unknown }>;
-  compile(bytes: Uint8Array | ArrayBuffer): Promise<WasmModuleLike>;
 }
 
 const PAGE = 65536;
@@ -56,18 +45,12 @@ export function useDriftKernel(kernel: DriftKernel): void {
  * @returns the kernel, also installed as the active one.
  */
 export async function initDriftWasm(source: DriftWasmSource): Promise<DriftKernel> {
-  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) throw new DataError('WebAssembly is not available on this platform');
-  const module =
-    source instanceof Uint8Array || source instanceof ArrayBuffer ? await wasm.compile(source) : source;
-  const instance = await wasm.instantiate(module, {
-    env: {
-      abort: () => {
-        throw new DataError('drift WASM core aborted');
-      },
-    },
-  });
-  const kernel = createWasmKernel(instance.exports as DriftExports);
+  const instantiate = await wasmKernel<DriftExports>(
+    source,
+    'drift WASM core',
+    (message) => new DataError(message),
+  );
+  const kernel = createWasmKernel(await instantiate());
   active = kernel;
   return kernel;
 }

@@ -1,5 +1,6 @@
 /** The lean engine's WASM kernels (wasm/assembly/lean.ts): one instance per prepared constant, memory grown on demand. */
 import { ModelError } from '../errors.js';
+import { type WasmMemory, type WasmSource, wasmKernel } from '../wasm-kernel.js';
 import {
   type ForestRunner,
   type LeanKernels,
@@ -8,16 +9,10 @@ import {
   type PackedForest,
 } from './kernels.js';
 
-/** Opaque stand-in for `WebAssembly.Module` (this core compiles against no WebAssembly types). */
-export type WasmModuleLike = object;
+export type { WasmModuleLike } from '../wasm-kernel.js';
 
 /** A compiled `lean.wasm` (required on Workers) or its bytes. */
-export type LeanWasmSource = WasmModuleLike | Uint8Array | ArrayBuffer;
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+export type LeanWasmSource = WasmSource;
 
 interface LeanExports {
   memory: WasmMemory;
@@ -48,11 +43,6 @@ interface LeanExports {
     strideK: number,
     out: number,
   ): void;
-}
-
-interface WasmApi {
-  instantiate(module: WasmModuleLike, imports: object): Promise<{ exports: unknown }>;
-  compile(bytes: Uint8Array | ArrayBuffer): Promise<WasmModuleLike>;
 }
 
 const PAGE = 65536;
@@ -154,20 +144,7 @@ function wasmMatmul(
  *   (Node: `readLeanWasm()` from `twiga-edge/node`; browsers: `fetch` + `arrayBuffer()`).
  */
 export async function loadLeanWasm(source: LeanWasmSource): Promise<LeanKernels> {
-  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) throw new ModelError('WebAssembly is not available on this platform');
-  const module =
-    source instanceof Uint8Array || source instanceof ArrayBuffer ? await wasm.compile(source) : source;
-  const instance = async (): Promise<LeanExports> => {
-    const made = await wasm.instantiate(module, {
-      env: {
-        abort: () => {
-          throw new ModelError('lean WASM kernel aborted');
-        },
-      },
-    });
-    return made.exports as LeanExports;
-  };
+  const instance = await wasmKernel<LeanExports>(source, 'lean WASM kernel', (m) => new ModelError(m));
   // Instantiate once now so a bad module fails here, not on the first model.
   await instance();
   return {

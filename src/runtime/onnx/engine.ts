@@ -8,8 +8,9 @@ import { ModelError } from '../errors.js';
 
 export type { ModelIONames } from '../engine/contract.js';
 
-/** Opaque stand-in for `WebAssembly.Module` (the ES lib this core compiles against declares no WebAssembly types). */
-export type WasmModuleLike = object;
+import type { WasmModuleLike } from '../wasm-kernel.js';
+
+export type { WasmModuleLike } from '../wasm-kernel.js';
 
 /** Platform capabilities for locating ORT's WASM. With none, ORT finds `ort-wasm-simd-threaded.wasm` next to its own module. */
 export interface OnnxEngineOptions {

@@ -1,18 +1,19 @@
-/** The route fuzzer inside workerd: the real Worker entry (SELF) over the real local R2 binding. */
-import { env, SELF } from 'cloudflare:test';
+/** The route fuzzer inside workerd: the real Worker entry over the real local R2 binding (see worker-fetch.ts). */
+import { env } from 'cloudflare:test';
 import { afterAll, beforeAll, it } from 'vitest';
 import { R2CheckpointStore } from '../../../src/edge/r2-store.js';
-import { DEFAULT_SEED, fuzzContext, WORKERD_FAST_RUNS } from '../../fuzz/context.js';
+import { DEFAULT_SEED, FAST_RUNS, fuzzContext } from '../../fuzz/context.js';
 import { type FuzzStats, fuzzRoute, requestInit, type Send, statsTable } from '../../fuzz/route-fuzz.js';
 import { type FuzzContext, ROUTES } from '../../fuzz/route-table.js';
 import { describeTimeRange } from '../../fuzz/time-range-suite.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
 import { CHECKPOINT_NAME } from './provided.js';
 import { recentRecords, seedCheckpoint } from './seed.js';
+import { workerFetch } from './worker-fetch.js';
 
-const send: Send = (r) => SELF.fetch(`http://twiga.test${r.path}`, requestInit(r));
+const send: Send = (r) => workerFetch(`http://twiga.test${r.path}`, requestInit(r));
 let ctx: FuzzContext;
-const runs = Number(env.TWIGA_FUZZ_RUNS) || WORKERD_FAST_RUNS;
+const runs = Number(env.TWIGA_FUZZ_RUNS) || FAST_RUNS;
 const seed = Number(env.TWIGA_FUZZ_SEED) || DEFAULT_SEED;
 const stats: FuzzStats = {};
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
 describeTimeRange('workerd (Worker entry, local R2)', () => ({
   ctx,
   send: (path, body, type = 'application/json') =>
-    SELF.fetch(`http://twiga.test${path}`, {
+    workerFetch(`http://twiga.test${path}`, {
       method: 'POST',
       headers: { 'x-api-key': ROUTE_SETTINGS.apiKey, 'content-type': type },
       body,
@@ -47,7 +48,11 @@ describeTimeRange('workerd (Worker entry, local R2)', () => ({
 }));
 
 for (const route of ROUTES) {
-  it(`fuzz ${route.name} on workerd: no 5xx, 4xx in the error shape, healthy after`, async () => {
-    stats[route.name] = await fuzzRoute(route, ctx, send, { runs, seed });
-  }, 600_000);
+  it(
+    `fuzz ${route.name} on workerd: no 5xx, 4xx in the error shape, healthy after`,
+    async () => {
+      stats[route.name] = await fuzzRoute(route, ctx, send, { runs, seed });
+    },
+    Math.max(600_000, runs * 60),
+  );
 }
