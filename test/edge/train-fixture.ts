@@ -35,7 +35,7 @@ export const TRAIN_MODELS = [
   { name: 'seasonal_naive', season: '1D' },
   { name: 'linear', alpha: 1 },
   { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 },
-  { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64 },
+  { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64, batchesPerEpoch: 0 },
 ].map((m) => ModelConfigSchema.parse(m));
 
 /** Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input. */

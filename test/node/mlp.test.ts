@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseModelsFlag } from '../../src/node/cli/train-flags.js';
 import { ConfigError } from '../../src/runtime/errors.js';
 import { prepareFrame } from '../../src/runtime/features/pipeline.js';
 import { inverseTransform } from '../../src/runtime/features/scalers.js';
@@ -28,7 +29,7 @@ const quiet = { info() {}, warn() {}, step() {}, done() {} };
 const engine = createOnnxEngine();
 
 /** Day-ahead on one week of OT lags plus the load columns at the forecast steps; one MLP. */
-function fitMlp(model: ModelConfigInput) {
+function fitMlp(model: ModelConfigInput, tune?: { numTrials: number; seed: number }) {
   return fitForecaster({
     frame,
     pipelineConfig: PipelineConfigSchema.parse({
@@ -44,6 +45,7 @@ function fitMlp(model: ModelConfigInput) {
     ensemble: 'mean',
     engine,
     logger: quiet,
+    ...(tune ? { tune } : {}),
   });
 }
 
@@ -51,7 +53,7 @@ const weightsOf = (spec: MlpSpec) => spec.layers.flatMap((l) => [...l.weights, .
 
 describe('mlp', () => {
   it('ONNX served by onnxruntime-web equals the trainer within 1e-6 relative (target units)', async () => {
-    const fit = await fitMlp({ name: 'mlp', epochs: 15, seed: 3 });
+    const fit = await fitMlp({ name: 'mlp', epochs: 15, seed: 3, batchesPerEpoch: 0 });
     const spec = fit.models[0]!.spec as MlpSpec;
     expect(spec.kind).toBe('mlp');
     expect(spec.layers.map((l) => l.outputs)).toEqual([64, 64, 24]);
@@ -86,7 +88,14 @@ describe('mlp', () => {
   }, 300_000);
 
   it('is reproducible: the same seed gives identical weights and ONNX bytes, another seed does not', async () => {
-    const model: ModelConfigInput = { name: 'mlp', hidden: [16], epochs: 4, patience: 0, seed: 11 };
+    const model: ModelConfigInput = {
+      name: 'mlp',
+      hidden: [16],
+      epochs: 4,
+      batchesPerEpoch: 10, // more than a pass: the shuffle is redrawn inside an epoch
+      patience: 0,
+      seed: 11,
+    };
     const [a, b, c] = [await fitMlp(model), await fitMlp(model), await fitMlp({ ...model, seed: 12 })];
     const spec = (f: typeof a) => f.models[0]!.spec as MlpSpec;
     expect(weightsOf(spec(a))).toEqual(weightsOf(spec(b)));
@@ -103,6 +112,23 @@ describe('mlp', () => {
     expect(training.validationMae).toBeGreaterThan(0);
   }, 300_000);
 
+  it('TPE tunes the hidden width, learning rate and weight decay; the configured ones are trial 0', async () => {
+    const fit = await fitMlp(
+      { name: 'mlp', hidden: [8, 8], epochs: 3, batchesPerEpoch: 3, patience: 0 },
+      { numTrials: 5, seed: 2 },
+    );
+    const { tuning, spec } = fit.models[0]!;
+    expect(tuning!.trials).toHaveLength(5);
+    expect(tuning!.trials[0]!.params).toEqual({ width: 8, learningRate: 1e-3, weightDecay: 1e-2 });
+    expect(Object.keys(tuning!.trials[1]!.params).sort()).toEqual(['learningRate', 'weightDecay', 'width']);
+    const scores = tuning!.trials.map((t) => t.score);
+    expect(tuning!.best.score).toBe(Math.min(...scores));
+    // The kept model is the best trial's, not a refit: its layers have the best width.
+    const width = tuning!.best.params['width']!;
+    expect((spec as MlpSpec).layers.map((l) => l.outputs)).toEqual([width, width, 24]);
+    expect(new Set(tuning!.trials.map((t) => t.params['width'])).size).toBeGreaterThan(1);
+  }, 300_000);
+
   it('refuses bad hyper-parameters naming the field, and accepts the mlpf alias', () => {
     const bad = (model: Record<string, unknown>) => {
       try {
@@ -117,6 +143,12 @@ describe('mlp', () => {
     expect(bad({ name: 'mlp', learningRate: 0 })).toEqual(['models[0].learningRate']);
     expect(bad({ name: 'mlp', batchSize: 0.5 })).toEqual(['models[0].batchSize']);
     expect(bad({ name: 'mlp', dropout: 0.1 })).toEqual(['models[0]']);
+    // The CLI's `--models mlp:32x16,mlpf`: hidden widths after the colon, the alias without.
+    expect(parseModelsFlag('mlp:32x16,mlpf').map((m) => ModelConfigSchema.parse(m))).toMatchObject([
+      { name: 'mlp', hidden: [32, 16] },
+      { name: 'mlp', hidden: [64, 64] },
+    ]);
+    expect(bad(parseModelsFlag('mlp:wide')[0]!)).toEqual(['models[0].hidden[0]']);
     expect(ModelConfigSchema.parse({ name: 'mlpf' })).toMatchObject({
       name: 'mlp',
       hidden: [64, 64],

@@ -48,7 +48,7 @@ function paramsOf(config: MlpConfig): MlpParams {
     seed,
     loss,
     skip,
-    ...(batchesPerEpoch === undefined ? {} : { batchesPerEpoch }),
+    ...(batchesPerEpoch === 0 ? {} : { batchesPerEpoch }),
   };
 }
 
