@@ -41,6 +41,8 @@ const MODELS: ModelConfigInput[] = [
   { name: 'linear' },
   { name: 'gbdt', transform: 'none', label: 'gbdt_none' },
   { name: 'gbdt', transform: 'seasonal_residual', label: 'gbdt_seasonal_residual' },
+  { name: 'mlp', transform: 'none', label: 'mlp_none' },
+  { name: 'mlp', transform: 'seasonal_residual', label: 'mlp_seasonal_residual' },
 ];
 const ENSEMBLES = ['mean', 'median', 'weighted', 'best'] as const;
 

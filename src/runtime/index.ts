@@ -111,8 +111,16 @@ export {
 export { exportModel, predictInMemory } from './models/export.js';
 export { gbdtToOnnx, predictGbdtSpec } from './models/gbdt.js';
 export { linearToOnnx, predictLinear } from './models/linear.js';
+export { mlpToOnnx, predictMlp } from './models/mlp.js';
 export { predictSeasonalNaive, seasonalNaiveIndices, seasonalNaiveToOnnx } from './models/seasonal-naive.js';
-export type { GbdtSpec, LinearSpec, ModelSpec, SeasonalNaiveSpec } from './models/spec.js';
+export type {
+  DenseLayer,
+  GbdtSpec,
+  LinearSpec,
+  MlpSpec,
+  ModelSpec,
+  SeasonalNaiveSpec,
+} from './models/spec.js';
 export { createOnnxEngine, type OnnxEngine, type OnnxEngineOptions, type OnnxModel } from './onnx/engine.js';
 export { parsePeriod, tryParsePeriod } from './period.js';
 export * from './retrain/index.js';
@@ -146,6 +154,7 @@ export {
 export { type FitOptions, type FitResult, fitForecaster } from './train/fit.js';
 export { type GbdtData, type GbdtFit, trainGbdt } from './train/gbdt/index.js';
 export { type TrainedModel, type TrainingWindows, trainModel } from './train/index.js';
+export { type MlpData, type MlpFit, type MlpParams, trainMlp } from './train/mlp.js';
 export {
   checkpointFiles,
   type Evaluated,

@@ -1,4 +1,4 @@
-/** One small real training job (600 ETTh1 rows, three families) that Node, workerd and Chromium all run. */
+/** One small real training job (600 ETTh1 rows, four families) that Node, workerd and Chromium all run. */
 import type { Frame } from '../../src/runtime/frame.js';
 import { createOnnxEngine, type OnnxEngine } from '../../src/runtime/onnx/engine.js';
 import { ModelConfigSchema } from '../../src/runtime/schemas/model-config.js';
@@ -30,11 +30,12 @@ export const PIPELINE_INPUT = {
   exogenous: ['HUFL', 'MUFL'],
 };
 
-/** Seasonal naive, ridge and a small GBDT (two threads where the platform has them). */
+/** Seasonal naive, ridge, a small GBDT (two threads where the platform has them) and a small MLP. */
 export const TRAIN_MODELS = [
   { name: 'seasonal_naive', season: '1D' },
   { name: 'linear', alpha: 1 },
   { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 },
+  { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64, batchesPerEpoch: 0 },
 ].map((m) => ModelConfigSchema.parse(m));
 
 /** Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input. */

@@ -82,7 +82,7 @@ describe('model configs', () => {
 
   it('rejects unknown models and bad parameters by name', () => {
     expect(() => parseWith(ModelConfigSchema, { name: 'prophet' }, 'model config')).toThrow(
-      /name: unknown model "prophet"; expected one of "seasonal_naive", "linear", "gbdt" \(or lightgbm, ridge\)/,
+      /name: unknown model "prophet"; expected one of "seasonal_naive", "linear", "gbdt", "mlp" \(or lightgbm, ridge, mlpf\)/,
     );
     expect(() => parseWith(ModelConfigSchema, { name: 'linear', alpha: -1 }, 'model config')).toThrow(
       /alpha: Too small/,

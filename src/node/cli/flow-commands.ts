@@ -177,7 +177,7 @@ export function addRetrainCommand(program: Command): void {
         'latest share of the current window held out to compare models (default 0.3)',
         number,
       )
-      .option('--tune', 'tune gbdt models again with TPE')
+      .option('--tune', 'tune gbdt and mlp models again with TPE')
       .option('--trials <n>', 'trials per tuned model (default 20)', wholeAtLeast(1))
       .option('--time-format <fmt>', 'strptime pattern for the time column'),
   ).action(async (flags) => {

@@ -71,9 +71,9 @@ function addTrainingOptions(command: Command): Command {
     .option('--longitude <deg>', 'site longitude, for day_night')
     .option(
       '--models <list>',
-      'e.g. seasonal_naive:1D,seasonal_naive:7D,linear,gbdt (default: the first three); lightgbm = gbdt',
+      'e.g. seasonal_naive:1D,seasonal_naive:7D,linear,gbdt,mlp:64x64 (default: the first three); lightgbm = gbdt, mlpf = mlp',
     )
-    .option('--tune', 'tune gbdt models with TPE on the validation windows')
+    .option('--tune', 'tune gbdt and mlp models with TPE on the validation windows')
     .option('--trials <n>', 'trials per tuned model (default 20)')
     .addOption(ensembleOption())
     .addOption(

@@ -63,7 +63,7 @@ export function parseHolidaysFlag(value: string): Record<string, unknown> {
   return region === undefined ? { country } : { country, region };
 }
 
-/** `seasonal_naive:7D,linear` → model configs; `name:arg` sets the season (or ridge alpha). */
+/** `seasonal_naive:7D,linear` → model configs; `name:arg` sets the season (ridge alpha, gbdt objective, mlp hidden widths `64x64`). */
 export function parseModelsFlag(value: string): Record<string, unknown>[] {
   return list(value).map((item) => {
     const [rawName, arg] = item.split(':', 2) as [string, string | undefined];
@@ -72,6 +72,8 @@ export function parseModelsFlag(value: string): Record<string, unknown>[] {
     if (name === 'seasonal_naive') return { name, season: steps(arg) };
     if (name === 'linear') return { name, alpha: num(arg) };
     if (name === 'gbdt' || name === 'lightgbm') return { name, objective: arg };
+    // `mlp:128x128` sets the hidden layers' widths.
+    if (name === 'mlp' || name === 'mlpf') return { name, hidden: arg.split('x').map(num) };
     return { name, arg };
   });
 }

@@ -3,6 +3,7 @@
 import { ModelError } from '../errors.js';
 import { gbdtToOnnx, predictGbdtSpec } from './gbdt.js';
 import { linearToOnnx, predictLinear } from './linear.js';
+import { mlpToOnnx, predictMlp } from './mlp.js';
 import { predictSeasonalNaive, seasonalNaiveToOnnx } from './seasonal-naive.js';
 import type { ModelSpec } from './spec.js';
 
@@ -20,6 +21,8 @@ export function exportModel(spec: ModelSpec): Uint8Array {
       return linearToOnnx(spec);
     case 'gbdt':
       return gbdtToOnnx(spec);
+    case 'mlp':
+      return mlpToOnnx(spec);
     default:
       return unknownKind(spec);
   }
@@ -34,6 +37,8 @@ export function predictInMemory(spec: ModelSpec, features: Float64Array, nRows: 
       return predictLinear(spec, features, nRows);
     case 'gbdt':
       return predictGbdtSpec(spec, features, nRows);
+    case 'mlp':
+      return predictMlp(spec, features, nRows);
     default:
       return unknownKind(spec);
   }

@@ -62,5 +62,36 @@ export interface GbdtSpec extends ModelIO {
   residualOf?: Int32Array;
 }
 
+/** One dense layer of an MLP: `out = in · weights + bias`, `weights` row-major `[inputs, outputs]`. */
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  weights: Float64Array;
+  bias: Float64Array;
+}
+
+/**
+ * A multi-layer perceptron: `z = (features − inputMean) · inputScale`, then dense layers with ReLU between them
+ * (none after the last), plus, under `seasonal_residual`, the target lag at `residualOf[o]` for each output.
+ */
+export interface MlpSpec extends ModelIO {
+  kind: 'mlp';
+  label: string;
+  /** Per feature, `[nFeatures]`: the training mean subtracted before the first layer. */
+  inputMean: Float64Array;
+  /** Per feature, `[nFeatures]`: 1 / training std (0 for a constant feature). */
+  inputScale: Float64Array;
+  layers: DenseLayer[];
+  /**
+   * A linear shortcut from the standardised inputs straight to the outputs (TiDE's global residual), added to the
+   * last layer's output; its bias is zero. Absent: no shortcut.
+   */
+  skip?: DenseLayer;
+  /** As {@link GbdtSpec.residualOf}: the lag feature each output is added to; absent, the net predicts y itself. */
+  residualOf?: Int32Array;
+  /** What training did, recorded in the ONNX metadata: epochs run and the epoch whose weights were kept. */
+  training: { epochs: number; bestEpoch: number; validationMae: number | null };
+}
+
 /** A trained model before export: what `exportModel` turns into an ONNX graph. */
-export type ModelSpec = SeasonalNaiveSpec | LinearSpec | GbdtSpec;
+export type ModelSpec = SeasonalNaiveSpec | LinearSpec | GbdtSpec | MlpSpec;

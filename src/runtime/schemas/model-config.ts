@@ -81,19 +81,71 @@ export const GbdtConfig = z
   })
   .strict();
 
-/** The model families a config can name. */
-export const MODEL_NAMES = ['seasonal_naive', 'linear', 'gbdt'] as const;
-/** Accepted alternative model names. */
-const MODEL_ALIASES: Record<string, (typeof MODEL_NAMES)[number]> = { lightgbm: 'gbdt', ridge: 'linear' };
+/**
+ * Target transforms of the MLP: `seasonal_residual` learns y − y[one season back] and adds the lag back in the
+ * exported graph; `none` learns y; `auto` (the default) is `seasonal_residual` when the lookback covers the season.
+ */
+export const MLP_TRANSFORMS = GBDT_TRANSFORMS;
 
-const ModelUnion = z.discriminatedUnion('name', [SeasonalNaiveConfig, LinearConfig, GbdtConfig], {
+/**
+ * A multi-layer perceptron forecaster (twiga's MLPF; `mlpf` is an alias of the name): the window features,
+ * standardised, through ReLU hidden layers to every horizon step at once; mini-batch AdamW, early stopping on the
+ * validation windows, deterministic under `seed`.
+ */
+export const MlpConfig = z
+  .object({
+    name: z.literal('mlp'),
+    /** Width of each hidden layer (ReLU). */
+    hidden: z.array(z.int().min(1).max(4096)).min(1).max(8).default([64, 64]),
+    /** Most passes over the training windows. */
+    epochs: z.int().min(1).max(10_000).default(100),
+    /** Adam step size. */
+    learningRate: z.number().gt(0).max(1).default(1e-3),
+    /** Windows per mini-batch. */
+    batchSize: z.int().min(1).default(256),
+    /**
+     * Mini-batches per epoch (between validation checks), drawn from a reshuffled pass over every window; 0 means
+     * one full pass. With stride-1 windows neighbours nearly repeat, so checking every 20 batches (5,120 windows)
+     * lets a large series (PJME: 91,406 windows) stop after a fraction of a pass.
+     */
+    batchesPerEpoch: z.int().min(0).default(20),
+    /** Epochs without validation improvement before stopping (the best epoch's weights are kept); 0 disables. */
+    patience: z.int().min(0).default(10),
+    /** Decoupled (AdamW) weight decay on the weight matrices, not the biases. */
+    weightDecay: z.number().min(0).default(1e-2),
+    /** Training loss: squared (`mse`) or absolute (`mae`) error, in the target scaler's space. */
+    loss: z.enum(['mse', 'mae']).default('mse'),
+    /** A linear shortcut from the standardised inputs to every output beside the hidden layers (as TiDE's). */
+    skip: z.boolean().default(true),
+    seed: z.int().default(42),
+    /** Target transform (see {@link MLP_TRANSFORMS}). */
+    transform: z.enum(MLP_TRANSFORMS).default('auto'),
+    /** Season of the `seasonal_residual` transform. */
+    season: season.default('1D'),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+  })
+  .strict();
+
+/** The model families a config can name. */
+export const MODEL_NAMES = ['seasonal_naive', 'linear', 'gbdt', 'mlp'] as const;
+/** Accepted alternative model names. */
+const MODEL_ALIASES: Record<string, (typeof MODEL_NAMES)[number]> = {
+  lightgbm: 'gbdt',
+  ridge: 'linear',
+  mlpf: 'mlp',
+};
+
+const ModelUnion = z.discriminatedUnion('name', [SeasonalNaiveConfig, LinearConfig, GbdtConfig, MlpConfig], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `unknown model ${JSON.stringify((issue.input as { name?: unknown } | undefined)?.name)}; expected one of ${MODEL_NAMES.map((n) => `"${n}"`).join(', ')} (or ${Object.keys(MODEL_ALIASES).join(', ')})`
       : undefined,
 });
 
-/** One model of a config: seasonal naive, linear or GBDT (`lightgbm` accepted as an alias). */
+/** One model of a config: seasonal naive, linear, GBDT or MLP (`lightgbm`, `ridge`, `mlpf` accepted as aliases). */
 export const ModelConfigSchema = z.preprocess((value) => {
   const name = (value as { name?: unknown } | null)?.name;
   return typeof name === 'string' && MODEL_ALIASES[name]
@@ -107,6 +159,7 @@ export type ModelConfigInput = z.input<typeof ModelUnion>;
 export type SeasonalNaiveConfig = z.output<typeof SeasonalNaiveConfig>;
 export type LinearConfig = z.output<typeof LinearConfig>;
 export type GbdtConfig = z.output<typeof GbdtConfig>;
+export type MlpConfig = z.output<typeof MlpConfig>;
 
 /** The label a model is reported and stored under. */
 export function modelLabel(config: ModelConfig): string {

@@ -55,7 +55,7 @@ function validationMae(spec: GbdtSpec, x: Float64Array, y: Float64Array, n: numb
  * @throws ConfigError when `seasonal_residual` is asked for a season the lookback does not cover.
  */
 export function residualIndices(
-  config: GbdtConfig,
+  config: Pick<GbdtConfig, 'transform' | 'season'>,
   label: string,
   p: FittedPipeline,
 ): Int32Array | undefined {

@@ -4,6 +4,7 @@ import type { ModelSpec } from '../models/spec.js';
 import type { ModelConfig } from '../schemas/model-config.js';
 import { type TuningRecord, trainGbdtModel } from './gbdt-model.js';
 import { trainRidge } from './linear.js';
+import { trainMlpModel } from './mlp-model.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
 
 /** A model trained by `trainModel`: its spec, skipped windows and tuning record. */
@@ -22,7 +23,7 @@ export interface TrainingWindows {
   validation: readonly number[];
 }
 
-/** Trains `config` on the prepared frame's fit windows (GBDT also early-stops and tunes on the validation windows). */
+/** Trains `config` on the prepared frame's fit windows (GBDT and MLP also early-stop and tune on the validation windows). */
 export async function trainModel(
   config: ModelConfig,
   label: string,
@@ -46,6 +47,17 @@ export async function trainModel(
     }
     case 'gbdt': {
       const fit = await trainGbdtModel(config, label, p, f, windows, tuning);
+      const out: TrainedModel = {
+        spec: fit.spec,
+        windows: fit.windows,
+        skipped: fit.skipped,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      if (fit.tuning) out.tuning = fit.tuning;
+      return out;
+    }
+    case 'mlp': {
+      const fit = await trainMlpModel(config, label, p, f, windows, tuning);
       const out: TrainedModel = {
         spec: fit.spec,
         windows: fit.windows,

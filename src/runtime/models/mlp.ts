@@ -1,0 +1,238 @@
+/** Multi-layer perceptron: its ONNX export (Sub, Mul, Gemm + Relu, optional MatMul and Gather shortcuts) and its float64 reference. */
+
+import { ModelError } from '../errors.js';
+import { attr, buildModel, type OnnxNode, type OnnxTensor } from '../onnx/writer.js';
+import type { DenseLayer, MlpSpec } from './spec.js';
+
+function fail(spec: MlpSpec, message: string, context: Record<string, unknown> = {}): never {
+  throw new ModelError(`mlp "${spec.label}": ${message}`, { label: spec.label, ...context });
+}
+
+/** Checks that the layers chain from nFeatures to horizon · nTargets; returns the output count. */
+function checkSpec(spec: MlpSpec): number {
+  const nOut = spec.horizon * spec.nTargets;
+  if (spec.inputMean.length !== spec.nFeatures || spec.inputScale.length !== spec.nFeatures)
+    fail(spec, `inputMean and inputScale must hold ${spec.nFeatures} values`);
+  if (spec.layers.length === 0) fail(spec, 'needs at least one layer');
+  let width = spec.nFeatures;
+  for (const [i, l] of spec.layers.entries()) {
+    if (l.inputs !== width) fail(spec, `layer ${i} takes ${l.inputs} inputs, the previous gives ${width}`);
+    if (l.weights.length !== l.inputs * l.outputs || l.bias.length !== l.outputs)
+      fail(spec, `layer ${i} must hold ${l.inputs} × ${l.outputs} weights and ${l.outputs} biases`, {
+        layer: i,
+      });
+    width = l.outputs;
+  }
+  if (width !== nOut) fail(spec, `the last layer gives ${width} outputs, horizon · nTargets is ${nOut}`);
+  const skip = spec.skip;
+  if (
+    skip &&
+    (skip.inputs !== spec.nFeatures ||
+      skip.outputs !== nOut ||
+      skip.weights.length !== skip.inputs * nOut ||
+      skip.bias.some((b) => b !== 0))
+  )
+    fail(spec, `the skip layer must map ${spec.nFeatures} inputs to ${nOut} outputs with a zero bias`);
+  if (spec.residualOf) {
+    if (spec.residualOf.length !== nOut)
+      fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
+    const bad = spec.residualOf.findIndex((f) => !(f >= 0 && f < spec.nFeatures));
+    if (bad >= 0) fail(spec, `residualOf[${bad}] = ${spec.residualOf[bad]} is not a feature index`);
+  }
+  return nOut;
+}
+
+/**
+ * `out[r] = input[r] · W + b` for `n` rows, with ReLU when `relu`. The one dense kernel: the trainer's forward
+ * pass and the in-memory reference both run it, so the reference is the trainer's arithmetic. Eight outputs are
+ * accumulated in locals per pass over the row (register blocking: ~2.5× plain loops in V8, measured).
+ */
+export function denseForward(
+  input: Float64Array,
+  n: number,
+  layer: DenseLayer,
+  relu: boolean,
+  out: Float64Array,
+): void {
+  const { inputs: K, outputs: J, weights: w, bias } = layer;
+  const J8 = J - (J % 8);
+  for (let r = 0; r < n; r++) {
+    const a = r * K;
+    const o = r * J;
+    for (let j = 0; j < J8; j += 8) {
+      let s0 = bias[j]!;
+      let s1 = bias[j + 1]!;
+      let s2 = bias[j + 2]!;
+      let s3 = bias[j + 3]!;
+      let s4 = bias[j + 4]!;
+      let s5 = bias[j + 5]!;
+      let s6 = bias[j + 6]!;
+      let s7 = bias[j + 7]!;
+      for (let k = 0; k < K; k++) {
+        const x = input[a + k]!;
+        const q = k * J + j;
+        s0 += x * w[q]!;
+        s1 += x * w[q + 1]!;
+        s2 += x * w[q + 2]!;
+        s3 += x * w[q + 3]!;
+        s4 += x * w[q + 4]!;
+        s5 += x * w[q + 5]!;
+        s6 += x * w[q + 6]!;
+        s7 += x * w[q + 7]!;
+      }
+      out[o + j] = s0;
+      out[o + j + 1] = s1;
+      out[o + j + 2] = s2;
+      out[o + j + 3] = s3;
+      out[o + j + 4] = s4;
+      out[o + j + 5] = s5;
+      out[o + j + 6] = s6;
+      out[o + j + 7] = s7;
+    }
+    for (let j = J8; j < J; j++) {
+      let s = bias[j]!;
+      for (let k = 0; k < K; k++) s += input[a + k]! * w[k * J + j]!;
+      out[o + j] = s;
+    }
+    if (relu) for (let j = 0; j < J; j++) if (!(out[o + j]! > 0)) out[o + j] = 0;
+  }
+}
+
+/** `out += input · skip.weights` (the shortcut; its bias is zero), computed apart then added, as ONNX's MatMul + Add. */
+export function addSkip(input: Float64Array, n: number, skip: DenseLayer, out: Float64Array): void {
+  const shortcut = new Float64Array(n * skip.outputs);
+  denseForward(input, n, skip, false, shortcut);
+  for (let k = 0; k < shortcut.length; k++) out[k] = out[k]! + shortcut[k]!;
+}
+
+/** `(features − mean) · scale` row by row into `out` (the standardisation the first layer sees). */
+export function standardise(
+  spec: Pick<MlpSpec, 'inputMean' | 'inputScale' | 'nFeatures'>,
+  features: Float64Array,
+  n: number,
+  out: Float64Array,
+): void {
+  const F = spec.nFeatures;
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < F; i++)
+      out[r * F + i] = (features[r * F + i]! - spec.inputMean[i]!) * spec.inputScale[i]!;
+}
+
+/**
+ * Exports the model as ONNX: `Sub(mean)` → `Mul(scale)` → `Gemm` (+ `Relu`) per layer,
+ * optionally a linear shortcut (`MatMul` + `Add`), and under `seasonal_residual` an `Add` of the lag `Gather`ed
+ * from the features. float32 throughout, opset 17.
+ * @throws ModelError when the layers do not chain from nFeatures to horizon · nTargets.
+ */
+export function mlpToOnnx(spec: MlpSpec): Uint8Array {
+  const nOut = checkSpec(spec);
+  const F = spec.nFeatures;
+  const nodes: OnnxNode[] = [
+    { opType: 'Sub', name: 'centre', inputs: ['features', 'input_mean'], outputs: ['centred'] },
+    { opType: 'Mul', name: 'standardise', inputs: ['centred', 'input_scale'], outputs: ['h0'] },
+  ];
+  const initializers: (OnnxTensor & { name: string })[] = [
+    { name: 'input_mean', dataType: 'float', dims: [F], values: spec.inputMean },
+    { name: 'input_scale', dataType: 'float', dims: [F], values: spec.inputScale },
+  ];
+  const last = spec.layers.length - 1;
+  let input = 'h0';
+  for (const [i, l] of spec.layers.entries()) {
+    const linear = i === last ? (spec.skip ? 'deep' : spec.residualOf ? 'net' : 'forecast') : `z${i + 1}`;
+    nodes.push({
+      opType: 'Gemm',
+      name: `dense${i + 1}`,
+      inputs: [input, `w${i + 1}`, `b${i + 1}`],
+      outputs: [linear],
+    });
+    initializers.push(
+      { name: `w${i + 1}`, dataType: 'float', dims: [l.inputs, l.outputs], values: l.weights },
+      { name: `b${i + 1}`, dataType: 'float', dims: [l.outputs], values: l.bias },
+    );
+    if (i < last) {
+      nodes.push({ opType: 'Relu', name: `relu${i + 1}`, inputs: [linear], outputs: [`h${i + 1}`] });
+      input = `h${i + 1}`;
+    }
+  }
+  if (spec.skip) {
+    nodes.push(
+      { opType: 'MatMul', name: 'skip', inputs: ['h0', 'w_skip'], outputs: ['shortcut'] },
+      {
+        opType: 'Add',
+        name: 'add_skip',
+        inputs: ['deep', 'shortcut'],
+        outputs: [spec.residualOf ? 'net' : 'forecast'],
+      },
+    );
+    initializers.push({ name: 'w_skip', dataType: 'float', dims: [F, nOut], values: spec.skip.weights });
+  }
+  if (spec.residualOf) {
+    nodes.push(
+      {
+        opType: 'Gather',
+        name: 'naive',
+        inputs: ['features', 'naive_index'],
+        outputs: ['naive'],
+        attributes: { axis: attr.int(1) },
+      },
+      { opType: 'Add', name: 'add_naive', inputs: ['net', 'naive'], outputs: ['forecast'] },
+    );
+    initializers.push({
+      name: 'naive_index',
+      dataType: 'int64',
+      dims: [nOut],
+      values: Array.from(spec.residualOf),
+    });
+  }
+  return buildModel({
+    graph: {
+      name: spec.label,
+      nodes,
+      initializers,
+      inputs: [{ name: 'features', elemType: 'float', shape: ['N', F] }],
+      outputs: [{ name: 'forecast', elemType: 'float', shape: ['N', nOut] }],
+    },
+    opsets: [{ domain: '', version: 17 }],
+    producer: { name: 'twiga-edge' },
+    metadata: {
+      kind: spec.kind,
+      label: spec.label,
+      hidden: spec.layers
+        .slice(0, -1)
+        .map((l) => l.outputs)
+        .join(','),
+      activation: 'relu',
+      skip: spec.skip ? 'linear' : 'none',
+      transform: spec.residualOf ? 'seasonal_residual' : 'none',
+      epochs: String(spec.training.epochs),
+      best_epoch: String(spec.training.bestEpoch),
+    },
+  });
+}
+
+/** In-memory float64 reference: `features` row-major `[nRows, nFeatures]`; returns `[nRows, horizon * nTargets]`. */
+export function predictMlp(spec: MlpSpec, features: Float64Array, nRows: number): Float64Array {
+  const nOut = checkSpec(spec);
+  const F = spec.nFeatures;
+  if (!Number.isInteger(nRows) || nRows < 0 || features.length !== nRows * F) {
+    fail(spec, `expected features of shape [${nRows}, ${F}], got ${features.length} values`, {
+      shape: [nRows, F],
+      length: features.length,
+    });
+  }
+  const h0 = new Float64Array(nRows * F);
+  standardise(spec, features, nRows, h0);
+  let h = h0;
+  const last = spec.layers.length - 1;
+  for (const [i, l] of spec.layers.entries()) {
+    const out = new Float64Array(nRows * l.outputs);
+    denseForward(h, nRows, l, i < last, out);
+    h = out;
+  }
+  if (spec.skip) addSkip(h0, nRows, spec.skip, h);
+  if (spec.residualOf) {
+    for (let r = 0; r < nRows; r++)
+      for (let o = 0; o < nOut; o++) h[r * nOut + o]! += features[r * F + spec.residualOf[o]!]!;
+  }
+  return h;
+}

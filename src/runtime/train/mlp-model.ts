@@ -1,0 +1,143 @@
+/** The `mlp` model: windows → an MLP over every horizon step, optionally tuned with TPE on the validation windows. */
+import { DataError } from '../errors.js';
+import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
+import { predictMlp } from '../models/mlp.js';
+import type { MlpSpec } from '../models/spec.js';
+import type { MlpConfig } from '../schemas/model-config.js';
+import { residualIndices, type TuningRecord } from './gbdt-model.js';
+import type { TrainingWindows } from './index.js';
+import { type MlpData, type MlpParams, trainMlp } from './mlp.js';
+import { type SearchSpace, tpe } from './tpe.js';
+import { windowMatrix } from './window-matrix.js';
+
+/** What TPE searches: the hidden width (every hidden layer), Adam's step size and the weight decay. */
+export const MLP_SEARCH_SPACE: SearchSpace = {
+  width: { type: 'int', low: 16, high: 256, log: true },
+  learningRate: { type: 'float', low: 1e-4, high: 1e-2, log: true },
+  weightDecay: { type: 'float', low: 1e-6, high: 1e-1, log: true },
+};
+
+/** A fitted MLP model: its spec, windows used and skipped, and the tuning trials when tuned. */
+export interface MlpModelFit {
+  spec: MlpSpec;
+  windows: number;
+  skipped: number;
+  tuning?: TuningRecord;
+}
+
+function paramsOf(config: MlpConfig): MlpParams {
+  const {
+    hidden,
+    epochs,
+    learningRate,
+    batchSize,
+    patience,
+    weightDecay,
+    seed,
+    loss,
+    skip,
+    batchesPerEpoch,
+  } = config;
+  return {
+    hidden,
+    epochs,
+    learningRate,
+    batchSize,
+    patience,
+    weightDecay,
+    seed,
+    loss,
+    skip,
+    ...(batchesPerEpoch === 0 ? {} : { batchesPerEpoch }),
+  };
+}
+
+/** `y − x[index]` per output: what the net learns under `seasonal_residual`. */
+function residualTargets(m: { x: Float64Array; y: Float64Array; n: number }, F: number, index: Int32Array) {
+  const O = index.length;
+  const out = new Float64Array(m.y.length);
+  for (let r = 0; r < m.n; r++)
+    for (let o = 0; o < O; o++) out[r * O + o] = m.y[r * O + o]! - m.x[r * F + index[o]!]!;
+  return out;
+}
+
+/** Validation MAE of a spec (target scaler's space): the TPE objective. */
+function validationMae(spec: MlpSpec, x: Float64Array, y: Float64Array, n: number): number {
+  const pred = predictMlp(spec, x, n);
+  let sum = 0;
+  for (let i = 0; i < pred.length; i++) sum += Math.abs(pred[i]! - y[i]!);
+  return sum / pred.length;
+}
+
+/** Trains an MLP on the fit windows, early-stopping on the validation windows (and tuning on them when asked). */
+export async function trainMlpModel(
+  config: MlpConfig,
+  label: string,
+  p: FittedPipeline,
+  f: PreparedFrame,
+  windows: TrainingWindows,
+  tuning?: { numTrials: number; seed: number },
+): Promise<MlpModelFit> {
+  const train = windowMatrix(p, f, windows.fit);
+  const valid = windowMatrix(p, f, windows.validation);
+  if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
+  const F = p.layout.nFeatures;
+  const O = p.config.horizon * p.config.target.length;
+  const residualOf = residualIndices(config, label, p);
+  const learn = (m: typeof train) => (residualOf ? residualTargets(m, F, residualOf) : m.y);
+  const data: MlpData = {
+    x: train.x,
+    y: learn(train),
+    n: train.n,
+    nFeatures: F,
+    nOutputs: O,
+    ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
+  };
+  const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
+  // The net fits the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
+  const fitWith = (params: MlpParams): MlpSpec => {
+    const spec = trainMlp(data, params, layout).spec;
+    return residualOf ? { ...spec, residualOf } : spec;
+  };
+  const base = paramsOf(config);
+  const common = { windows: train.n, skipped: train.skipped.length };
+  if (!tuning) return { spec: fitWith(base), ...common };
+  if (valid.n === 0) {
+    throw new DataError(`${label}: tuning needs validation windows; set a validation fraction above 0`, {
+      model: label,
+    });
+  }
+  // Keep each trial's model: the best one is the result, with no refit. The width applies to every hidden layer.
+  const specs: MlpSpec[] = [];
+  const configured = {
+    width: base.hidden[0]!,
+    learningRate: base.learningRate,
+    weightDecay: base.weightDecay,
+  };
+  const result = await tpe({
+    space: MLP_SEARCH_SPACE,
+    seed: tuning.seed,
+    nTrials: tuning.numTrials,
+    // The configured parameters go first, so tuning can only match or beat them.
+    enqueue: [configured],
+    objective: ({ width, learningRate, weightDecay }) => {
+      const spec = fitWith({
+        ...base,
+        hidden: base.hidden.map(() => width!),
+        learningRate: learningRate!,
+        weightDecay: weightDecay!,
+      });
+      specs.push(spec);
+      return validationMae(spec, valid.x, valid.y, valid.n);
+    },
+  });
+  return {
+    spec: specs[result.best.number]!,
+    ...common,
+    tuning: {
+      metric: 'validation_mae_scaled',
+      best: { number: result.best.number, params: result.best.params, score: result.best.score },
+      trials: result.trials,
+    },
+  };
+}
