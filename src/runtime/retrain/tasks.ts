@@ -33,13 +33,17 @@ export interface FittedCandidate {
 
 /**
  * The trainer as a capability: fit on the window, save the candidate unpromoted, score both on the same
- * holdout. Absent where no platform-free trainer is wired yet: every fit is then handed to Node.
+ * holdout (`fitCandidate` in fit-candidate.ts, with the platform's engine and backend bound). Absent where
+ * no trainer is wired: every fit is then handed to Node.
  */
 export type FitCandidate = (input: {
   store: CheckpointStore;
   model: string;
   incumbentVersion: number;
   data: DataWindow;
+  policy: RetrainPolicy;
+  /** The run's instance id, recorded as the candidate's run id. */
+  runId: string;
 }) => Promise<FittedCandidate>;
 
 /** What the tasks need besides the message. */
@@ -145,7 +149,8 @@ export async function runRetrainTasks(
     if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
     const work = estimateWork({ rows: data.rows, features: data.features, rounds: options.rounds ?? 1 });
     const fitCandidate = options.fitCandidate;
-    if (!fitCandidate || work > options.edgeMaxWork) {
+    // Without an incumbent there is no recipe to retrain here: Node trains the first one from a config.
+    if (!fitCandidate || incumbent.version === 0 || work > options.edgeMaxWork) {
       const job_key = await step('hand-off', () =>
         writePendingJob(store, {
           id,
@@ -156,13 +161,22 @@ export async function runRetrainTasks(
           created_at: clock().toISOString(),
         }),
       );
-      const why = fitCandidate
-        ? `work ${work} > edge limit ${options.edgeMaxWork}`
-        : 'no trainer at the edge';
+      const why = !fitCandidate
+        ? 'no trainer at the edge'
+        : incumbent.version === 0
+          ? 'no incumbent to take the pipeline and models from'
+          : `work ${work} > edge limit ${options.edgeMaxWork}`;
       return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
     }
     const candidate = await step('fit', () =>
-      fitCandidate({ store, model: message.model, incumbentVersion: incumbent.version, data }),
+      fitCandidate({
+        store,
+        model: message.model,
+        incumbentVersion: incumbent.version,
+        data,
+        policy,
+        runId: id,
+      }),
     );
     const metrics = { candidate: candidate.candidateMetric, incumbent: candidate.incumbentMetric };
     const better = beatsIncumbent(candidate.candidateMetric, candidate.incumbentMetric, policy);
