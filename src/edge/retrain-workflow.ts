@@ -4,6 +4,7 @@
  * the GBDT kernel. Outputs stay small (keys and numbers, never rows).
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
+import { z } from 'zod';
 import gbdtModule from '../../wasm/build/gbdt.wasm';
 import { ENGINE_CHOICES, type EngineChoice } from '../runtime/engine/contract.js';
 import { ConfigError } from '../runtime/errors.js';
@@ -12,6 +13,7 @@ import { stageDataWindow } from '../runtime/retrain/data-window.js';
 import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
+import { parseWith } from '../runtime/schemas/parse.js';
 import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { Env } from './worker-handlers.js';
@@ -57,6 +59,11 @@ function engineOf(env: Env): EngineChoice {
   return known;
 }
 
+/** `TWIGA_RETRAIN_HOLDOUT_FRACTION`: a share strictly between 0 and 1; unset = fitCandidate's default. */
+const HoldoutFraction = z.object({
+  TWIGA_RETRAIN_HOLDOUT_FRACTION: z.coerce.number().gt(0).lt(1).optional(),
+});
+
 /** The Workers training backend: single-thread GBDT on the precompiled gbdt.wasm module. */
 const EDGE_BACKEND = { gbdtKernel: () => gbdtModule };
 
@@ -78,7 +85,7 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
     const runner: StepRunner = { do: (name, fn) => step.do(name, RETRIES, fn) };
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
-    const holdout = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
+    const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
     const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
       store,
       beforeAttempt: faultHook(env, event.payload.model),
@@ -89,13 +96,20 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
       edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
       // Keys and counts only: the fit step reads the same keys once.
       loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
-      fitCandidate: async (input) =>
-        fitCandidate({
+      // Bad variables fail the fit step, naming the variable (the run record says so).
+      fitCandidate: async (input) => {
+        const { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutFraction } = parseWith(
+          HoldoutFraction,
+          { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutVar },
+          'retraining settings',
+        );
+        return fitCandidate({
           ...input,
           engine: (await start(engineOf(env))).engine,
           backend: EDGE_BACKEND,
-          ...(holdout ? { holdoutFraction: Number(holdout) } : {}),
-        }),
+          ...(holdoutFraction !== undefined ? { holdoutFraction } : {}),
+        });
+      },
     });
     return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
   }
