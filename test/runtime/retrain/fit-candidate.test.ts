@@ -9,11 +9,13 @@ import { loadCheckpoint } from '../../../src/runtime/checkpoint/checkpoint.js';
 import { MemoryCheckpointStore } from '../../../src/runtime/checkpoint/memory-store.js';
 import { readManifest } from '../../../src/runtime/checkpoint/read.js';
 import { DataError } from '../../../src/runtime/errors.js';
+import { retrainPolicy } from '../../../src/runtime/flows/decision.js';
 import { Forecaster } from '../../../src/runtime/forecaster.js';
 import type { Frame } from '../../../src/runtime/frame.js';
 import { createOnnxEngine } from '../../../src/runtime/onnx/engine.js';
 import { stageDataWindow } from '../../../src/runtime/retrain/data-window.js';
 import { fitCandidate } from '../../../src/runtime/retrain/fit-candidate.js';
+import { type FitCandidate, runRetrainTasks } from '../../../src/runtime/retrain/tasks.js';
 import { ModelConfigSchema } from '../../../src/runtime/schemas/model-config.js';
 import { PipelineConfigSchema } from '../../../src/runtime/schemas/pipeline-config.js';
 import { syntheticNetLoad } from '../../../src/runtime/synthetic.js';
@@ -135,5 +137,26 @@ describe('fitCandidate (Node backend, memory store)', () => {
     await expect(run).rejects.toBeInstanceOf(DataError);
     await expect(run).rejects.toThrow(/2024-01-19\.csv: data file not found/);
     expect((await store.list('feeder/')).some((k) => k.startsWith('feeder/v0002/'))).toBe(false);
+  });
+
+  it('runRetrainTasks on Node: sizes the work by the incumbent (GBDT trees count), fits when it fits, promotes', async () => {
+    const { store } = await setUp();
+    const message = { model: 'feeder', version: 1, reason: 'drift', window: 'w' };
+    const options = {
+      store,
+      policy: retrainPolicy(),
+      loadData: (model: string) => stageDataWindow(store, `data/recent/${model}/`, 10_000),
+      fitCandidate: (input: Parameters<FitCandidate>[0]) =>
+        fitCandidate({ ...input, engine, backend: nodeTrainingBackend }),
+    };
+    const plain = { do: <T>(_name: string, fn: () => Promise<T>) => fn() };
+    // 168 rows × 2 columns × (1 ridge + 10 trees) = 3696: above a limit of 3000, below 4000.
+    const handed = await runRetrainTasks('small-limit', message, plain, { ...options, edgeMaxWork: 3000 });
+    expect(handed.outcome).toBe('handed_off');
+    expect(handed.detail).toContain('work 3696 > edge limit 3000');
+    const run = await runRetrainTasks('fits', message, plain, { ...options, edgeMaxWork: 4000 });
+    expect(run.outcome, run.detail).toBe('promoted');
+    expect(run.promoted_version).toBe(2);
+    expect((await readManifest(store, 'feeder'))!.manifest.version).toBe(2);
   });
 });
