@@ -1,13 +1,21 @@
 /**
  * The retraining Workflow: the platform-free tasks (src/runtime/retrain) with each task a durable
- * `step.do` carrying the flow's retry settings. Outputs stay small (keys and numbers, never rows).
+ * `step.do` carrying the flow's retry settings, and the fit run here (fit-candidate.ts) with gbdt.wasm as
+ * the GBDT kernel. Outputs stay small (keys and numbers, never rows).
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
+import { z } from 'zod';
+import gbdtModule from '../../wasm/build/gbdt.wasm';
+import { ENGINE_CHOICES, type EngineChoice } from '../runtime/engine/contract.js';
+import { ConfigError } from '../runtime/errors.js';
 import { retrainPolicy } from '../runtime/flows/decision.js';
+import { stageDataWindow } from '../runtime/retrain/data-window.js';
+import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
+import { parseWith } from '../runtime/schemas/parse.js';
+import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
-import { readRecentData } from './recent-data.js';
 import type { Env } from './worker-handlers.js';
 
 /** The flow's retry settings per step: 2 retries, exponential from 1 s (tests disable the delays). */
@@ -38,9 +46,38 @@ function faultHook(env: Env, model: string): (step: string) => void {
   };
 }
 
-/** The Workflow class wrangler.toml binds as `RETRAIN_WORKFLOW`. */
-export class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
+/** TWIGA_INFERENCE_ENGINE as the fit's engine choice; an unknown value fails the fit step, naming it. */
+function engineOf(env: Env): EngineChoice {
+  const value = str(env, 'TWIGA_INFERENCE_ENGINE') ?? 'auto';
+  const known = ENGINE_CHOICES.find((c) => c === value);
+  if (!known) {
+    throw new ConfigError(
+      `TWIGA_INFERENCE_ENGINE: expected one of ${ENGINE_CHOICES.join(', ')}, got "${value}"`,
+      [{ path: 'TWIGA_INFERENCE_ENGINE', message: `unknown engine "${value}"` }],
+    );
+  }
+  return known;
+}
+
+/** `TWIGA_RETRAIN_HOLDOUT_FRACTION`: a share strictly between 0 and 1; unset = fitCandidate's default. */
+const HoldoutFraction = z.object({
+  TWIGA_RETRAIN_HOLDOUT_FRACTION: z.coerce.number().gt(0).lt(1).optional(),
+});
+
+/** The Workers training backend: single-thread GBDT on the precompiled gbdt.wasm module. */
+const EDGE_BACKEND = { gbdtKernel: () => gbdtModule };
+
+/**
+ * The retraining Workflow over the engines `start` gives. Each Worker entry exports a subclass named
+ * `RetrainWorkflow` (wrangler.toml `class_name`) that sets its own `start`, so the lean build's stays free of
+ * ORT: `export class RetrainWorkflow extends RetrainWorkflowOn { protected readonly start = initEdgeRuntime; }`.
+ */
+export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainMessage> {
+  /** Starts this build's engines (once per isolate). */
+  protected abstract readonly start: StartRuntime;
+
   override async run(event: Readonly<WorkflowEvent<RetrainMessage>>, step: WorkflowStep) {
+    const start = this.start;
     const env = this.env;
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
@@ -48,6 +85,7 @@ export class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
     const runner: StepRunner = { do: (name, fn) => step.do(name, RETRIES, fn) };
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
+    const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
     const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
       store,
       beforeAttempt: faultHook(env, event.payload.model),
@@ -56,12 +94,22 @@ export class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
         minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
       }),
       edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
-      loadData: async (model) => {
-        const data = await readRecentData(store, `${prefix}${model}/`, maxRows, true);
-        if (!data) return undefined;
-        return { files: data.files, rows: data.rows, features: Object.keys(data.columns).length };
+      // Keys and counts only: the fit step reads the same keys once.
+      loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
+      // Bad variables fail the fit step, naming the variable (the run record says so).
+      fitCandidate: async (input) => {
+        const { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutFraction } = parseWith(
+          HoldoutFraction,
+          { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutVar },
+          'retraining settings',
+        );
+        return fitCandidate({
+          ...input,
+          engine: (await start(engineOf(env))).engine,
+          backend: EDGE_BACKEND,
+          ...(holdoutFraction !== undefined ? { holdoutFraction } : {}),
+        });
       },
-      // No platform-free trainer yet (train-core moves it to src/runtime/train): fits go to Node.
     });
     return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
   }
