@@ -1,15 +1,21 @@
 /**
  * The retraining Workflow: the platform-free tasks (src/runtime/retrain) with each task a durable
- * `step.do` carrying the flow's retry settings. Outputs stay small (keys and numbers, never rows).
+ * `step.do` carrying the flow's retry settings, and the fit run here (fit-candidate.ts) with gbdt.wasm as
+ * the GBDT kernel. Outputs stay small (keys and numbers, never rows).
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
 import { z } from 'zod';
+import gbdtModule from '../../wasm/build/gbdt.wasm';
+import { ENGINE_CHOICES, type EngineChoice } from '../runtime/engine/contract.js';
+import { ConfigError } from '../runtime/errors.js';
 import { retrainPolicy } from '../runtime/flows/decision.js';
+import { stageDataWindow } from '../runtime/retrain/data-window.js';
+import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { type AwaitHandOff, runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
 import { parseWith } from '../runtime/schemas/parse.js';
+import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
-import { readRecentData } from './recent-data.js';
 import type { Env } from './worker-handlers.js';
 
 /** The flow's retry settings per step: 2 retries, exponential from 1 s (tests disable the delays). */
@@ -26,15 +32,15 @@ export const MAX_HANDOFF_CHECKS = 400;
 
 const HandOffWaitSchema = z.object({
   /** How long a run waits for a Node worker's result before it fails naming `await-node`. */
-  TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: z.coerce
-    .number()
-    .positive()
-    .default(6 * 3600),
+  TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: z.coerce.number().positive().default(6 * 3600),
   /** Pause between two checks for the result (lengthened to stay within MAX_HANDOFF_CHECKS). */
   TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: z.coerce.number().positive().default(60),
 });
 
-/** The hand-off wait from the Worker's settings: checks `poll` seconds apart until `timeout` has passed. */
+/**
+ * The hand-off wait from the Worker's settings: checks `poll` seconds apart until `timeout` has passed.
+ * @throws ConfigError naming the setting when one is not a positive number
+ */
 export function handOffWait(env: Record<string, unknown>): AwaitHandOff {
   const pick = (name: keyof z.input<typeof HandOffWaitSchema>) =>
     typeof env[name] === 'string' && env[name] !== '' ? env[name] : undefined;
@@ -47,10 +53,8 @@ export function handOffWait(env: Record<string, unknown>): AwaitHandOff {
     'hand-off wait settings',
   );
   const timeoutMs = settings.TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS * 1000;
-  const checks = Math.min(
-    MAX_HANDOFF_CHECKS,
-    Math.ceil(timeoutMs / (settings.TWIGA_RETRAIN_HANDOFF_POLL_SECONDS * 1000)) + 1,
-  );
+  const pollMs = settings.TWIGA_RETRAIN_HANDOFF_POLL_SECONDS * 1000;
+  const checks = Math.min(MAX_HANDOFF_CHECKS, Math.ceil(timeoutMs / pollMs) + 1);
   return { checks, intervalMs: checks > 1 ? timeoutMs / (checks - 1) : timeoutMs };
 }
 
@@ -76,36 +80,61 @@ function faultHook(env: Env, model: string): (step: string) => void {
   };
 }
 
-/** The Workflow class wrangler.toml binds as `RETRAIN_WORKFLOW`. */
-export class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
-  override async run(event: Readonly<WorkflowEvent<RetrainMessage>>, step: WorkflowStep) {
-    const env = this.env;
-    const store = new R2CheckpointStore(env.CHECKPOINTS, {
-      bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
-    });
-    const runner: StepRunner = {
-      do: (name, fn) => step.do(name, RETRIES, fn),
-      sleep: (name, ms) => step.sleep(name, ms),
-    };
-    const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
-    const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
-    const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
-      store,
-      beforeAttempt: faultHook(env, event.payload.model),
-      policy: retrainPolicy({
-        metricKey: str(env, 'TWIGA_RETRAIN_METRIC_KEY') ?? 'mae',
-        minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
-      }),
-      edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
-      // A handed-off fit: the run sleeps durably between checks of jobs/done/<id>.json, then records it.
-      awaitHandOff: handOffWait(env),
-      loadData: async (model) => {
-        const data = await readRecentData(store, `${prefix}${model}/`, maxRows, true);
-        if (!data) return undefined;
-        return { files: data.files, rows: data.rows, features: Object.keys(data.columns).length };
-      },
-      // No platform-free trainer yet (train-core moves it to src/runtime/train): fits go to Node.
-    });
-    return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
+/** TWIGA_INFERENCE_ENGINE as the fit's engine choice; an unknown value fails the fit step, naming it. */
+function engineOf(env: Env): EngineChoice {
+  const value = str(env, 'TWIGA_INFERENCE_ENGINE') ?? 'auto';
+  const known = ENGINE_CHOICES.find((c) => c === value);
+  if (!known) {
+    throw new ConfigError(
+      `TWIGA_INFERENCE_ENGINE: expected one of ${ENGINE_CHOICES.join(', ')}, got "${value}"`,
+      [{ path: 'TWIGA_INFERENCE_ENGINE', message: `unknown engine "${value}"` }],
+    );
   }
+  return known;
+}
+
+/** The Workers training backend: single-thread GBDT on the precompiled gbdt.wasm module. */
+const EDGE_BACKEND = { gbdtKernel: () => gbdtModule };
+
+/**
+ * The Workflow class wrangler.toml binds as `RETRAIN_WORKFLOW` (class_name `RetrainWorkflow`), over the
+ * engines `start` gives: each Worker entry passes its own, so the lean build's stays free of ORT.
+ */
+export function createRetrainWorkflow(start: StartRuntime) {
+  return class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
+    override async run(event: Readonly<WorkflowEvent<RetrainMessage>>, step: WorkflowStep) {
+      const env = this.env;
+      const store = new R2CheckpointStore(env.CHECKPOINTS, {
+        bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
+      });
+      const runner: StepRunner = {
+        do: (name, fn) => step.do(name, RETRIES, fn),
+        sleep: (name, ms) => step.sleep(name, ms),
+      };
+      const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
+      const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
+      const holdout = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
+      const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
+        store,
+        beforeAttempt: faultHook(env, event.payload.model),
+        policy: retrainPolicy({
+          metricKey: str(env, 'TWIGA_RETRAIN_METRIC_KEY') ?? 'mae',
+          minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
+        }),
+        edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
+        // A handed-off fit: the run sleeps durably between checks of jobs/done/<id>.json, then records it.
+        awaitHandOff: handOffWait(env),
+        // Keys and counts only: the fit step reads the same keys once.
+        loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
+        fitCandidate: async (input) =>
+          fitCandidate({
+            ...input,
+            engine: (await start(engineOf(env))).engine,
+            backend: EDGE_BACKEND,
+            ...(holdout ? { holdoutFraction: Number(holdout) } : {}),
+          }),
+      });
+      return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
+    }
+  };
 }

@@ -8,9 +8,7 @@ import { ConfigError } from '../../runtime/errors.js';
 import { requiredColumns } from '../../runtime/features/pipeline.js';
 import type { Forecaster } from '../../runtime/forecaster.js';
 import { appendFrame, type Frame, lowerBound } from '../../runtime/frame.js';
-import type { EnsembleStrategy } from '../../runtime/schemas/forecaster-config.js';
-import { type ModelConfig, ModelConfigSchema } from '../../runtime/schemas/model-config.js';
-import type { PipelineConfig } from '../../runtime/schemas/pipeline-config.js';
+import { holdoutStart, type RetrainSpec, specOfIncumbent } from '../../runtime/retrain/recipe.js';
 import type { TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { type MetricsByModel, metricsToJson } from '../../runtime/training-result.js';
 import { loadData } from '../data/index.js';
@@ -19,36 +17,8 @@ import { fileReportSink } from '../report-sink.js';
 import { loadTrainingData } from '../training-data.js';
 import { task } from './task.js';
 
-/** What the candidate is trained with: the incumbent's pipeline and models, or the config's. */
-export interface RetrainSpec {
-  pipelineConfig: PipelineConfig;
-  models: ModelConfig[];
-  ensemble: EnsembleStrategy;
-  valFraction: number;
-  from: string;
-}
-
-/** The incumbent's pipeline, models and ensemble, from its pipeline.json. */
-export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSpec {
-  const models = forecaster.manifest.models.map((m, i) => {
-    const parsed = ModelConfigSchema.safeParse(m.config);
-    if (!parsed.success) {
-      throw new ConfigError(
-        `model "${m.label}" of ${path} (${m.kind}) was not trained by twiga-edge and cannot be retrained; pass a training config`,
-        [{ path: `models[${i}]`, message: `${m.kind} is not retrainable` }],
-      );
-    }
-    return parsed.data;
-  });
-  const valFraction = forecaster.manifest.trained?.['val_fraction'];
-  return {
-    pipelineConfig: forecaster.pipeline.config,
-    models,
-    ensemble: forecaster.manifest.ensemble,
-    valFraction: typeof valFraction === 'number' ? valFraction : 0.1,
-    from: `incumbent ${path}`,
-  };
-}
+export type { RetrainSpec } from '../../runtime/retrain/recipe.js';
+export { specOfIncumbent };
 
 /** Reference and current windows on one grid, and the holdout rows. */
 export interface RetrainData {
@@ -116,18 +86,13 @@ export const loadWindowsTask = task(
     const current = await read(input.currentPath);
     const all = appendFrame(reference, current, pc.periodMs);
     const currentStart = lowerBound(all.time, current.time[0]!);
-    const currentRows = all.time.length - currentStart;
-    // Whole horizons from the window's start, so holdout forecasts start at the time of day it starts at.
-    const holdoutStart =
-      currentStart + Math.floor((currentRows * (1 - input.holdoutFraction)) / pc.horizon) * pc.horizon;
-    const holdoutRows = all.time.length - holdoutStart;
-    if (holdoutRows < pc.horizon) {
-      throw new ConfigError(
-        `the holdout (the last ${Math.round(input.holdoutFraction * 100)}% of the current window, ${holdoutRows} rows) is shorter than the horizon (${pc.horizon} rows): pass a longer current window or a larger holdoutFraction`,
-        [{ path: 'holdoutFraction', message: `holds ${holdoutRows} rows, the horizon needs ${pc.horizon}` }],
-      );
-    }
-    return { spec, reference, current, all, currentStart, holdoutStart };
+    const holdout = holdoutStart({
+      currentStart,
+      rows: all.time.length,
+      horizon: pc.horizon,
+      holdoutFraction: input.holdoutFraction,
+    });
+    return { spec, reference, current, all, currentStart, holdoutStart: holdout };
   },
 );
 

@@ -42,13 +42,17 @@ export interface FittedCandidate {
 
 /**
  * The trainer as a capability: fit on the window, save the candidate unpromoted, score both on the same
- * holdout. Absent where no platform-free trainer is wired yet: every fit is then handed to Node.
+ * holdout (`fitCandidate` in fit-candidate.ts, with the platform's engine and backend bound). Absent where
+ * no trainer is wired: every fit is then handed to Node.
  */
 export type FitCandidate = (input: {
   store: CheckpointStore;
   model: string;
   incumbentVersion: number;
   data: DataWindow;
+  policy: RetrainPolicy;
+  /** The run's instance id, recorded as the candidate's run id. */
+  runId: string;
 }) => Promise<FittedCandidate>;
 
 /** What the tasks need besides the message. */
@@ -67,6 +71,8 @@ export interface RetrainTaskOptions {
    * past the last check the run fails naming the `await-node` step. Unset: record `handed_off` and end.
    */
   awaitHandOff?: AwaitHandOff;
+  /** `false` where nothing can take the fit over (the Node worker): a fit that cannot run here fails. @default true */
+  handOff?: boolean;
   now?: () => Date;
   /** Called at the start of every attempt of every step: a fault hook for tests, unset otherwise. */
   beforeAttempt?: (step: string) => void;
@@ -162,7 +168,17 @@ export async function runRetrainTasks(
     if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
     const work = estimateWork({ rows: data.rows, features: data.features, rounds: options.rounds ?? 1 });
     const fitCandidate = options.fitCandidate;
-    if (!fitCandidate || work > options.edgeMaxWork) {
+    // Without an incumbent there is no recipe to retrain here: Node trains the first one from a config.
+    if (!fitCandidate || incumbent.version === 0 || work > options.edgeMaxWork) {
+      const why = !fitCandidate
+        ? 'no trainer at the edge'
+        : incumbent.version === 0
+          ? 'no incumbent to take the pipeline and models from'
+          : `work ${work} > edge limit ${options.edgeMaxWork}`;
+      if (options.handOff === false) {
+        // Already on Node (the worker of a handed-off job): nowhere further to send it.
+        throw new RetrainStepError('fit', new Error(`cannot fit here: ${why}`));
+      }
       const job_key = await step('hand-off', () =>
         writePendingJob(store, {
           id,
@@ -177,9 +193,6 @@ export async function runRetrainTasks(
         }),
       );
       jobKey = job_key;
-      const why = fitCandidate
-        ? `work ${work} > edge limit ${options.edgeMaxWork}`
-        : 'no trainer at the edge';
       if (!options.awaitHandOff || !run.sleep) {
         return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
       }
@@ -197,7 +210,14 @@ export async function runRetrainTasks(
       });
     }
     const candidate = await step('fit', () =>
-      fitCandidate({ store, model: message.model, incumbentVersion: incumbent.version, data }),
+      fitCandidate({
+        store,
+        model: message.model,
+        incumbentVersion: incumbent.version,
+        data,
+        policy,
+        runId: id,
+      }),
     );
     const metrics = { candidate: candidate.candidateMetric, incumbent: candidate.incumbentMetric };
     const better = beatsIncumbent(candidate.candidateMetric, candidate.incumbentMetric, policy);

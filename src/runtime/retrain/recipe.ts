@@ -1,0 +1,71 @@
+/**
+ * What a retraining run reuses from the incumbent — its pipeline, models, ensemble and validation share —
+ * and where its holdout starts: one rule for the Node retraining flow and the edge fit.
+ */
+import { ConfigError } from '../errors.js';
+import type { Forecaster } from '../forecaster.js';
+import type { EnsembleStrategy } from '../schemas/forecaster-config.js';
+import { type ModelConfig, ModelConfigSchema } from '../schemas/model-config.js';
+import type { PipelineConfig } from '../schemas/pipeline-config.js';
+
+/** What the candidate is trained with: the incumbent's pipeline and models, or the config's. */
+export interface RetrainSpec {
+  pipelineConfig: PipelineConfig;
+  models: ModelConfig[];
+  ensemble: EnsembleStrategy;
+  valFraction: number;
+  from: string;
+}
+
+/**
+ * The incumbent's pipeline, models and ensemble, from its pipeline.json (the conformal tables are refitted
+ * by the fit on the candidate's own validation windows).
+ * @throws ConfigError naming the model when one was not trained by twiga-edge.
+ */
+export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSpec {
+  const models = forecaster.manifest.models.map((m, i) => {
+    const parsed = ModelConfigSchema.safeParse(m.config);
+    if (!parsed.success) {
+      throw new ConfigError(
+        `model "${m.label}" of ${path} (${m.kind}) was not trained by twiga-edge and cannot be retrained; pass a training config`,
+        [{ path: `models[${i}]`, message: `${m.kind} is not retrainable` }],
+      );
+    }
+    return parsed.data;
+  });
+  const valFraction = forecaster.manifest.trained?.['val_fraction'];
+  return {
+    pipelineConfig: forecaster.pipeline.config,
+    models,
+    ensemble: forecaster.manifest.ensemble,
+    valFraction: typeof valFraction === 'number' ? valFraction : 0.1,
+    from: `incumbent ${path}`,
+  };
+}
+
+/** The share of the current window (its latest rows) held out to compare candidate and incumbent. */
+export const DEFAULT_HOLDOUT_FRACTION = 0.3;
+
+/**
+ * First holdout row: the last `holdoutFraction` of the current window (rows `[currentStart, rows)`), cut at
+ * a whole number of horizons from the window's start so holdout forecasts start at the time of day it does.
+ * @throws ConfigError on `holdoutFraction` when the holdout is shorter than the horizon.
+ */
+export function holdoutStart(input: {
+  currentStart: number;
+  rows: number;
+  horizon: number;
+  holdoutFraction: number;
+}): number {
+  const { currentStart, rows, horizon, holdoutFraction } = input;
+  const currentRows = rows - currentStart;
+  const start = currentStart + Math.floor((currentRows * (1 - holdoutFraction)) / horizon) * horizon;
+  const holdoutRows = rows - start;
+  if (holdoutRows < horizon) {
+    throw new ConfigError(
+      `the holdout (the last ${Math.round(holdoutFraction * 100)}% of the current window, ${holdoutRows} rows) is shorter than the horizon (${horizon} rows): pass a longer current window or a larger holdoutFraction`,
+      [{ path: 'holdoutFraction', message: `holds ${holdoutRows} rows, the horizon needs ${horizon}` }],
+    );
+  }
+  return start;
+}
