@@ -32,7 +32,10 @@ export const MAX_HANDOFF_CHECKS = 400;
 
 const HandOffWaitSchema = z.object({
   /** How long a run waits for a Node worker's result before it fails naming `await-node`. */
-  TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: z.coerce.number().positive().default(6 * 3600),
+  TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(6 * 3600),
   /** Pause between two checks for the result (lengthened to stay within MAX_HANDOFF_CHECKS). */
   TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: z.coerce.number().positive().default(60),
 });

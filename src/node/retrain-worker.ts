@@ -6,10 +6,31 @@
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
+import type { EngineChoice } from '../runtime/engine/contract.js';
 import type { RetrainPolicy } from '../runtime/flows/decision.js';
+import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import { listPendingJobs } from '../runtime/retrain/hand-off.js';
 import type { FitCandidate } from '../runtime/retrain/tasks.js';
 import { type JobAttempt, workJob } from '../runtime/retrain/work-job.js';
+import { createNodeEngine } from './engine.js';
+import { nodeTrainingBackend } from './training-backend.js';
+
+/**
+ * The fit the Node worker runs: the same platform-free `fitCandidate` as the Workflow, with Node's
+ * TrainingBackend (worker-thread GBDT, bit-identical to the single-thread path) and inference engine.
+ */
+export function nodeFitCandidate(
+  options: { engine?: EngineChoice; holdoutFraction?: number } = {},
+): FitCandidate {
+  const engine = createNodeEngine(options.engine);
+  return (input) =>
+    fitCandidate({
+      ...input,
+      engine,
+      backend: nodeTrainingBackend,
+      ...(options.holdoutFraction === undefined ? {} : { holdoutFraction: options.holdoutFraction }),
+    });
+}
 
 /** What `runJobWorker` needs. */
 export interface JobWorkerLoopOptions {

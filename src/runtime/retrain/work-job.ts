@@ -98,6 +98,7 @@ export async function workJob(id: string, options: JobWorkerOptions): Promise<Jo
           fitCandidate: options.fitCandidate,
           // Node is where large fits go: never hand this one off again.
           edgeMaxWork: Number.POSITIVE_INFINITY,
+          handOff: false,
           loadData: async () => ({ files: job.data_keys, rows: job.rows ?? 0, features: job.features ?? 1 }),
           now,
         },
