@@ -13,13 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogSink } from '../../src/node/flows/flow-log.js';
 import { trainingFlow } from '../../src/node/flows/training-flow.js';
 import { FsCheckpointStore } from '../../src/node/fs-store.js';
-import type { JobWorkerSummary } from '../../src/node/retrain-worker.js';
+import { type JobWorkerSummary, nodeFitCandidate } from '../../src/node/retrain-worker.js';
 import { listVersions } from '../../src/runtime/checkpoint/checkpoint.js';
 import { readManifest } from '../../src/runtime/checkpoint/read.js';
+import { retrainPolicy } from '../../src/runtime/flows/decision.js';
 import { claimKey, listPendingJobs, writePendingJob } from '../../src/runtime/retrain/hand-off.js';
 import { readJobResult } from '../../src/runtime/retrain/job-result.js';
 import { LeaseSchema } from '../../src/runtime/retrain/lease.js';
 import { runRecordKey } from '../../src/runtime/retrain/run-record.js';
+import { workJob } from '../../src/runtime/retrain/work-job.js';
 import { settingsFromEnv } from '../../src/runtime/settings.js';
 import { ROOT } from './cli-run.js';
 import { TRAIN_CONFIG, writeWindows } from './flows/windows.js';
@@ -165,6 +167,51 @@ describe('twiga-edge worker', () => {
       expect((await listVersions(store, result!.model)).map((v) => v.version)).toEqual([1, 2]);
     }
   }, 300_000);
+
+  it('SIGTERM stops a worker cleanly: exit 0, no lease left behind, and a second worker finishes every job', async () => {
+    const { root, store, ids } = await storeWithJobs('sigterm', ['term-a', 'term-b', 'term-c', 'term-d']);
+    const first = startWorker(root, ['--owner', 'first', '--lease', '30', '--poll', '0.2']);
+    await until('a first result', async () =>
+      (await store.list('jobs/done/')).length > 0 ? true : undefined,
+    );
+    first.child.kill('SIGTERM');
+    const end = await first.exited;
+    expect(end.code, end.stderr).toBe(0);
+    const stopped = summaryOf(end.stdout);
+    expect(stopped.stopped).toBe('signal');
+    // Stopped between steps or between jobs: either way it holds no lease and lost no job.
+    expect(await store.list('jobs/claims/')).toEqual([]);
+    const pending = await listPendingJobs(store);
+    expect([...stopped.done, ...pending].sort()).toEqual([...ids].sort());
+    for (const id of stopped.released) expect(pending).toContain(id);
+
+    const second = startWorker(root, ['--once', '--owner', 'second', '--lease', '30']);
+    const drained = await second.exited;
+    expect(drained.code, drained.stderr).toBe(0);
+    expect(summaryOf(drained.stdout).done.sort()).toEqual(pending.sort());
+    expect(await listPendingJobs(store)).toEqual([]);
+  }, 300_000);
+
+  it('stopping at a step boundary writes no result and releases the lease at once', async () => {
+    const { store, ids } = await storeWithJobs('release', ['rel-a']);
+    const id = ids[0]!;
+    let checks = 0;
+    const attempt = await workJob(id, {
+      store,
+      owner: 'in-process',
+      leaseMs: 30_000,
+      fitCandidate: nodeFitCandidate(),
+      policy: retrainPolicy({}),
+      // Asked before every step attempt: "stop" from the third on (load-incumbent and load-data ran).
+      stopping: () => ++checks > 2,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+    expect(attempt).toMatchObject({ id, status: 'released' });
+    expect(await store.head(claimKey(id))).toBeUndefined();
+    expect(await readJobResult(store, id)).toBeUndefined();
+    expect(await listPendingJobs(store)).toEqual([id]);
+    expect((await listVersions(store, 'rel-a')).map((v) => v.version)).toEqual([1]);
+  });
 
   it('a worker SIGKILLed holding a lease: another takes the job over once the lease expires', async () => {
     const { root, store, ids } = await storeWithJobs('takeover', ['solo']);
