@@ -1,7 +1,8 @@
 /**
  * The cron job: drift of the recent data under `TWIGA_DRIFT_DATA_PREFIX` against the served checkpoint's
  * reference, with the DriftSummary and its HTML report written back to the store, then twiga's retraining
- * decision on it (the Node flow's rules). Training runs in Node, so the cron only records whether it is due.
+ * decision on it (the Node flow's rules). The decision is recorded here; the Worker's handler sends due
+ * models to the retraining queue (retrain-workflow.ts trains them).
  */
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import { ForecastMonitor } from '../runtime/drift/monitor.js';

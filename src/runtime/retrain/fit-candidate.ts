@@ -10,7 +10,7 @@ import { Forecaster } from '../forecaster.js';
 import { readDataFiles } from '../input/data-files.js';
 import { frameFromColumns } from '../input/frame-input.js';
 import type { OnnxEngine } from '../onnx/engine.js';
-import { setTrainingBackend, type TrainingBackend, type TrainingLogger } from '../train/backend.js';
+import type { TrainingBackend, TrainingLogger } from '../train/backend.js';
 import { checkpointFiles, evaluateModels, fitModels, saveModelCheckpoint } from '../train/training-steps.js';
 import { metricsToJson } from '../training-result.js';
 import { DEFAULT_HOLDOUT_FRACTION, holdoutStart, specOfIncumbent } from './recipe.js';
@@ -30,7 +30,7 @@ export interface FitCandidateInput {
   engine: OnnxEngine;
   /**
    * The platform's trainer capabilities (the Worker: `{ gbdtKernel: () => gbdtModule }`; Node: its
-   * backend). Installed for this isolate before fitting; absent = keep the installed one.
+   * backend), passed down the fit. @default the installed one (`setTrainingBackend`)
    */
   backend?: TrainingBackend;
   /** Recorded as the candidate's `run_id` (the Workflow passes its instance id). */
@@ -58,7 +58,6 @@ const quiet: TrainingLogger = { info() {}, warn() {}, step() {}, done() {} };
  */
 export async function fitCandidate(input: FitCandidateInput): Promise<FittedCandidate> {
   const { store, model, engine } = input;
-  if (input.backend) setTrainingBackend(input.backend);
   const loaded = await loadCheckpoint(store, model, { version: input.incumbentVersion });
   const incumbent = await Forecaster.fromFiles(loaded.files, engine);
   const spec = specOfIncumbent(incumbent, store.describe(model));
@@ -86,6 +85,7 @@ export async function fitCandidate(input: FitCandidateInput): Promise<FittedCand
     source: input.data.files.map((k) => store.describe(k)).join(' + '),
     engine,
     log: input.logger ?? quiet,
+    ...(input.backend ? { backend: input.backend } : {}),
   });
   const evaluated = await evaluateModels(fitted);
   const files = checkpointFiles(fitted, evaluated);

@@ -18,7 +18,7 @@ import type { OnnxEngine } from '../onnx/engine.js';
 import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from '../schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
-import { type TrainingLogger as Logger, trainingBackend } from './backend.js';
+import { type TrainingLogger as Logger, type TrainingBackend, trainingBackend } from './backend.js';
 import { fitEnsembleWeights } from './ensemble-weights.js';
 import type { TuningRecord } from './gbdt-model.js';
 import { type TrainingWindows, trainModel } from './index.js';
@@ -39,6 +39,8 @@ export interface FitOptions {
   trained?: Record<string, unknown>;
   /** Tune tunable models (gbdt) with TPE on the validation windows. */
   tune?: { numTrials: number; seed: number };
+  /** The platform's trainer capabilities (GBDT kernel, threads, holidays). @default the installed ones */
+  backend?: TrainingBackend;
 }
 
 /** The fitted checkpoint files, the forecaster loaded from them, and what each model's training did. */
@@ -111,8 +113,12 @@ export function noTrainingWindows(config: PipelineConfig, rows: number): DataErr
  * The config with its holiday calendar resolved to dates by the platform's resolver (date-holidays on Node).
  * @throws ConfigError on `holidays` when the calendar has no dates and the platform has no resolver.
  */
-function withHolidays(config: PipelineConfig, time: ArrayLike<number>): PipelineConfig {
-  const resolve = trainingBackend().resolveHolidays;
+function withHolidays(
+  config: PipelineConfig,
+  time: ArrayLike<number>,
+  backend: TrainingBackend,
+): PipelineConfig {
+  const resolve = backend.resolveHolidays;
   if (resolve) return resolve(config, time);
   if (config.holidays && !config.holidays.dates) {
     throw new ConfigError('holidays: this platform cannot resolve a holiday calendar', [
@@ -129,7 +135,8 @@ function withHolidays(config: PipelineConfig, time: ArrayLike<number>): Pipeline
 export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   const { frame, pipelineConfig, trainEnd, logger: log } = o;
   const labels = modelLabels(o.models);
-  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time), frame, trainEnd);
+  const backend = o.backend ?? trainingBackend();
+  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time, backend), frame, trainEnd);
   const prepared = prepareFrame(pipeline, frame);
   const { valStart, fitOrigins, valOrigins } = fitWindows(
     pipelineConfig,
@@ -143,6 +150,7 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
     windows: { fit: fitOrigins, validation: valOrigins },
     tune: o.tune,
     log,
+    backend,
   });
   let manifest: ForecasterManifest = {
     pipeline,
@@ -188,7 +196,13 @@ export async function trainModels(
   labels: readonly string[],
   pipeline: FittedPipeline,
   prepared: PreparedFrame,
-  o: { windows: TrainingWindows; tune?: { numTrials: number; seed: number } | undefined; log: Logger },
+  o: {
+    windows: TrainingWindows;
+    tune?: { numTrials: number; seed: number } | undefined;
+    log: Logger;
+    /** @default the installed TrainingBackend */
+    backend?: TrainingBackend;
+  },
 ): Promise<{ files: Record<string, Uint8Array>; entries: ModelEntry[]; models: FitResult['models'] }> {
   const log = o.log;
   const files: Record<string, Uint8Array> = {};
@@ -197,7 +211,7 @@ export async function trainModels(
   for (const [i, config] of configs.entries()) {
     const label = labels[i]!;
     log.step(`training ${label}`);
-    const trained = await trainModel(config, label, pipeline, prepared, o.windows, o.tune);
+    const trained = await trainModel(config, label, pipeline, prepared, o.windows, o.tune, o.backend);
     if (trained.skipped > 0)
       log.warn(`${label}: skipped ${trained.skipped} training windows with missing values`);
     const file = `${label}.onnx`;

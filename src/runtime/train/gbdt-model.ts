@@ -4,6 +4,7 @@ import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { seasonalNaiveIndices } from '../models/seasonal-naive.js';
 import type { GbdtSpec } from '../models/spec.js';
 import type { GbdtConfig } from '../schemas/model-config.js';
+import type { TrainingBackend } from './backend.js';
 import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
 import type { TrainingWindows } from './index.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
@@ -92,6 +93,7 @@ export async function trainGbdtModel(
   f: PreparedFrame,
   windows: TrainingWindows,
   tuning?: { numTrials: number; seed: number },
+  backend?: TrainingBackend,
 ): Promise<GbdtModelFit> {
   const train = windowMatrix(p, f, windows.fit);
   const valid = windowMatrix(p, f, windows.validation);
@@ -117,7 +119,12 @@ export async function trainGbdtModel(
     if (!datasets.has(residual)) datasets.set(residual, dataFor(residual));
     return datasets.get(residual)!;
   };
-  const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
+  const layout = {
+    label,
+    horizon: p.config.horizon,
+    nTargets: p.config.target.length,
+    ...(backend ? { backend } : {}),
+  };
   const base = paramsOf(config);
   // The trees fit the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
   const fitWith = async (params: Partial<GbdtParams>, residual = residualOf) => {

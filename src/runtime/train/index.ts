@@ -2,6 +2,7 @@
 import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { ModelConfig } from '../schemas/model-config.js';
+import type { TrainingBackend } from './backend.js';
 import { type TuningRecord, trainGbdtModel } from './gbdt-model.js';
 import { trainRidge } from './linear.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
@@ -22,7 +23,10 @@ export interface TrainingWindows {
   validation: readonly number[];
 }
 
-/** Trains `config` on the prepared frame's fit windows (GBDT also early-stops and tunes on the validation windows). */
+/**
+ * Trains `config` on the prepared frame's fit windows (GBDT also early-stops and tunes on the validation windows).
+ * @param backend the platform's capabilities for GBDT. @default the installed TrainingBackend
+ */
 export async function trainModel(
   config: ModelConfig,
   label: string,
@@ -30,6 +34,7 @@ export async function trainModel(
   f: PreparedFrame,
   windows: TrainingWindows,
   tuning?: { numTrials: number; seed: number },
+  backend?: TrainingBackend,
 ): Promise<TrainedModel> {
   const t0 = performance.now();
   switch (config.name) {
@@ -45,7 +50,7 @@ export async function trainModel(
       };
     }
     case 'gbdt': {
-      const fit = await trainGbdtModel(config, label, p, f, windows, tuning);
+      const fit = await trainGbdtModel(config, label, p, f, windows, tuning, backend);
       const out: TrainedModel = {
         spec: fit.spec,
         windows: fit.windows,

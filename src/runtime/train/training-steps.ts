@@ -18,7 +18,7 @@ import type { ModelConfig } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { formatTimestamp } from '../time-format.js';
 import { type MetricsByModel, metricsToJson, type TrainingResult } from '../training-result.js';
-import type { TrainingLogger as Logger } from './backend.js';
+import type { TrainingLogger as Logger, TrainingBackend } from './backend.js';
 import { type FitResult, fitForecaster, modelLabels } from './fit.js';
 
 export { REFERENCE_FILE };
@@ -38,6 +38,8 @@ export interface FitInput {
   source: string;
   engine: OnnxEngine;
   log: Logger;
+  /** The platform's trainer capabilities. @default the installed TrainingBackend */
+  backend?: TrainingBackend;
 }
 
 /** A fit and the input it came from (what `evaluateModels` and `checkpointFiles` take). */
@@ -74,6 +76,7 @@ export async function fitModels(input: FitInput): Promise<FittedModel> {
     engine: input.engine,
     logger: input.log,
     ...(input.tune ? { tune: input.tune } : {}),
+    ...(input.backend ? { backend: input.backend } : {}),
     trained: {
       run_id: input.runId,
       data: input.source,

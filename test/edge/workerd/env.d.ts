@@ -62,6 +62,16 @@ declare module 'cloudflare:test' {
     getError(): Promise<{ name: string; message: string }>;
     dispose(): Promise<void>;
   }
+  export interface WorkflowInstanceModifier {
+    disableRetryDelays(step?: unknown): Promise<void>;
+    mockStepResult(step: { name: string; index?: number }, stepResult: unknown): Promise<void>;
+  }
+  export interface WorkflowIntrospector {
+    modifyAll(fn: (m: WorkflowInstanceModifier) => Promise<void>): Promise<void>;
+    get(): WorkflowInstanceIntrospector[];
+    dispose(): Promise<void>;
+  }
+  export function introspectWorkflow(workflow: unknown): Promise<WorkflowIntrospector>;
   export function introspectWorkflowInstance(
     workflow: unknown,
     id: string,

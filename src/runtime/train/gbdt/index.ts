@@ -2,7 +2,7 @@
 import { DataError } from '../../errors.js';
 import { predictGbdtSpec } from '../../models/gbdt.js';
 import type { GbdtSpec } from '../../models/spec.js';
-import { trainingBackend } from '../backend.js';
+import { type TrainingBackend, trainingBackend } from '../backend.js';
 import { type BinMatrix, binRows, fitBinMapper } from './binning.js';
 import { boostOutput, column, type GbdtIteration, type OutputFit } from './booster.js';
 import { localOps } from './ops.js';
@@ -34,6 +34,8 @@ export interface GbdtTrainOptions {
   nTargets?: number;
   /** Called after every boosting round of every output. */
   onIteration?: (info: GbdtIteration) => void;
+  /** The platform's capabilities (kernel, threads). @default the installed TrainingBackend */
+  backend?: TrainingBackend;
 }
 
 /** How the threads were used. */
@@ -126,10 +128,11 @@ async function trainHere(
   nOutputs: number,
   params: GbdtParams,
   withHelper: boolean,
+  backend: TrainingBackend,
   onIteration?: (info: GbdtIteration) => void,
 ): Promise<OutputFit[]> {
-  const ws = createWorkspace(d.m, params.numLeaves);
-  const helper = trainingBackend().gbdtThreads?.helper;
+  const ws = createWorkspace(d.m, params.numLeaves, backend);
+  const helper = backend.gbdtThreads?.helper;
   const pool = withHelper && helper ? await helper(ws) : undefined;
   try {
     const ops = pool?.ops ?? localOps(ws);
@@ -168,7 +171,8 @@ export async function trainGbdt(
   options: GbdtTrainOptions = {},
 ): Promise<GbdtFit> {
   const t0 = performance.now();
-  const p = resolveGbdtParams(params);
+  const backend = options.backend ?? trainingBackend();
+  const p = resolveGbdtParams(params, backend);
   checkData(data);
   const { n, nFeatures: F, nOutputs: O } = data;
   const horizon = options.horizon ?? (options.nTargets === undefined ? O : O / options.nTargets);
@@ -177,7 +181,7 @@ export async function trainGbdt(
     throw new DataError(`gbdt: horizon × nTargets must equal nOutputs = ${O}`, { horizon, nTargets });
   }
   const prepared = binned(data, p.maxBins, p.seed);
-  const runners = trainingBackend().gbdtThreads;
+  const runners = backend.gbdtThreads;
   // Without thread runners (Workers, browsers) every fit is single-thread: same trees, one core.
   const threads = runners ? Math.max(1, p.threads) : 1;
   let strategy: GbdtStrategy = 'single-thread';
@@ -187,7 +191,7 @@ export async function trainGbdt(
     fits = await runners.outputs({ ...prepared, nOutputs: O, params: p }, threads, options.onIteration);
   } else {
     if (threads > 1) strategy = 'row-halves';
-    fits = await trainHere(prepared, O, p, threads > 1, options.onIteration);
+    fits = await trainHere(prepared, O, p, threads > 1, backend, options.onIteration);
   }
   const trainPredictions = new Float64Array(n * O);
   fits.forEach((fit, o) => {

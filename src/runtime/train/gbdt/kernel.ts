@@ -1,6 +1,6 @@
 /** The WASM training kernels (`wasm/build/gbdt.wasm`: histograms, subtraction, partitions) on shared memory. */
 import { ModelError } from '../../errors.js';
-import { trainingBackend } from '../backend.js';
+import { type TrainingBackend, trainingBackend } from '../backend.js';
 
 /** The slice of the WebAssembly JS API used here (the project's libs declare no WebAssembly values). */
 interface WasmApi {
@@ -76,10 +76,11 @@ export function createKernelMemory(bytes: number): KernelMemory {
 
 /**
  * Instantiates the kernels on `memory` from the platform's compiled module (see `TrainingBackend.gbdtKernel`).
+ * @param backend the capabilities to use. @default the installed ones (`setTrainingBackend`)
  * @throws ModelError when no platform provided the kernels.
  */
-export function loadKernel(memory: KernelMemory): Kernel {
-  const compiled = trainingBackend().gbdtKernel?.();
+export function loadKernel(memory: KernelMemory, backend: TrainingBackend = trainingBackend()): Kernel {
+  const compiled = backend.gbdtKernel?.();
   if (!compiled) {
     throw new ModelError('gbdt: no compiled gbdt.wasm kernel; install a TrainingBackend with gbdtKernel', {});
   }

@@ -1,6 +1,6 @@
 /** GBDT hyperparameters: names, LightGBM-like defaults, and validation. */
 import { ConfigError, type TwigaIssue } from '../../errors.js';
-import { trainingBackend } from '../backend.js';
+import { type TrainingBackend, trainingBackend } from '../backend.js';
 
 /** Loss to minimise: squared error (`l2` is LightGBM's alias) or the pinball loss at `alpha`. */
 export type GbdtObjective = 'squared_error' | 'l2' | 'quantile';
@@ -84,11 +84,14 @@ const CHECKS: Check[] = [
  * Fills defaults and validates every field.
  * @throws ConfigError listing each out-of-range field (`gbdt.numLeaves: expected an integer in [2, 4096], got 1`).
  */
-export function resolveGbdtParams(params: Partial<GbdtParams> = {}): GbdtParams {
+export function resolveGbdtParams(
+  params: Partial<GbdtParams> = {},
+  backend: TrainingBackend = trainingBackend(),
+): GbdtParams {
   const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
   const p: GbdtParams = {
     ...GBDT_DEFAULTS,
-    threads: trainingBackend().defaultThreads ?? 1,
+    threads: backend.defaultThreads ?? 1,
     ...defined,
   };
   const issues: TwigaIssue[] = [];

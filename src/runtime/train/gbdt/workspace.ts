@@ -1,4 +1,6 @@
 /** Per-output training buffers in WASM memory: bin rows in leaf order, row ids, gradients, histograms. */
+
+import type { TrainingBackend } from '../backend.js';
 import { type BinMatrix, MISSING_BIN } from './binning.js';
 import { createKernelMemory, type Kernel, type KernelMemory, loadKernel } from './kernel.js';
 
@@ -82,14 +84,21 @@ export function workspaceLayout(m: BinMatrix, numLeaves: number): WorkspaceLayou
   };
 }
 
-/** Views and kernels over an existing memory laid out by {@link workspaceLayout} (for helper threads too). */
-export function attachWorkspace(layout: WorkspaceLayout, memory: KernelMemory): Workspace {
+/**
+ * Views and kernels over an existing memory laid out by {@link workspaceLayout} (for helper threads too).
+ * @param backend where the kernels come from. @default the installed TrainingBackend
+ */
+export function attachWorkspace(
+  layout: WorkspaceLayout,
+  memory: KernelMemory,
+  backend?: TrainingBackend,
+): Workspace {
   const { buffer } = memory;
   const { n, rowWords } = layout;
   return {
     ...layout,
     memory,
-    kernel: loadKernel(memory),
+    kernel: loadKernel(memory, backend),
     wordsView: new Uint32Array(buffer, layout.words, 3 * n * rowWords),
     rowsView: new Int32Array(buffer, layout.rows, 3 * n),
     gradView: new Float64Array(buffer, layout.grad, 3 * n),
@@ -101,10 +110,10 @@ export function attachWorkspace(layout: WorkspaceLayout, memory: KernelMemory): 
   };
 }
 
-/** A workspace with every row in region 0, in row order. */
-export function createWorkspace(m: BinMatrix, numLeaves: number): Workspace {
+/** A workspace with every row in region 0, in row order (kernels from `backend`, else the installed one). */
+export function createWorkspace(m: BinMatrix, numLeaves: number, backend?: TrainingBackend): Workspace {
   const layout = workspaceLayout(m, numLeaves);
-  const ws = attachWorkspace(layout, createKernelMemory(layout.bytes));
+  const ws = attachWorkspace(layout, createKernelMemory(layout.bytes), backend);
   ws.wordsView.set(new Uint32Array(m.bins.buffer, m.bins.byteOffset, m.n * layout.rowWords));
   for (let i = 0; i < m.n; i++) ws.rowsView[i] = i;
   return ws;
