@@ -58,7 +58,8 @@ export function handOffWait(env: Record<string, unknown>): AwaitHandOff {
   const timeoutMs = settings.TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS * 1000;
   const pollMs = settings.TWIGA_RETRAIN_HANDOFF_POLL_SECONDS * 1000;
   const checks = Math.min(MAX_HANDOFF_CHECKS, Math.ceil(timeoutMs / pollMs) + 1);
-  return { checks, intervalMs: checks > 1 ? timeoutMs / (checks - 1) : timeoutMs };
+  // Whole milliseconds for step.sleep.
+  return { checks, intervalMs: Math.ceil(checks > 1 ? timeoutMs / (checks - 1) : timeoutMs) };
 }
 
 const str = (env: Env, name: string) => {
