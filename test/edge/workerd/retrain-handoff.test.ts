@@ -2,8 +2,9 @@
  * A handed-off run inside workerd (real local R2, Queue and Workflow): after the hand-off step the
  * Workflow sleeps durably between checks of jobs/done/<id>.json and records the Node worker's outcome;
  * without a result it ends failed naming `await-node`; a failed Node run fails the instance. The models
- * here have no incumbent, so the Workflow hands their fit off; the test writes the result, acting as the
- * Node worker (test/node/retrain-worker.test.ts runs the real worker). Also the consumer: one createBatch
+ * here have no incumbent, so the Workflow hands their fit off. One test writes the result, acting as the
+ * Node worker; another runs the worker's job runner (work-job.ts) here on the job, which fails as it would
+ * on Node for lack of an incumbent (test/node/retrain-worker.test.ts runs the real worker processes). Also the consumer: one createBatch
  * call per batch, and a failed lookup's error kept in the `retried` entry.
  */
 import {
@@ -17,12 +18,16 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { WorkflowLike } from '../../../src/edge/retrain-bindings.js';
 import { consumeRetrainBatch } from '../../../src/edge/retrain-queue.js';
+import { initEdgeRuntime } from '../../../src/edge/wasm.js';
 import worker, { type Env } from '../../../src/edge/worker.js';
+import { retrainPolicy } from '../../../src/runtime/flows/decision.js';
+import { fitCandidate } from '../../../src/runtime/retrain/fit-candidate.js';
 import { doneJobKey, pendingJobKey } from '../../../src/runtime/retrain/hand-off.js';
 import { type RetrainMessage, retrainInstanceId } from '../../../src/runtime/retrain/message.js';
 import { type RunRecord, runRecordKey } from '../../../src/runtime/retrain/run-record.js';
+import { workJob } from '../../../src/runtime/retrain/work-job.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
-import { actAsNodeWorker, waitForPendingJob } from './hand-off-helpers.js';
+import { actAsNodeWorker, r2Store, waitForPendingJob } from './hand-off-helpers.js';
 
 const WINDOW = '2024-04-01T00:00:00.000Z';
 const message = (model: string): RetrainMessage => ({ model, version: 0, reason: 'drift', window: WINDOW });
@@ -119,19 +124,38 @@ describe('a handed-off retraining run', () => {
     expect(await env.CHECKPOINTS.head(doneJobKey(id))).toBeNull();
   });
 
-  it("fails the instance with the worker's error when the Node run failed", async () => {
+  it("runs the worker's own code on the job and fails the instance with its error", async () => {
     const model = 'handoff-node-failed';
-    const { run, error } = await handOff(model, 'errored', (id) =>
-      actAsNodeWorker(id, model, {
-        outcome: 'failed',
-        error: 'fit: window too short',
-        detail: 'fit: window too short',
-      }),
-    );
+    let attempt: Awaited<ReturnType<typeof workJob>> | undefined;
+    // The Node worker's job runner (lease, the same tasks, result, clean-up) run here on the real R2 binding.
+    // This model has no incumbent, so the run fails before any fit, as it does on Node.
+    const { id, run, error } = await handOff(model, 'errored', async (id) => {
+      await waitForPendingJob(id);
+      attempt = await workJob(id, {
+        store: r2Store(),
+        owner: 'workerd-as-node',
+        leaseMs: 30_000,
+        fitCandidate: async (input) =>
+          fitCandidate({ ...input, engine: (await initEdgeRuntime('auto')).engine }),
+        policy: retrainPolicy({}),
+        retry: { retries: 0, delayMs: 0 },
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      });
+    });
+    const cause = 'fit: cannot fit here: no incumbent to take the pipeline and models from';
+    expect(attempt).toMatchObject({
+      id,
+      status: 'done',
+      written: true,
+      result: { outcome: 'failed', error: cause },
+    });
     expect(error).toContain('await-node');
     expect(run.outcome).toBe('failed');
-    expect(run.error).toBe('await-node: Node worker test-as-node: fit: window too short');
+    expect(run.error).toBe(`await-node: Node worker workerd-as-node: ${cause}`);
     expect(run.promoted_version).toBeUndefined();
+    // The worker cleaned up after itself: no pending job, no lease.
+    expect(await env.CHECKPOINTS.head(pendingJobKey(id))).toBeNull();
+    expect(await env.CHECKPOINTS.head(`jobs/claims/${id}.json`)).toBeNull();
   });
 });
 
