@@ -97,48 +97,63 @@ function engineOf(env: Env): EngineChoice {
   return known;
 }
 
+/** `TWIGA_RETRAIN_HOLDOUT_FRACTION`: a share strictly between 0 and 1; unset = fitCandidate's default. */
+const HoldoutFraction = z.object({
+  TWIGA_RETRAIN_HOLDOUT_FRACTION: z.coerce.number().gt(0).lt(1).optional(),
+});
+
 /** The Workers training backend: single-thread GBDT on the precompiled gbdt.wasm module. */
 const EDGE_BACKEND = { gbdtKernel: () => gbdtModule };
 
 /**
- * The Workflow class wrangler.toml binds as `RETRAIN_WORKFLOW` (class_name `RetrainWorkflow`), over the
- * engines `start` gives: each Worker entry passes its own, so the lean build's stays free of ORT.
+ * The retraining Workflow over the engines `start` gives. Each Worker entry exports a subclass named
+ * `RetrainWorkflow` (wrangler.toml `class_name`) that sets its own `start`, so the lean build's stays free of
+ * ORT: `export class RetrainWorkflow extends RetrainWorkflowOn { protected readonly start = initEdgeRuntime; }`.
  */
-export function createRetrainWorkflow(start: StartRuntime) {
-  return class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
-    override async run(event: Readonly<WorkflowEvent<RetrainMessage>>, step: WorkflowStep) {
-      const env = this.env;
-      const store = new R2CheckpointStore(env.CHECKPOINTS, {
-        bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
-      });
-      const runner: StepRunner = {
-        do: (name, fn) => step.do(name, RETRIES, fn),
-        sleep: (name, ms) => step.sleep(name, ms),
-      };
-      const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
-      const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
-      const holdout = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
-      const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
-        store,
-        beforeAttempt: faultHook(env, event.payload.model),
-        policy: retrainPolicy({
-          metricKey: str(env, 'TWIGA_RETRAIN_METRIC_KEY') ?? 'mae',
-          minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
-        }),
-        edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
-        // A handed-off fit: the run sleeps durably between checks of jobs/done/<id>.json, then records it.
-        awaitHandOff: handOffWait(env),
-        // Keys and counts only: the fit step reads the same keys once.
-        loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
-        fitCandidate: async (input) =>
-          fitCandidate({
-            ...input,
-            engine: (await start(engineOf(env))).engine,
-            backend: EDGE_BACKEND,
-            ...(holdout ? { holdoutFraction: Number(holdout) } : {}),
-          }),
-      });
-      return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
-    }
-  };
+export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainMessage> {
+  /** Starts this build's engines (once per isolate). */
+  protected abstract readonly start: StartRuntime;
+
+  override async run(event: Readonly<WorkflowEvent<RetrainMessage>>, step: WorkflowStep) {
+    const start = this.start;
+    const env = this.env;
+    const store = new R2CheckpointStore(env.CHECKPOINTS, {
+      bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
+    });
+    const runner: StepRunner = {
+      do: (name, fn) => step.do(name, RETRIES, fn),
+      sleep: (name, ms) => step.sleep(name, ms),
+    };
+    const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
+    const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
+    const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
+    const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
+      store,
+      beforeAttempt: faultHook(env, event.payload.model),
+      policy: retrainPolicy({
+        metricKey: str(env, 'TWIGA_RETRAIN_METRIC_KEY') ?? 'mae',
+        minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
+      }),
+      edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
+      // A handed-off fit: the run sleeps durably between checks of jobs/done/<id>.json, then records it.
+      awaitHandOff: handOffWait(env),
+      // Keys and counts only: the fit step reads the same keys once.
+      loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
+      // Bad variables fail the fit step, naming the variable (the run record says so).
+      fitCandidate: async (input) => {
+        const { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutFraction } = parseWith(
+          HoldoutFraction,
+          { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutVar },
+          'retraining settings',
+        );
+        return fitCandidate({
+          ...input,
+          engine: (await start(engineOf(env))).engine,
+          backend: EDGE_BACKEND,
+          ...(holdoutFraction !== undefined ? { holdoutFraction } : {}),
+        });
+      },
+    });
+    return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };
+  }
 }

@@ -3,7 +3,7 @@
  * lean engine only — no onnxruntime-web in the bundle, so the upload fits the Workers free plan.
  */
 
-import { createRetrainWorkflow } from './retrain-workflow.js';
+import { RetrainWorkflowOn } from './retrain-workflow.js';
 import { initLeanEdgeRuntime } from './wasm-lean.js';
 import { createWorker } from './worker-handlers.js';
 
@@ -11,4 +11,6 @@ export type { Env } from './worker-handlers.js';
 
 export default createWorker(initLeanEdgeRuntime);
 /** The retraining Workflow (wrangler.toml `class_name = "RetrainWorkflow"`), fitting on this build's engines. */
-export const RetrainWorkflow = createRetrainWorkflow(initLeanEdgeRuntime);
+export class RetrainWorkflow extends RetrainWorkflowOn {
+  protected readonly start = initLeanEdgeRuntime;
+}

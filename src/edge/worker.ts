@@ -1,6 +1,6 @@
 /** The Workers entry: the Hono app on `fetch` (checkpoints in R2), the drift check on `scheduled`; lean + ORT engines. */
 
-import { createRetrainWorkflow } from './retrain-workflow.js';
+import { RetrainWorkflowOn } from './retrain-workflow.js';
 import { initEdgeRuntime } from './wasm.js';
 import { createWorker } from './worker-handlers.js';
 
@@ -8,4 +8,6 @@ export type { Env } from './worker-handlers.js';
 
 export default createWorker(initEdgeRuntime);
 /** The retraining Workflow (wrangler.toml `class_name = "RetrainWorkflow"`), fitting on this build's engines. */
-export const RetrainWorkflow = createRetrainWorkflow(initEdgeRuntime);
+export class RetrainWorkflow extends RetrainWorkflowOn {
+  protected readonly start = initEdgeRuntime;
+}

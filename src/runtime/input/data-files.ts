@@ -84,6 +84,9 @@ export function dataFileShape(key: string, bytes: Uint8Array): DataFileShape {
   } catch (cause) {
     throw new DataError(`${key}: not an Arrow IPC stream or file`, { path: key }, cause);
   }
+  if (table.schema.fields.length === 0) {
+    throw new DataError(`${key}: not an Arrow IPC stream or file with columns (none found)`, { path: key });
+  }
   return { rows: table.numRows, columns: table.schema.fields.map((f) => f.name) };
 }
 

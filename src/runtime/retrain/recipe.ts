@@ -43,6 +43,21 @@ export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSp
   };
 }
 
+/**
+ * Boosting rounds a retrain of these models costs, for the hand-off estimate: each GBDT's `numTrees`,
+ * 1 for each closed-form model (seasonal naive, ridge); a config that does not parse counts 1.
+ * @example
+ * fitRounds([{ config: { name: 'linear' } }, { config: { name: 'gbdt', numTrees: 200 } }]); // 201
+ */
+export function fitRounds(models: ReadonlyArray<{ config?: unknown }>): number {
+  let rounds = 0;
+  for (const m of models) {
+    const parsed = ModelConfigSchema.safeParse(m.config);
+    rounds += parsed.success && parsed.data.name === 'gbdt' ? parsed.data.numTrees : 1;
+  }
+  return Math.max(1, rounds);
+}
+
 /** The share of the current window (its latest rows) held out to compare candidate and incumbent. */
 export const DEFAULT_HOLDOUT_FRACTION = 0.3;
 

@@ -4,13 +4,17 @@
  * same compare-and-swap promotion.
  */
 import { CheckpointConflictError } from '../checkpoint/conflict.js';
+import { versionKey } from '../checkpoint/keys.js';
 import { promote } from '../checkpoint/promote.js';
 import { readManifest } from '../checkpoint/read.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
+import { CheckpointError } from '../errors.js';
 import { beatsIncumbent, type RetrainPolicy } from '../flows/decision.js';
+import { decodePipelineFile, PIPELINE_FILE } from '../forecaster-files.js';
 import { doneJobKey, estimateWork, writePendingJob } from './hand-off.js';
 import { type JobResult, readJobResult } from './job-result.js';
 import type { RetrainMessage } from './message.js';
+import { fitRounds } from './recipe.js';
 import { type RunRecord, type StepTiming, writeRunRecord } from './run-record.js';
 
 /** Runs one named step with retries; the Workflow passes `step.do`, Node a plain loop. */
@@ -64,7 +68,10 @@ export interface RetrainTaskOptions {
   fitCandidate?: FitCandidate;
   /** Work (rows × features × rounds) above which the fit goes to Node. */
   edgeMaxWork: number;
-  /** Boosting rounds or epochs of the model's family, for the estimate. @default 1 */
+  /**
+   * Boosting rounds of the fit, for the estimate. @default read from the incumbent's pipeline.json
+   * (`fitRounds`: each GBDT's numTrees, 1 per closed-form model)
+   */
   rounds?: number;
   /**
    * Wait for the Node worker's result after a hand-off (needs `runner.sleep`), then record its outcome;
@@ -76,6 +83,20 @@ export interface RetrainTaskOptions {
   now?: () => Date;
   /** Called at the start of every attempt of every step: a fault hook for tests, unset otherwise. */
   beforeAttempt?: (step: string) => void;
+}
+
+/**
+ * The incumbent's fit rounds from its pipeline.json (one small read, not hash-checked: it only sizes the
+ * estimate; the fit loads and verifies the whole checkpoint).
+ * @throws CheckpointError CHECKPOINT_CORRUPT when the version has no pipeline.json.
+ */
+async function incumbentRounds(store: CheckpointStore, model: string, version: number): Promise<number> {
+  const key = `${versionKey(model, version)}/${PIPELINE_FILE}`;
+  const found = await store.get(key);
+  if (!found) {
+    throw new CheckpointError('CHECKPOINT_CORRUPT', `${store.describe(key)} is missing`, { key });
+  }
+  return fitRounds(decodePipelineFile(found.bytes).models);
 }
 
 /** Wraps a runner so every step's time and attempts land in `timings`. */
@@ -161,12 +182,18 @@ export async function runRetrainTasks(
   try {
     const incumbent = await step('load-incumbent', async () => {
       const live = await readManifest(store, message.model);
-      return { version: live?.manifest.version ?? 0, etag: live?.etag ?? null };
+      if (!live) return { version: 0, etag: null, rounds: 1 };
+      const { version } = live.manifest;
+      return {
+        version,
+        etag: live.etag,
+        rounds: options.rounds ?? (await incumbentRounds(store, message.model, version)),
+      };
     });
     incumbentVersion = incumbent.version;
     const data = await step('load-data', async () => (await options.loadData(message.model)) ?? null);
     if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
-    const work = estimateWork({ rows: data.rows, features: data.features, rounds: options.rounds ?? 1 });
+    const work = estimateWork({ rows: data.rows, features: data.features, rounds: incumbent.rounds });
     const fitCandidate = options.fitCandidate;
     // Without an incumbent there is no recipe to retrain here: Node trains the first one from a config.
     if (!fitCandidate || incumbent.version === 0 || work > options.edgeMaxWork) {

@@ -1,12 +1,13 @@
 /**
  * The whole retraining loop inside workerd, real local R2 + Queue + Workflow: a fleet of 22 models trained
- * here on project-generated net load (syntheticNetLoad), each with a week of recent data in R2 — stable,
- * level-shifted (a retrain wins) or a temporary excursion (drifted, but the holdout is back to normal, so
- * the candidate loses). The Worker's cron → the real queue → one Workflow instance per due model → fit at
- * the edge → compare-and-swap promotion; the served models follow through the etag poll. The expected
- * outcome is computed here, independently of the Workflow: due by construction, "better" by fitting the
- * same recipe directly with fitForecaster and scoring both on a holdout placed by this file's arithmetic.
- * Also: two instances racing on one model promote once.
+ * here on project-generated net load (syntheticNetLoad), each with a week of recent data in R2 — stable
+ * (a replay of training days), level-shifted (a retrain can win; not every ridge, whose lags follow the
+ * shift) or a temporary excursion (drifted, but the holdout is back to normal, so the candidate loses).
+ * The Worker's cron → the real queue → one Workflow instance per due model → fit at the edge →
+ * compare-and-swap promotion; the served models follow through the etag poll. The expected outcome is
+ * computed here, independently of the Workflow: due by construction, "better" by fitting the same recipe
+ * directly with fitForecaster and scoring both on a holdout placed by this file's arithmetic. Also: two
+ * instances racing on one model promote once (their interleaving injected on purpose, see there).
  */
 import { env, introspectWorkflow, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
