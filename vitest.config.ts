@@ -43,6 +43,9 @@ export default defineConfig({
                 TWIGA_SERVE_MAX_BODY_BYTES: String(ROUTE_SETTINGS.maxBodyBytes),
                 // Faults injected on purpose into two test models' retraining runs (retrain-workflow.ts).
                 TWIGA_RETRAIN_FAULT: 'fault-retry:load-data:2,fault-fail:load-data:9',
+                // A handed-off run checks jobs/done/ every 0.5 s for up to a minute (tests write the result).
+                TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: '0.5',
+                TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: '60',
                 // The route fuzzer's size and seed (scripts/fuzz.ts sets them for the long run).
                 TWIGA_FUZZ_RUNS: process.env['TWIGA_FUZZ_RUNS'] ?? '',
                 TWIGA_FUZZ_SEED: process.env['TWIGA_FUZZ_SEED'] ?? '',

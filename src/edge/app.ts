@@ -18,6 +18,7 @@ import { modelListRoutes } from './routes/models.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { predictRoutes } from './routes/predict.js';
 import { reloadRoutes } from './routes/reload.js';
+import { retrainingRoutes } from './routes/retraining.js';
 
 /** The store, settings and inference of the forecasting app. */
 export interface AppOptions {
@@ -49,7 +50,8 @@ export type TwigaApp = App & { readonly host: ModelHost; readonly registry: Mode
 /**
  * Builds the forecasting API: `/health`, `/predict`, `/predict-interval`, `/monitor/drift`,
  * `/monitor/performance`, `/reload` for the default model, the same under `/models/{name}/…` for every model
- * of the fleet, `GET /models`, and `/openapi.json` generated from the same zod schemas that validate requests.
+ * of the fleet, `GET /models`, the retraining loop's `GET /models/{name}/runs` and `GET /fleet/retraining`,
+ * and `/openapi.json` generated from the same zod schemas that validate requests.
  * Models load on first use, are unloaded least-recently-used first past `TWIGA_SERVE_MAX_LOADED_MB`, and
  * follow promotions by polling their manifest's etag.
  * @example
@@ -144,6 +146,7 @@ export function createApp(options: AppOptions): TwigaApp {
   monitorRoutes(app, deps);
   reloadRoutes(app, deps);
   checkpointFileRoutes(app, deps);
+  retrainingRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

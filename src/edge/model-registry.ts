@@ -120,6 +120,14 @@ export class ModelRegistry {
     }
   }
 
+  /**
+   * Checks that `name` may be served here without reading the store.
+   * @throws ApiError 400 naming the field for an invalid name; 404 outside fleet mode for another model
+   */
+  checkName(name: string): void {
+    this.#check(name);
+  }
+
   /** Every model name served here (fleet: the store's listing, cached for `pollSeconds`). */
   async names(): Promise<string[]> {
     if (!this.#o.fleet) return [this.#o.defaultName];

@@ -1,8 +1,10 @@
 /** The Queue and Workflow bindings of the retraining loop, mirrored structurally (see r2-types.ts). */
 
-/** `Workflow` binding: create an instance by id, look one up. */
+/** `Workflow` binding: create an instance by id (or up to 100 in one call), look one up. */
 export interface WorkflowLike<Params> {
   create(options: { id: string; params: Params }): Promise<{ id: string }>;
+  /** Absent on older runtimes; throws when an id exists (then nothing tells which were created). */
+  createBatch?(batch: Array<{ id: string; params: Params }>): Promise<Array<{ id: string }>>;
   get(id: string): Promise<{ id: string; status(): Promise<{ status: string }> }>;
 }
 

@@ -12,7 +12,7 @@ import { retrainPolicy } from '../runtime/flows/decision.js';
 import { stageDataWindow } from '../runtime/retrain/data-window.js';
 import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
-import { runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
+import { type AwaitHandOff, runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
 import { parseWith } from '../runtime/schemas/parse.js';
 import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
@@ -23,6 +23,44 @@ const RETRIES = { retries: { limit: 2, delay: '1 second', backoff: 'exponential'
 
 /** Default work limit (rows × features × rounds) for a fit at the edge; `TWIGA_RETRAIN_EDGE_MAX_WORK`. */
 export const DEFAULT_EDGE_MAX_WORK = 2_000_000;
+
+/**
+ * Most polls of `jobs/done/` one run makes: each is a `step.do` plus a `step.sleep`, and an instance has at
+ * most 1,024 steps on the Workers Free plan (10,000 on Paid), so a long timeout gets a longer interval.
+ */
+export const MAX_HANDOFF_CHECKS = 400;
+
+const HandOffWaitSchema = z.object({
+  /** How long a run waits for a Node worker's result before it fails naming `await-node`. */
+  TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(6 * 3600),
+  /** Pause between two checks for the result (lengthened to stay within MAX_HANDOFF_CHECKS). */
+  TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: z.coerce.number().positive().default(60),
+});
+
+/**
+ * The hand-off wait from the Worker's settings: checks `poll` seconds apart until `timeout` has passed.
+ * @throws ConfigError naming the setting when one is not a positive number
+ */
+export function handOffWait(env: Record<string, unknown>): AwaitHandOff {
+  const pick = (name: keyof z.input<typeof HandOffWaitSchema>) =>
+    typeof env[name] === 'string' && env[name] !== '' ? env[name] : undefined;
+  const settings = parseWith(
+    HandOffWaitSchema,
+    {
+      TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: pick('TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS'),
+      TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: pick('TWIGA_RETRAIN_HANDOFF_POLL_SECONDS'),
+    },
+    'hand-off wait settings',
+  );
+  const timeoutMs = settings.TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS * 1000;
+  const pollMs = settings.TWIGA_RETRAIN_HANDOFF_POLL_SECONDS * 1000;
+  const checks = Math.min(MAX_HANDOFF_CHECKS, Math.ceil(timeoutMs / pollMs) + 1);
+  // Whole milliseconds for step.sleep.
+  return { checks, intervalMs: Math.ceil(checks > 1 ? timeoutMs / (checks - 1) : timeoutMs) };
+}
 
 const str = (env: Env, name: string) => {
   const value = env[name];
@@ -82,7 +120,10 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
     });
-    const runner: StepRunner = { do: (name, fn) => step.do(name, RETRIES, fn) };
+    const runner: StepRunner = {
+      do: (name, fn) => step.do(name, RETRIES, fn),
+      sleep: (name, ms) => step.sleep(name, ms),
+    };
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
     const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
@@ -94,6 +135,8 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
         minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
       }),
       edgeMaxWork: Number(str(env, 'TWIGA_RETRAIN_EDGE_MAX_WORK') ?? DEFAULT_EDGE_MAX_WORK),
+      // A handed-off fit: the run sleeps durably between checks of jobs/done/<id>.json, then records it.
+      awaitHandOff: handOffWait(env),
       // Keys and counts only: the fit step reads the same keys once.
       loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
       // Bad variables fail the fit step, naming the variable (the run record says so).

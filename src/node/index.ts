@@ -73,6 +73,12 @@ export {
   publishCheckpoint,
 } from './publish.js';
 export { fileReportSink } from './report-sink.js';
+export {
+  type JobWorkerLoopOptions,
+  type JobWorkerSummary,
+  nodeFitCandidate,
+  runJobWorker,
+} from './retrain-worker.js';
 export { S3CheckpointStore, type S3StoreOptions, s3StoreFromEnv } from './s3-store.js';
 export { defaultWorkers, type RunningServer, type ServeOptions, serve } from './serve.js';
 export { type LoadSettingsOptions, loadSettings } from './settings.js';

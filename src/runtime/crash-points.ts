@@ -16,6 +16,8 @@ export const CRASH_POINTS = [
   'publish.before-manifest',
   // A fleet saves one model after another: a crash between two leaves some promoted, the rest untouched.
   'fleet.model-saved',
+  // A retraining worker holding a job's lease (jobs/claims/<id>.json), before it runs the job.
+  'worker.claimed',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -137,6 +137,9 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
           ...['health', 'predict', 'predict-interval', 'monitor/drift', 'monitor/performance', 'reload'].map(
             (route) => `/models/{name}/${route}`,
           ),
+          // The retraining loop's records (issue 15).
+          '/models/{name}/runs',
+          '/fleet/retraining',
         ].sort(),
       );
       expect(Object.keys(doc.paths['/predict']!['post']!.requestBody!.content)).toEqual([

@@ -222,6 +222,48 @@ const checkpointFiles: FuzzRoute = {
   },
 };
 
+interface RunsPlan {
+  auth: Auth;
+  method: string;
+  limit: string | null;
+  cursor: string | null;
+  query: string;
+  name: string | null;
+}
+
+const LIMITS = ['0', '1', '20', '200', '201', '-1', '1.5', '1e3', 'ten', '', '%', '9'.repeat(400)];
+const CURSORS = ['', 'no-such-run', '%00', '..', '😀', 'a'.repeat(3000), '%E0%A4%A', '__proto__'];
+
+/** GET /models/{name}/runs: paging parameters in and out of range, odd cursors and names. */
+const runsRoute: FuzzRoute = {
+  name: 'GET /models/{name}/runs',
+  plan: () =>
+    fc.record<RunsPlan>({
+      auth,
+      method: method('GET'),
+      limit: rarely(fc.oneof(fc.constantFrom(...LIMITS), fc.string({ maxLength: 8 })), 1),
+      cursor: rarely(fc.oneof(fc.constantFrom(...CURSORS), fc.string({ maxLength: 12 })), 2),
+      query: queryString,
+      name: rarely(fc.constantFrom('', '..', 'other', '%2e', '😀', 'a/b', 'a/b/c', 'TWIGA'), 4),
+    }),
+  build: (raw, ctx) => {
+    const p = raw as RunsPlan;
+    const params = [
+      ...(p.limit === null ? [] : [`limit=${encodeURIComponent(p.limit)}`]),
+      ...(p.cursor === null ? [] : [`cursor=${encodeURIComponent(p.cursor)}`]),
+    ].join('&');
+    const extra = p.query.replace(/^\?/, '');
+    const query = [params, extra].filter((q) => q !== '').join('&');
+    const request: FuzzRequest = {
+      method: p.method,
+      path: `/models/${p.name ?? ctx.checkpoint}/runs${query ? `?${query}` : ''}`,
+      headers: headersFor(ctx, p.auth),
+    };
+    if (p.method !== 'GET') request.body = '{}';
+    return request;
+  },
+};
+
 const records = (ctx: FuzzContext) => ctx.records.map((r) => ({ ...r }));
 
 /** The routes, one entry each. */
@@ -246,4 +288,7 @@ export const ROUTES: readonly FuzzRoute[] = [
   jsonRoute('/models/{name}/monitor/drift', (ctx) => ({ records: records(ctx) })),
   bareRoute('POST', '/models/{name}/reload'),
   bareRoute('GET', '/models/{name}/health'),
+  // The retraining loop's records.
+  runsRoute,
+  bareRoute('GET', '/fleet/retraining'),
 ];

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsCheckpointStore } from '../../src/node/fs-store.js';
 import { buildServingFixture, CHECKPOINT_NAME, type ServingFixture } from '../edge/fixture.js';
+import { describeRetrainingRoutes } from '../edge/retraining-routes-suite.js';
 import { routeEnv } from '../edge/route-settings.js';
 import { describeRoutes, type RouteHarness } from '../edge/routes-suite.js';
 import { runCli } from './cli-run.js';
@@ -33,6 +34,7 @@ afterAll(async () => {
 });
 
 describeRoutes('Node (twiga-edge serve, worker threads)', () => harness);
+describeRetrainingRoutes('Node (twiga-edge serve)', () => harness);
 
 describe('twiga-edge serve', () => {
   it('refuses to start without a loadable checkpoint, naming the folder (exit 1)', async () => {

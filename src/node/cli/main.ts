@@ -23,6 +23,7 @@ import { serve } from '../serve.js';
 import { parseLevels, wholeAtLeast } from './args.js';
 import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands.js';
 import { trainConfigFromFlags } from './train-flags.js';
+import { addWorkerCommand } from './worker-command.js';
 
 const ensembleOption = () =>
   new Option('--ensemble <strategy>', 'ensemble strategy (weighted, best: learned on validation)').choices([
@@ -326,6 +327,8 @@ export function buildProgram(): Command {
       });
       await server.close();
     });
+
+  addWorkerCommand(program);
 
   program
     .command('demo')

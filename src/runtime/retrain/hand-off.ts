@@ -19,6 +19,11 @@ export const HandOffJobSchema = z
     data_keys: z.array(z.string()),
     /** The estimate that sent it to Node (rows × features × work per row). */
     estimated_work: z.number().nonnegative(),
+    /** The window's size as the load step counted it, so Node need not recount before fitting. */
+    rows: z.number().int().nonnegative().optional(),
+    features: z.number().int().nonnegative().optional(),
+    /** Why the run was due (the message's `reason`), kept for Node's run record. */
+    reason: z.string().min(1).optional(),
     created_at: z.string(),
   })
   .strict();
@@ -29,6 +34,33 @@ export type HandOffJob = z.output<typeof HandOffJobSchema>;
 export const pendingJobKey = (id: string) => `${JOBS_PREFIX}pending/${id}.json`;
 /** `jobs/done/<id>.json`. */
 export const doneJobKey = (id: string) => `${JOBS_PREFIX}done/${id}.json`;
+/** `jobs/claims/<id>.json`: the lease of the worker running the job (lease.ts). */
+export const claimKey = (id: string) => `${JOBS_PREFIX}claims/${id}.json`;
+
+const PENDING = `${JOBS_PREFIX}pending/`;
+
+/** The ids of every pending job, sorted. */
+export async function listPendingJobs(store: CheckpointStore): Promise<string[]> {
+  const keys = await store.list(PENDING);
+  return keys.filter((k) => k.endsWith('.json')).map((k) => k.slice(PENDING.length, -'.json'.length));
+}
+
+/** The pending job `id`, or `undefined` when it is gone (done and removed). @throws ConfigError if corrupt */
+export async function readPendingJob(store: CheckpointStore, id: string): Promise<HandOffJob | undefined> {
+  const found = await store.get(pendingJobKey(id));
+  if (!found) return undefined;
+  return parseWith(HandOffJobSchema, decodeJson(found.bytes), store.describe(pendingJobKey(id)));
+}
+
+/** JSON of stored bytes; a parse failure yields the text itself, so the schema names what is wrong. */
+export function decodeJson(bytes: Uint8Array): unknown {
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 /**
  * Writes the job once (put-if-absent): a retried step or a redelivered message finds it there and reuses it.

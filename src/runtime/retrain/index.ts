@@ -1,8 +1,16 @@
-/** The retraining loop's platform-free parts: queue message, instance id, tasks, fit, run record, hand-off. */
+/**
+ * The retraining loop's platform-free parts: queue message, instance id, tasks, fit, run record, hand-off,
+ * and the worker side of a hand-off (leases, job results, one job's run, reading the records back).
+ */
 export * from './data-window.js';
 export * from './fit-candidate.js';
 export * from './hand-off.js';
+export * from './job-result.js';
+export * from './lease.js';
 export * from './message.js';
 export * from './recipe.js';
+export * from './run-history.js';
 export * from './run-record.js';
+export * from './step-runner.js';
 export * from './tasks.js';
+export * from './work-job.js';

@@ -11,7 +11,8 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointError } from '../errors.js';
 import { beatsIncumbent, type RetrainPolicy } from '../flows/decision.js';
 import { decodePipelineFile, PIPELINE_FILE } from '../forecaster-files.js';
-import { estimateWork, writePendingJob } from './hand-off.js';
+import { doneJobKey, estimateWork, writePendingJob } from './hand-off.js';
+import { type JobResult, readJobResult } from './job-result.js';
 import type { RetrainMessage } from './message.js';
 import { fitRounds } from './recipe.js';
 import { type RunRecord, type StepTiming, writeRunRecord } from './run-record.js';
@@ -19,6 +20,14 @@ import { type RunRecord, type StepTiming, writeRunRecord } from './run-record.js
 /** Runs one named step with retries; the Workflow passes `step.do`, Node a plain loop. */
 export interface StepRunner {
   do<T extends object | number | string | boolean | null>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** A durable pause (`step.sleep` in a Workflow); without it a run does not wait for a handed-off fit. */
+  sleep?(name: string, ms: number): Promise<void>;
+}
+
+/** How a handed-off run waits for `jobs/done/<id>.json`: this many checks, `intervalMs` apart. */
+export interface AwaitHandOff {
+  checks: number;
+  intervalMs: number;
 }
 
 /** The current data of one model, as the load step reports it (keys, not rows: outputs stay small). */
@@ -64,6 +73,13 @@ export interface RetrainTaskOptions {
    * (`fitRounds`: each GBDT's numTrees, 1 per closed-form model)
    */
   rounds?: number;
+  /**
+   * Wait for the Node worker's result after a hand-off (needs `runner.sleep`), then record its outcome;
+   * past the last check the run fails naming the `await-node` step. Unset: record `handed_off` and end.
+   */
+  awaitHandOff?: AwaitHandOff;
+  /** `false` where nothing can take the fit over (the Node worker): a fit that cannot run here fails. @default true */
+  handOff?: boolean;
   now?: () => Date;
   /** Called at the start of every attempt of every step: a fault hook for tests, unset otherwise. */
   beforeAttempt?: (step: string) => void;
@@ -90,7 +106,9 @@ function timed(
   now: () => number,
   beforeAttempt: (step: string) => void,
 ): StepRunner {
+  const sleep = runner.sleep?.bind(runner);
   return {
+    ...(sleep ? { sleep } : {}),
     do: async (name, fn) => {
       const line: StepTiming = { name, ms: 0, attempts: 0 };
       const t0 = now();
@@ -138,6 +156,7 @@ export async function runRetrainTasks(
   const started_at = clock().toISOString();
   const base = { id, model: message.model, reason: message.reason, started_at };
   let incumbentVersion = message.version;
+  let jobKey: string | undefined;
   const step = async <T extends object | number | string | boolean | null>(
     name: string,
     fn: () => Promise<T>,
@@ -178,6 +197,15 @@ export async function runRetrainTasks(
     const fitCandidate = options.fitCandidate;
     // Without an incumbent there is no recipe to retrain here: Node trains the first one from a config.
     if (!fitCandidate || incumbent.version === 0 || work > options.edgeMaxWork) {
+      const why = !fitCandidate
+        ? 'no trainer at the edge'
+        : incumbent.version === 0
+          ? 'no incumbent to take the pipeline and models from'
+          : `work ${work} > edge limit ${options.edgeMaxWork}`;
+      if (options.handOff === false) {
+        // Already on Node (the worker of a handed-off job): nowhere further to send it.
+        throw new RetrainStepError('fit', new Error(`cannot fit here: ${why}`));
+      }
       const job_key = await step('hand-off', () =>
         writePendingJob(store, {
           id,
@@ -185,15 +213,28 @@ export async function runRetrainTasks(
           incumbent_version: incumbent.version,
           data_keys: data.files,
           estimated_work: work,
+          rows: data.rows,
+          features: data.features,
+          reason: message.reason,
           created_at: clock().toISOString(),
         }),
       );
-      const why = !fitCandidate
-        ? 'no trainer at the edge'
-        : incumbent.version === 0
-          ? 'no incumbent to take the pipeline and models from'
-          : `work ${work} > edge limit ${options.edgeMaxWork}`;
-      return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
+      jobKey = job_key;
+      if (!options.awaitHandOff || !run.sleep) {
+        return await finish({ outcome: 'handed_off', job_key, detail: `fit handed to Node: ${why}` });
+      }
+      const done = await awaitJobResult(id, run, steps, options.awaitHandOff, store);
+      if (done.outcome === 'failed') {
+        const cause = new Error(`Node worker ${done.worker}: ${done.error ?? done.detail}`);
+        throw new RetrainStepError('await-node', cause);
+      }
+      return await finish({
+        outcome: done.outcome,
+        job_key,
+        ...(done.promoted_version === undefined ? {} : { promoted_version: done.promoted_version }),
+        ...(done.metrics ? { metrics: done.metrics } : {}),
+        detail: `fit handed to Node (${why}); worker ${done.worker}: ${done.detail}`,
+      });
     }
     const candidate = await step('fit', () =>
       fitCandidate({
@@ -241,7 +282,51 @@ export async function runRetrainTasks(
   } catch (error) {
     if (!(error instanceof RetrainStepError) || error.step === 'record') throw error;
     // The failure is recorded (naming the step), then rethrown so the instance ends errored.
-    await finish({ outcome: 'failed', detail: error.message, error: error.message });
+    await finish({
+      outcome: 'failed',
+      detail: error.message,
+      error: error.message,
+      ...(jobKey ? { job_key: jobKey } : {}),
+    });
     throw error;
   }
+}
+
+/**
+ * Polls `jobs/done/<id>.json` with a durable sleep between checks; the checks' timing lines are folded
+ * into one `await-node` line so a long wait does not flood the run record.
+ * @throws RetrainStepError naming `await-node` after the last check, or when reading fails past retries
+ */
+async function awaitJobResult(
+  id: string,
+  run: StepRunner,
+  steps: StepTiming[],
+  wait: AwaitHandOff,
+  store: CheckpointStore,
+): Promise<JobResult> {
+  const first = steps.length;
+  try {
+    for (let i = 1; i <= wait.checks; i++) {
+      const done = await run.do(`await-node-${i}`, async () => (await readJobResult(store, id)) ?? null);
+      if (done) return done;
+      if (i < wait.checks) await run.sleep?.(`await-node-sleep-${i}`, wait.intervalMs);
+    }
+  } catch (error) {
+    throw new RetrainStepError('await-node', error);
+  } finally {
+    const lines = steps.splice(first);
+    steps.push({
+      name: 'await-node',
+      ms: lines.reduce((sum, l) => sum + l.ms, 0),
+      attempts: lines.reduce((sum, l) => sum + l.attempts, 0),
+    });
+  }
+  const seconds = ((wait.checks - 1) * wait.intervalMs) / 1000;
+  throw new RetrainStepError(
+    'await-node',
+    new Error(
+      `no result at ${doneJobKey(id)} after ${wait.checks} checks over ${seconds} s ` +
+        '(TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS)',
+    ),
+  );
 }

@@ -48,9 +48,15 @@ declare module 'cloudflare:test' {
     ackAll: boolean;
     explicitAcks: string[];
     explicitRetries: unknown[];
+    retryMessages: Array<{ msgId: string }>;
   }>;
   export interface WorkflowInstanceIntrospector {
-    modify(fn: (m: { disableRetryDelays(step?: unknown): Promise<void> }) => Promise<void>): Promise<unknown>;
+    modify(
+      fn: (m: {
+        disableRetryDelays(step?: unknown): Promise<void>;
+        disableSleeps(steps?: unknown): Promise<void>;
+      }) => Promise<void>,
+    ): Promise<unknown>;
     waitForStatus(status: string): Promise<void>;
     getOutput(): Promise<unknown>;
     getError(): Promise<{ name: string; message: string }>;

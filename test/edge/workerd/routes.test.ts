@@ -3,6 +3,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll } from 'vitest';
 import { R2CheckpointStore } from '../../../src/edge/r2-store.js';
 import type { ForecastJson } from '../../../src/runtime/forecast-json.js';
+import { describeRetrainingRoutes } from '../retraining-routes-suite.js';
 import { describeRoutes, type RouteHarness } from '../routes-suite.js';
 import { CHECKPOINT_NAME } from './provided.js';
 import { seedCheckpoint } from './seed.js';
@@ -21,3 +22,4 @@ beforeAll(async () => {
 });
 
 describeRoutes('workerd (Worker entry, local R2)', () => harness);
+describeRetrainingRoutes('workerd (Worker entry, local R2)', () => harness);
