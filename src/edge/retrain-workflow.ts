@@ -8,6 +8,7 @@ import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
 import { R2CheckpointStore } from './r2-store.js';
 import { readRecentData } from './recent-data.js';
+import { trackingRunner } from './retrain-tracking.js';
 import type { Env } from './worker-handlers.js';
 
 /** The flow's retry settings per step: 2 retries, exponential from 1 s (tests disable the delays). */
@@ -45,7 +46,10 @@ export class RetrainWorkflow extends WorkflowEntrypoint<Env, RetrainMessage> {
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
     });
-    const runner: StepRunner = { do: (name, fn) => step.do(name, RETRIES, fn) };
+    // Each task a step.do; after the record step, a `track` step (MLflow, when the URI is http(s)).
+    const runner: StepRunner = trackingRunner(step, env, store, {
+      do: (name, fn) => step.do(name, RETRIES, fn),
+    });
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
     const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
