@@ -166,7 +166,7 @@ export async function run(args: string[]): Promise<void> {
     const result = {
       bench: 'retrain-fleet',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, parallelism: availableParallelism(), loadavg: loadavg() },
+      machine: { cpus: cpus().length, parallelism: availableParallelism(), loadavg1: loadavg()[0] },
       where: 'wrangler dev --local (workerd), cron by hand at /__scheduled, local Queue and Workflow',
       single,
       fleet,
