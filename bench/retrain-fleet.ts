@@ -56,20 +56,26 @@ async function makeCheckpoint(tmp: string, days: number) {
   return { dir: join(root, NAME), drifted: new TextEncoder().encode(JSON.stringify(drifted)) };
 }
 
+/** Models published per Miniflare session: one long session over ~40 publishes hung once (no answer). */
+const SEED_CHUNK = 10;
+
 /** The fleet in a fresh local R2 state: the default model, plus `models` copies, each with drifted data. */
 async function seedFleet(persistTo: string, checkpoint: string, drifted: Uint8Array, models: number) {
-  const local = await openLocalR2(persistTo);
-  try {
-    await publishCheckpoint({ checkpoint, destination: local.store });
-    const names = Array.from({ length: models }, (_, i) => `feeder-${String(i).padStart(4, '0')}`);
-    for (const name of names) {
-      await publishCheckpoint({ checkpoint, destination: local.store, name });
-      await local.store.put(`data/recent/${name}/recent.json`, drifted);
+  const names = Array.from({ length: models }, (_, i) => `feeder-${String(i).padStart(4, '0')}`);
+  for (let start = 0; start < names.length; start += SEED_CHUNK) {
+    const local = await openLocalR2(persistTo);
+    try {
+      if (start === 0) await publishCheckpoint({ checkpoint, destination: local.store });
+      for (const name of names.slice(start, start + SEED_CHUNK)) {
+        await publishCheckpoint({ checkpoint, destination: local.store, name });
+        await local.store.put(`data/recent/${name}/recent.json`, drifted);
+      }
+    } finally {
+      await local.dispose();
     }
-    return names;
-  } finally {
-    await local.dispose();
+    process.stderr.write(`[retrain-fleet] seeded ${Math.min(start + SEED_CHUNK, models)}/${models}\n`);
   }
+  return names;
 }
 
 async function runRecords(persistTo: string): Promise<RunRecord[]> {
@@ -114,6 +120,7 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
       flags: ['--test-scheduled'],
     });
     await waitLoaded(server, 300_000);
+    process.stderr.write(`[retrain-fleet] ${models} model(s): workerd up, running the cron\n`);
     const t0 = Date.now();
     const cron = await fetch(`${server.url}/__scheduled?cron=${CRON}`);
     if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}: ${await cron.text()}`);
@@ -125,6 +132,7 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
         throw new Error(`only ${records.length}/${names.length} run records in 30 min`);
       await new Promise((ok) => setTimeout(ok, 500));
       records = await runRecords(persistTo);
+      process.stderr.write(`[retrain-fleet] ${records.length}/${names.length} run records\n`);
     }
     const fleetRecords = records.filter((r) => names.includes(r.model));
     // The last record's `finished_at` (workerd's clock, the same machine's) ends the retraining, not the
