@@ -37,12 +37,14 @@ export default defineConfig({
                 TEST_GLOBAL_EXPECTED_JSON: inject('globalExpectedJson'),
                 TEST_TRAIN_CSV: inject('trainCsv'),
                 TEST_TRAIN_NODE_FORECAST: inject('trainNodeForecast'),
+                // A recording stand-in for an MLflow server on 127.0.0.1 (test/edge/mlflow-stand-in.ts).
+                TWIGA_MLFLOW_TRACKING_URI: inject('mlflowUri'),
                 // The route suite's settings (the same as the Node server's in test/node/serve.test.ts).
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),
                 TWIGA_SERVE_MAX_BODY_BYTES: String(ROUTE_SETTINGS.maxBodyBytes),
                 // Faults injected on purpose into two test models' retraining runs (retrain-workflow.ts).
-                TWIGA_RETRAIN_FAULT: 'fault-retry:load-data:2,fault-fail:load-data:9',
+                TWIGA_RETRAIN_FAULT: 'fault-retry:load-data:2,fault-fail:load-data:9,mlflow-fail:load-data:9',
                 // A handed-off run checks jobs/done/ every 0.5 s for up to a minute (tests write the result).
                 TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: '0.5',
                 TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: '60',

@@ -185,6 +185,8 @@ export async function startWorkerd(opts: {
   bundle?: string;
   /** More variables (`--var NAME:value`), e.g. `TWIGA_SERVE_MAX_LOADED_MB` or `TWIGA_INFERENCE_ENGINE`. */
   vars?: Record<string, string>;
+  /** More wrangler dev flags, e.g. `--test-scheduled` (the cron by hand at `/__scheduled`). */
+  flags?: string[];
 }): Promise<Server> {
   const [port, inspector] = [await freePort(), await freePort()];
   const envFile = join(opts.tmp, 'bench.env');
@@ -203,6 +205,7 @@ export async function startWorkerd(opts: {
       ...['--env-file', envFile],
       '--show-interactive-dev-session=false',
       ...['--log-level', opts.logLevel],
+      ...(opts.flags ?? []),
     ],
     {
       cwd: ROOT,

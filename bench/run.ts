@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: () => import('./engine.js'),
   fleet: () => import('./fleet.js'),
   'train-anywhere': () => import('./train-anywhere.js'),
+  'retrain-fleet': () => import('./retrain-fleet.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

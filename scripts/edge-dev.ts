@@ -1,4 +1,8 @@
-/** `npm run edge:dev -- --checkpoint DIR`: publish a checkpoint to the local R2 state, then run `wrangler dev` on it. */
+/**
+ * `npm run edge:dev -- --checkpoint DIR`: publish a checkpoint to the local R2 state, then run `wrangler dev`
+ * on it — the app, the cron, the retraining Queue and the Workflow, all local. `--test-scheduled` exposes
+ * `/__scheduled`, so the cron runs by hand (the command is printed at start).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,9 +57,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'port to listen on', parsePort, 8787)
     .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
     .option('--persist-to <dir>', 'local state folder shared with wrangler dev', DEFAULT_PERSIST_TO)
+    .option('--inspector-port <n>', "wrangler's DevTools port (default: wrangler's own choice)", parsePort)
     .showHelpAfterError()
     .parse(argv)
-    .opts<{ checkpoint: string; port: number; name?: string; persistTo: string }>();
+    .opts<{ checkpoint: string; port: number; name?: string; persistTo: string; inspectorPort?: number }>();
 
   const persistTo = resolve(flags.persistTo);
   const summary = await publish({
@@ -78,8 +83,13 @@ async function main(argv: string[]): Promise<number> {
     ...['--ip', '127.0.0.1', '--port', String(flags.port)],
     ...['--persist-to', persistTo],
     ...['--var', `TWIGA_SERVE_CHECKPOINT:${summary.name}`],
+    '--test-scheduled',
+    ...(flags.inspectorPort === undefined ? [] : ['--inspector-port', String(flags.inspectorPort)]),
     ...secrets.args,
   ];
+  process.stderr.write(
+    `[edge:dev] run the cron by hand: curl "http://127.0.0.1:${flags.port}/__scheduled?cron=*/30+*+*+*+*"\n`,
+  );
   const env = { ...process.env, ...WRANGLER_ENV };
   const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: 'inherit' });
   const running = () => child.exitCode === null && child.signalCode === null;

@@ -16,6 +16,7 @@ import { type AwaitHandOff, runRetrainTasks, type StepRunner } from '../runtime/
 import { parseWith } from '../runtime/schemas/parse.js';
 import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
+import { trackingRunner } from './retrain-tracking.js';
 import type { Env } from './worker-handlers.js';
 
 /** The flow's retry settings per step: 2 retries, exponential from 1 s (tests disable the delays). */
@@ -120,10 +121,11 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
     const store = new R2CheckpointStore(env.CHECKPOINTS, {
       bucketName: env.TWIGA_R2_BUCKET ?? 'CHECKPOINTS',
     });
-    const runner: StepRunner = {
+    // Each task a step.do; after the record step, a `track` step (MLflow, when the URI is http(s)).
+    const runner: StepRunner = trackingRunner(step, env, store, {
       do: (name, fn) => step.do(name, RETRIES, fn),
       sleep: (name, ms) => step.sleep(name, ms),
-    };
+    });
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
     const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');

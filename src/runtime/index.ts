@@ -144,6 +144,12 @@ export {
   TIME_RANGE_TEXT,
 } from './time-range.js';
 export {
+  HttpTracker,
+  type HttpTrackerOptions,
+  type TrackedRun,
+  type Tracker,
+} from './tracking/index.js';
+export {
   type GbdtOutputsInput,
   type GbdtThreadRunners,
   setTrainingBackend,

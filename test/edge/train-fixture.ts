@@ -38,16 +38,24 @@ export const TRAIN_MODELS = [
   { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64, batchesPerEpoch: 0 },
 ].map((m) => ModelConfigSchema.parse(m));
 
-/** Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input. */
+/**
+ * Runs the job with whatever TrainingBackend is installed; `pipeline` overrides the pipeline input, `models`
+ * picks some of TRAIN_MODELS.
+ */
 export function trainJob(
   frame: Frame,
-  options: { pipeline?: Record<string, unknown>; engine?: OnnxEngine; trainEnd?: number } = {},
+  options: {
+    pipeline?: Record<string, unknown>;
+    engine?: OnnxEngine;
+    trainEnd?: number;
+    models?: typeof TRAIN_MODELS;
+  } = {},
 ): Promise<FitResult> {
   const quiet = { info() {}, warn() {}, step() {}, done() {} };
   return fitForecaster({
     frame,
     pipelineConfig: PipelineConfigSchema.parse({ ...PIPELINE_INPUT, ...options.pipeline }),
-    models: TRAIN_MODELS,
+    models: options.models ?? TRAIN_MODELS,
     trainEnd: options.trainEnd ?? TRAIN_END,
     valFraction: 0.2,
     ensemble: 'mean',

@@ -1,6 +1,7 @@
 /**
  * The retraining loop's platform-free parts: queue message, instance id, tasks, fit, run record, hand-off,
- * and the worker side of a hand-off (leases, job results, one job's run, reading the records back).
+ * and the worker side of a hand-off (leases, job results, one job's run, reading the records back),
+ * and the MLflow tracking of a run record.
  */
 export * from './data-window.js';
 export * from './fit-candidate.js';
@@ -13,4 +14,5 @@ export * from './run-history.js';
 export * from './run-record.js';
 export * from './step-runner.js';
 export * from './tasks.js';
+export * from './track-run.js';
 export * from './work-job.js';

@@ -27,6 +27,11 @@ export interface RunRecord {
   steps: StepTiming[];
   /** `"<step>: <message>"` when the run failed. */
   error?: string;
+  /**
+   * Failures after the run that did not change its outcome, `"<step>: <message>"` each (e.g. `track:` when
+   * the MLflow server could not be reached past its retries).
+   */
+  errors?: string[];
   started_at: string;
   finished_at: string;
 }

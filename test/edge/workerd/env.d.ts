@@ -32,6 +32,8 @@ declare module 'cloudflare:test' {
     /** Cases per route for the route fuzzer (`npm run fuzz -- --runs N`); empty for the fast slice. */
     TWIGA_FUZZ_RUNS: string;
     TWIGA_FUZZ_SEED: string;
+    /** `inject('mlflowUri')`: the recording MLflow stand-in (test/edge/mlflow-stand-in.ts). */
+    TWIGA_MLFLOW_TRACKING_URI: string;
     RETRAIN_WORKFLOW: import('../../../src/edge/retrain-bindings.js').WorkflowLike<unknown>;
   }
   export const env: ProvidedEnv;

@@ -10,6 +10,7 @@ import { setTrainingBackend } from '../../../src/runtime/train/backend.js';
 import { buildServingFixture } from '../fixture.js';
 import { buildFleetFixture } from '../fleet-fixture.js';
 import { buildGlobalFixture } from '../global-fixture.js';
+import { startMlflowStandIn } from '../mlflow-stand-in.js';
 import { etth1Frame, testForecasts, trainJob } from '../train-fixture.js';
 import { CHECKPOINT_NAME } from './provided.js';
 
@@ -45,7 +46,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const trainFrame = etth1Frame(trainCsv);
   project.provide('trainCsv', trainCsv);
   project.provide('trainNodeForecast', await testForecasts(await trainJob(trainFrame), trainFrame));
+  // The retraining Workflow's `track` step logs to this recording stand-in for an MLflow server.
+  const mlflow = await startMlflowStandIn();
+  project.provide('mlflowUri', mlflow.uri);
   return async () => {
+    await mlflow.close();
     await rm(fixture.dir, { recursive: true, force: true });
     await rm(fleet.dir, { recursive: true, force: true });
     await rm(global.dir, { recursive: true, force: true });

@@ -25,5 +25,7 @@ declare module 'vitest' {
     trainCsv: string;
     /** Node's test-split forecasts of that training job (worker-thread GBDT), label → values. */
     trainNodeForecast: Record<string, number[]>;
+    /** Base URI of the recording MLflow stand-in (test/edge/mlflow-stand-in.ts) on 127.0.0.1. */
+    mlflowUri: string;
   }
 }
