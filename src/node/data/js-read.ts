@@ -9,10 +9,11 @@ import { EngineNeeded, needEngineUnless } from './engine-needed.js';
 import type { FileFormat } from './read-file.js';
 
 /**
- * Files up to this size go through the JS path. Measured with `npm run bench -- fleet` on the
- * fleet layout: the JS path parses ~1M rows/s (about 30 MB/s), while duckdb-wasm needs ~1-3 s just to
- * start, and d3-dsv holds every cell as a JS string (~150 bytes/row), so past ~1.5M rows duckdb's
- * columnar reader is the better trade even though it is not faster at first.
+ * Files up to this size go through the JS path. Measured with `npm run bench -- fleet --only load` on
+ * the fleet layout (2 shared cores): at 4k / 100k / 1M rows the JS path took 0.15 / 0.67 / 6.1 s cold
+ * against duckdb-wasm's 11.6 / 12.7 / 17.2 s cold (9.7 s warm at 1M), so on speed duckdb never pays off
+ * at these sizes; the bound is memory: d3-dsv holds every requested cell as a JS string (~150 B a row),
+ * so past ~1.2M rows (48 MB of CSV) the columnar duckdb reader is the safer trade.
  */
 export const JS_MAX_BYTES = 48 * 1024 * 1024;
 

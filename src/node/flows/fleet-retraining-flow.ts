@@ -384,7 +384,7 @@ export async function fleetRetrainingFlow(
     for (const name of names)
       incumbents.set(name, await loadIncumbentTask.run({ store, name, engine }, log, retry));
     const first = [...incumbents.values()].find((i) => i.status === 'loaded');
-    if (!first || first.status !== 'loaded') {
+    if (first?.status !== 'loaded') {
       throw new ConfigError(
         `no model under ${store.describe(o.name)}/ loads: nothing to take the pipeline from`,
         [{ path: 'name', message: 'every model is missing or corrupt' }],
