@@ -373,7 +373,8 @@ export async function fleetRetrainingFlow(
     policy,
   });
   try {
-    const names = await listModels(store, `${o.name}/`);
+    // A global checkpoint lists itself under its own prefix: only deeper names are per-series models.
+    const names = (await listModels(store, `${o.name}/`)).filter((m) => m.startsWith(`${o.name}/`));
     if (names.length === 0) {
       throw new ConfigError(
         `no models under ${store.describe(o.name)}/: train the fleet first (strategy per_series)`,
