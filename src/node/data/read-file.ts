@@ -56,7 +56,8 @@ function missingColumn(path: string, column: string, role: string, available: re
   );
 }
 
-function checkColumns(
+/** DATA_INVALID naming a missing column and the available ones (the time column, or a requested one). */
+export function checkColumns(
   path: string,
   available: readonly string[],
   timeColumn: string,

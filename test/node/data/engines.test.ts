@@ -149,6 +149,18 @@ describe('the JS and duckdb engines give the same loads and errors', () => {
     expect(strip(melted)).toEqual(strip(await loadPanel(wide, { ...melt, engine: 'duckdb' })));
   }, 120_000);
 
+  it('on a missing column: the same error, naming the available columns', async () => {
+    const path = files.file('plain.csv', 'timestamp,value\n2024-01-01 00:00,1\n2024-01-01 01:00,2\n');
+    for (const options of [
+      { timeColumn: 'timestamp', columns: ['nope'] },
+      { timeColumn: 'time', columns: ['value'] },
+    ]) {
+      const auto = await outcome(path, options);
+      expect(auto.o).toEqual((await outcome(path, { ...options, engine: 'duckdb' })).o);
+      expect(auto.o.ok ? '' : auto.o.error).toContain('available columns: "timestamp", "value"');
+    }
+  });
+
   it.each([
     ['ETTh1.csv', { timeColumn: 'date', columns: ['OT', 'HUFL'] }],
     ['PJME_hourly.csv', { timeColumn: 'Datetime', columns: ['PJME_MW'] }],
