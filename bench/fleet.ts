@@ -2,10 +2,10 @@
  * Fleet benchmark, training half: training time per series for a synthetic fleet (per-series linear, global
  * linear, global GBDT) against one single-series fit measured in the same run, and panel loading time for
  * 4k, 100k and 10M rows (cold: the first load in a process, duckdb-wasm start-up included; warm: the next).
- * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000]`
+ * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000] [--only load]`
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,24 +51,73 @@ const config = (
   train: { strategy, split: { testFraction: 0.2, valFraction: 0.1 } },
 });
 
-/** Loads `path` in a fresh process twice (cold, then warm) and prints the two times as JSON. */
+/** Loads `path` in a fresh process twice (cold, then warm) with the given engine and prints the two times as JSON. */
 const LOAD_CHILD = `
 import { loadPanel } from './src/node/data/panel.ts';
-const [path] = process.argv.slice(-1);
-const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'] };
+const [path, engine] = process.argv.slice(-2);
+const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'], engine };
 let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
 t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
-console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, series: a.series.length, rows: a.report.rowsRead }));
+const used = Object.values(a.report.series)[0].engine;
+console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, series: a.series.length, rows: a.report.rowsRead, engine: used }));
 `;
 
-function loadInChild(path: string): { cold_s: number; warm_s: number; series: number; rows: number } {
+interface LoadTimes {
+  cold_s: number;
+  warm_s: number;
+  series: number;
+  rows: number;
+  engine: string;
+}
+
+function loadInChild(path: string, engine: 'auto' | 'duckdb'): LoadTimes {
   const r = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', LOAD_CHILD, path],
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', LOAD_CHILD, path, engine],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   if (r.status !== 0) throw new Error(`load child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/**
+ * Panel loading per size: the default engine choice against duckdb-wasm (today's path, the anchor) on
+ * the same file in the same run; past `JS_MAX_BYTES` both are duckdb and the anchor is not repeated.
+ */
+async function loadBench(dir: string, loadRows: readonly number[]): Promise<Array<Record<string, unknown>>> {
+  const loads: Array<Record<string, unknown>> = [];
+  for (const rows of loadRows) {
+    // 200 rows (hours) per series up to 4k rows, then more series: 10M rows = 5,000 series × 2,000 hours.
+    const perSeries = rows <= 4000 ? 200 : rows <= 100_000 ? 1000 : 2000;
+    const file = join(dir, `load-${rows}.csv`);
+    const panel = syntheticFleet({ series: Math.round(rows / perSeries), days: perSeries / 24, seed: 5 });
+    await writeFleetCsv(file, panel);
+    const bytes = statSync(file).size;
+    const t = loadInChild(file, 'auto');
+    const anchor = t.engine === 'duckdb' ? t : loadInChild(file, 'duckdb');
+    const row = {
+      rows: t.rows,
+      series: t.series,
+      mb: bytes / 1e6,
+      engine: t.engine,
+      cold_s: t.cold_s,
+      warm_s: t.warm_s,
+      cold_us_per_row: (t.cold_s * 1e6) / t.rows,
+      anchor_duckdb_cold_s: anchor.cold_s,
+      anchor_duckdb_warm_s: anchor.warm_s,
+      ratio_cold_to_duckdb: t.cold_s / anchor.cold_s,
+    };
+    loads.push(row);
+    const base = loads[0]!;
+    console.log(
+      `load ${String(t.rows).padStart(9)} rows (${t.series} series, ${row.mb.toFixed(1)} MB) on ${t.engine.padEnd(6)}: ` +
+        `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold); ` +
+        `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${row.ratio_cold_to_duckdb.toFixed(3)}; ` +
+        `×${(t.cold_s / (base['cold_s'] as number)).toFixed(1)} the ${base['rows']}-row time for ×${(t.rows / (base['rows'] as number)).toFixed(0)} rows`,
+    );
+    rmSync(file, { force: true });
+  }
+  return loads;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -82,6 +131,17 @@ export async function run(args: string[]): Promise<void> {
     `fleet bench: ${nSeries} series × ${days} days hourly; ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`,
   );
   try {
+    if (flag(args, 'only', '') === 'load') {
+      const loads = await loadBench(dir, loadRows);
+      const out = join(RESULTS, '..', 'fleet-load.json');
+      mkdirSync(join(RESULTS, '..'), { recursive: true });
+      writeFileSync(
+        out,
+        `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, loading: loads }, null, 2)}\n`,
+      );
+      console.log(`wrote ${out}`);
+      return;
+    }
     const fleet = syntheticFleet({ series: nSeries, days });
     const data = join(dir, 'fleet.csv');
     await writeFleetCsv(data, fleet);
@@ -159,29 +219,7 @@ export async function run(args: string[]): Promise<void> {
       );
     }
 
-    const loads: Array<Record<string, unknown>> = [];
-    for (const rows of loadRows) {
-      // 200 rows (hours) per series up to 4k rows, then more series: 10M rows = 5,000 series × 2,000 hours.
-      const perSeries = rows <= 4000 ? 200 : rows <= 100_000 ? 1000 : 2000;
-      const file = join(dir, `load-${rows}.csv`);
-      const panel = syntheticFleet({ series: Math.round(rows / perSeries), days: perSeries / 24, seed: 5 });
-      await writeFleetCsv(file, panel);
-      const t = loadInChild(file);
-      const row = {
-        rows: t.rows,
-        series: t.series,
-        cold_s: t.cold_s,
-        warm_s: t.warm_s,
-        warm_us_per_row: (t.warm_s * 1e6) / t.rows,
-      };
-      loads.push(row);
-      const base = loads[0]!;
-      console.log(
-        `load ${String(t.rows).padStart(9)} rows (${t.series} series): cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s ` +
-          `(${row.warm_us_per_row.toFixed(2)} µs/row; ×${(t.warm_s / (base['warm_s'] as number)).toFixed(1)} the ${base['rows']}-row time for ×${(t.rows / (base['rows'] as number)).toFixed(0)} rows)`,
-      );
-      rmSync(file, { force: true });
-    }
+    const loads = await loadBench(dir, loadRows);
     mkdirSync(join(RESULTS, '..'), { recursive: true });
     writeFileSync(
       RESULTS,

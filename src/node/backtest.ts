@@ -4,9 +4,13 @@ import { createWriteStream } from 'node:fs';
 import { z } from 'zod';
 import { addDuration, isDuration } from '../runtime/calendar-duration.js';
 import { DataError } from '../runtime/errors.js';
+import type { EvaluationResult } from '../runtime/forecaster.js';
 import { type Frame, lowerBound, sliceFrame } from '../runtime/frame.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import { parseWith } from '../runtime/schemas/parse.js';
+import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
@@ -95,6 +99,41 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
   const b = parseWith(BacktestSchema, options.backtest, 'backtest config', 'backtest');
   const log = options.logger ?? createLogger();
   const { config: cfg, frame, pipelineConfig, models } = await loadTrainingData(options.config, log);
+  const engine = options.engine ?? createOnnxEngine();
+  const { result } = await backtestFrame({
+    frame,
+    pipelineConfig,
+    models,
+    valFraction: cfg.train.split.valFraction,
+    ensemble: cfg.train.ensemble,
+    backtest: b,
+    engine,
+    log,
+  });
+  return result;
+}
+
+/** One frame's folds: what `backtest` runs after loading, and a fleet backtest once per series. */
+export interface FrameBacktestInput {
+  frame: Frame;
+  pipelineConfig: PipelineConfig;
+  models: readonly ModelConfig[];
+  valFraction: number;
+  ensemble: EnsembleStrategy;
+  backtest: z.output<typeof BacktestSchema>;
+  engine: OnnxEngine;
+  log: Logger;
+}
+
+/**
+ * The folds of one frame, refitted and scored.
+ * @returns the result and each fold's test evaluation (forecasts and actuals, for fleet aggregates).
+ * @throws DataError when no fold fits in the frame.
+ */
+export async function backtestFrame(
+  input: FrameBacktestInput,
+): Promise<{ result: BacktestResult; tests: EvaluationResult[] }> {
+  const { frame, backtest: b, log } = input;
   const ranges = foldRanges(frame.time, b);
   if (ranges.length === 0) {
     throw new DataError(
@@ -102,8 +141,8 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
       { trainSize: b.trainSize, testSize: b.testSize },
     );
   }
-  const engine = options.engine ?? createOnnxEngine();
   const folds: BacktestFold[] = [];
+  const tests: EvaluationResult[] = [];
   for (const [k, r] of ranges.entries()) {
     const sub: Frame = sliceFrame(frame, r.trainStart, r.testEnd);
     const trainEnd = r.trainEnd - r.trainStart;
@@ -112,15 +151,17 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
     );
     const fit = await fitForecaster({
       frame: sub,
-      pipelineConfig,
-      models,
+      pipelineConfig: input.pipelineConfig,
+      models: input.models,
       trainEnd,
-      valFraction: cfg.train.split.valFraction,
-      ensemble: cfg.train.ensemble,
-      engine,
+      valFraction: input.valFraction,
+      ensemble: input.ensemble,
+      engine: input.engine,
       logger: log,
     });
     const test = await fit.forecaster.evaluate(sub, trainEnd);
+    await fit.forecaster.release();
+    tests.push(test);
     folds.push({
       fold: k + 1,
       train_start: formatTimestamp(frame.time[r.trainStart]!),
@@ -131,10 +172,11 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
       metrics: metricsToJson(test.metrics),
     });
   }
-  return { folds, mean: meanOverFolds(folds) };
+  return { result: { folds, mean: meanOverFolds(folds) }, tests };
 }
 
-function meanOverFolds(folds: readonly BacktestFold[]): MetricsByModel {
+/** Mean of each model's metrics over `folds` (nulls left out). */
+export function meanOverFolds(folds: readonly BacktestFold[]): MetricsByModel {
   const sums: Record<string, Record<string, { sum: number; n: number }>> = {};
   for (const fold of folds) {
     for (const [model, m] of Object.entries(fold.metrics)) {

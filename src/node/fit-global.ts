@@ -96,6 +96,36 @@ function concatPrepared(parts: readonly PreparedFrame[], horizon: number): Prepa
 }
 
 /**
+ * Each series' `__series_code`: its rank (0 = lowest) by the mean of `target` over its training rows
+ * (NaNs skipped; a series with none ranks first), ties broken by id — see `SERIES_CODE_ENCODINGS`.
+ */
+export function targetMeanRanks(
+  series: ReadonlyArray<{ id: string; frame: Frame; trainEnd: number }>,
+  target: string,
+): number[] {
+  const means = series.map((s) => {
+    const values = s.frame.columns[target]!;
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < s.trainEnd; i++) {
+      const v = values[i]!;
+      if (Number.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : Number.NEGATIVE_INFINITY;
+  });
+  const order = series.map((_, i) => i);
+  order.sort((a, b) => means[a]! - means[b]! || (series[a]!.id < series[b]!.id ? -1 : 1));
+  const ranks = new Array<number>(series.length);
+  order.forEach((i, rank) => {
+    ranks[i] = rank;
+  });
+  return ranks;
+}
+
+/**
  * Fit the pipeline per series, pool every series' windows, train each model once and export it; then
  * score validation and fit conformal intervals per series through the ONNX models.
  */
@@ -127,7 +157,9 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
   const spans: Array<{ valStart: number; valOrigins: number[] }> = [];
   let offset = 0;
   let layoutOf: FittedPipeline | undefined;
-  for (const [code, s] of o.series.entries()) {
+  const codes = targetMeanRanks(o.series, config.target[0]!);
+  for (const [i, s] of o.series.entries()) {
+    const code = codes[i]!;
     const pipeline = fitPipeline(config, s.frame, s.trainEnd, names);
     const values = o.statics?.[s.id] ?? {};
     const staticValues = names.map((name) => (name === SERIES_CODE_FEATURE ? code : values[name]!));
@@ -156,6 +188,7 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
   const global: GlobalSpec = {
     id_column: config.idColumn ?? 'unique_id',
     static_features: staticFeatures,
+    series_code: 'target_mean_rank',
     series: specs,
   };
   const manifest: ForecasterManifest = {

@@ -17,9 +17,13 @@ export {
   type BacktestResult,
   BacktestSchema,
   backtest,
+  backtestFrame,
+  type FrameBacktestInput,
   foldRanges,
+  meanOverFolds,
   writeBacktestCsv,
 } from './backtest.js';
+export { backtestFleet, type FleetBacktestResult, writeFleetBacktestCsv } from './backtest-fleet.js';
 export { listCheckpointVersions, rollbackCheckpoint } from './checkpoints.js';
 export { buildProgram, main } from './cli/main.js';
 export { parseModelsFlag, type TrainFlags, trainConfigFromFlags } from './cli/train-flags.js';
@@ -42,6 +46,12 @@ export {
 } from './demo/net-load.js';
 export { runDemo } from './demo/run-demo.js';
 export { type RunDriftOptions, runDrift } from './drift.js';
+export {
+  type FleetDriftCounts,
+  type PanelDriftOptions,
+  type PanelDriftResult,
+  runPanelDrift,
+} from './drift-panel.js';
 export { DRIFT_WASM_PATH, initNodeDriftWasm, readDriftWasm } from './drift-wasm.js';
 export { createNodeEngine } from './engine.js';
 export { type EvaluateOptions, type EvaluateReport, evaluate, writePredictionsCsv } from './evaluate.js';

@@ -210,6 +210,12 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
   };
 }
 
+/**
+ * Drift sample size per series of a global model: small, since a fleet of 1,000 series keeps 1,000 of them
+ * in one reference.json (~4 MB at 256 per column), yet enough for the per-column tests.
+ */
+const SERIES_DRIFT_SAMPLES = 256;
+
 /** The training rows of every series end to end, for one pooled drift reference. */
 function pooledTrainingRows(data: FleetData, columns: readonly string[]): { frame: Frame; rows: number } {
   const rows = data.series.reduce((n, s) => n + s.split.trainEnd, 0);
@@ -278,6 +284,12 @@ async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRu
       validationMean,
       aggregate.mean,
       trainingDriftReference(pooled.frame, columns, pooled.rows),
+      Object.fromEntries(
+        data.series.map((s) => [
+          s.id,
+          trainingDriftReference(s.frame, columns, s.split.trainEnd, { maxSamples: SERIES_DRIFT_SAMPLES }),
+        ]),
+      ),
     ),
   };
   const saved = await saveCheckpoint(

@@ -1,7 +1,9 @@
 /** `twiga-edge train` (the training flow), `retrain` (the retraining flow), `settings`; `--schedule` for both. */
 import { type Command, Option } from 'commander';
+import { ConfigError } from '../../runtime/errors.js';
 import { isFleetConfig } from '../fleet-data.js';
 import { fleetTrainingFlow } from '../flows/fleet-flow.js';
+import { fleetRetrainingFlow } from '../flows/fleet-retraining-flow.js';
 import { errorField, jsonLogSink, type LogSink, textLogSink } from '../flows/flow-log.js';
 import { retrainingFlow } from '../flows/retraining-flow.js';
 import { runOnSchedule } from '../flows/schedule.js';
@@ -139,11 +141,17 @@ export function addRetrainCommand(program: Command): void {
         'drift-aware retraining: test the current window for drift against the reference, retrain when it drifted ' +
           '(or the incumbent breaches --performance-threshold), promote only a better model, POST /reload; prints a RetrainingResult JSON',
       )
-      .requiredOption(
+      .option(
         '--reference <file>',
-        'reference data (what the incumbent was trained on): CSV, TSV or Parquet',
+        'reference data (what the incumbent was trained on): CSV, TSV or Parquet (one model)',
       )
-      .requiredOption('--current <file>', 'the recent window, in the same columns')
+      .option('--current <file>', 'the recent window, in the same columns (one model)')
+      .option(
+        '--data <file>',
+        'a fleet: the recent window of every series in one panel file; each model under <checkpoints>/<name>/ decides, retrains and promotes on its own series',
+      )
+      .option('--id-col <column>', 'with --data: the column naming the series (default unique_id)')
+      .option('--melt <columns>', 'with --data: a wide file, these comma-separated columns are the series')
       .option(
         '--checkpoints <dir>',
         'checkpoint root folder (default: TWIGA_MODEL_CHECKPOINT_DIR, else ./checkpoints)',
@@ -183,6 +191,44 @@ export function addRetrainCommand(program: Command): void {
   ).action(async (flags) => {
     const settings = await loadSettings(flags.envFile ? { envFile: flags.envFile } : {});
     const log = flags.logFormat === 'text' ? textLogSink() : jsonLogSink();
+    if (flags.data !== undefined) {
+      if (flags.reference !== undefined || flags.current !== undefined)
+        throw new ConfigError('pass --data (a fleet) or --reference and --current (one model), not both', [
+          { path: 'data', message: 'not with --reference / --current' },
+        ]);
+      await runOnceOrScheduled(flags, log, () =>
+        fleetRetrainingFlow({
+          dataPath: flags.data,
+          name: flags.name,
+          ...(flags.idCol ? { idColumn: flags.idCol } : {}),
+          ...(flags.melt
+            ? {
+                melt: String(flags.melt)
+                  .split(',')
+                  .map((c) => c.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(flags.checkpoints ? { checkpointDir: flags.checkpoints } : {}),
+          ...(flags.driftThreshold !== undefined ? { driftThreshold: flags.driftThreshold } : {}),
+          ...(flags.performanceThreshold !== undefined
+            ? { performanceThreshold: flags.performanceThreshold }
+            : {}),
+          ...(flags.metricKey ? { metricKey: flags.metricKey } : {}),
+          ...(flags.maximize ? { minimize: false } : {}),
+          ...(flags.holdoutFraction !== undefined ? { holdoutFraction: flags.holdoutFraction } : {}),
+          ...(flags.timeFormat ? { timeFormat: flags.timeFormat } : {}),
+          ...common(flags),
+          settings,
+          log,
+        }),
+      );
+      return;
+    }
+    if (flags.reference === undefined || flags.current === undefined)
+      throw new ConfigError('pass --reference and --current (one model), or --data (a fleet)', [
+        { path: flags.reference === undefined ? 'reference' : 'current', message: 'required without --data' },
+      ]);
     await runOnceOrScheduled(flags, log, () =>
       retrainingFlow({
         referencePath: flags.reference,

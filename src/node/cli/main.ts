@@ -4,6 +4,7 @@ import { TwigaError } from '../../runtime/errors.js';
 import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
 import { PACKAGE_VERSION } from '../../runtime/version.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
+import { backtestFleet, writeFleetBacktestCsv } from '../backtest-fleet.js';
 import {
   formatModelTable,
   listCheckpointModels,
@@ -13,7 +14,9 @@ import {
 import { installCrashHook } from '../crash-hook.js';
 import { runDemo } from '../demo/run-demo.js';
 import { runDrift } from '../drift.js';
+import { runPanelDrift } from '../drift-panel.js';
 import { evaluate } from '../evaluate.js';
+import { isFleetConfig } from '../fleet-data.js';
 import { TaskFailedError } from '../flows/task.js';
 import { importOnnx } from '../import-onnx.js';
 import { createLogger } from '../log.js';
@@ -132,16 +135,22 @@ export function buildProgram(): Command {
     .option('--max-folds <n>', 'stop after this many folds', Number)
     .option('--out <file.csv>', 'write one row per fold and model')
     .action(async (flags) => {
-      const result = await backtest({
-        config: await trainConfigFromFlags(flags),
-        backtest: {
-          trainSize: flags.trainSize,
-          testSize: flags.testSize,
-          expanding: flags.expanding === true,
-          ...(flags.step ? { step: flags.step } : {}),
-          ...(flags.maxFolds ? { maxFolds: flags.maxFolds } : {}),
-        },
-      });
+      const config = await trainConfigFromFlags(flags);
+      const folds = {
+        trainSize: flags.trainSize,
+        testSize: flags.testSize,
+        expanding: flags.expanding === true,
+        ...(flags.step ? { step: flags.step } : {}),
+        ...(flags.maxFolds ? { maxFolds: flags.maxFolds } : {}),
+      };
+      // --id-col (or --melt) makes it a panel: every series backtested, then aggregated.
+      if (isFleetConfig(config)) {
+        const result = await backtestFleet({ config, backtest: folds });
+        if (flags.out) await writeFleetBacktestCsv(flags.out, result);
+        printJson(result);
+        return;
+      }
+      const result = await backtest({ config, backtest: folds });
       if (flags.out) await writeBacktestCsv(flags.out, result);
       printJson(result);
     });
@@ -285,7 +294,22 @@ export function buildProgram(): Command {
     )
     .option('--threshold <x>', "override the test's threshold", Number)
     .option('--drift-share <x>', 'dataset drift when this share of columns drifted (default 0.5)', Number)
+    .option(
+      '--id-col <col>',
+      'panels: test every series on its own against its reference (a panel file, a global checkpoint or a per-series fleet folder); prints one summary per series and the fleet counts',
+    )
+    .option('--melt <cols>', 'with --id-col: wide files, these comma-separated columns are the series')
     .action(async (flags) => {
+      if (flags.idCol) {
+        const { reportDir: _r, ...rest } = flags;
+        const melt = flags.melt
+          ? String(flags.melt)
+              .split(',')
+              .map((c: string) => c.trim())
+          : undefined;
+        printJson(await runPanelDrift({ ...rest, idColumn: flags.idCol, melt, timeColumn: flags.timeCol }));
+        return;
+      }
       printJson(await runDrift({ ...flags, timeColumn: flags.timeCol, logger: createLogger() }));
     });
 

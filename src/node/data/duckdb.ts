@@ -1,23 +1,23 @@
 /** One lazily started, offline duckdb-wasm instance per process (Node blocking bundle). */
 import { createRequire } from 'node:module';
-import {
-  createDuckDB,
-  type DuckDBBindings,
-  type DuckDBConnection,
-  NODE_RUNTIME,
-  VoidLogger,
-} from '@duckdb/duckdb-wasm/blocking';
+import type { DuckDBBindings, DuckDBConnection, DuckDBDataProtocol } from '@duckdb/duckdb-wasm/blocking';
 import type { Table } from 'apache-arrow';
 
 /** The process-wide database and its single connection. */
 export interface Duck {
   readonly db: DuckDBBindings;
   readonly conn: DuckDBConnection;
+  /** duckdb-wasm's protocol for files read through Node's fs (its module is imported lazily, so carried here). */
+  readonly nodeFs: DuckDBDataProtocol;
 }
 
 let starting: Promise<Duck> | undefined;
 
 async function start(): Promise<Duck> {
+  // Imported on first use: the module alone takes ~0.3-0.7 s to load, which small CSV loads never pay.
+  const { createDuckDB, DuckDBDataProtocol, NODE_RUNTIME, VoidLogger } = await import(
+    '@duckdb/duckdb-wasm/blocking'
+  );
   const resolve = createRequire(import.meta.url).resolve;
   const file = (name: string) => resolve(`@duckdb/duckdb-wasm/dist/${name}`);
   const db = await createDuckDB(
@@ -34,7 +34,7 @@ async function start(): Promise<Duck> {
   const conn = db.connect();
   // Extensions (parquet, icu, ...) would be fetched from the network on first use: never.
   conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;');
-  return { db, conn };
+  return { db, conn, nodeFs: DuckDBDataProtocol.NODE_FS };
 }
 
 /** The shared instance, started on first call (about 1 s: it compiles ~34 MB of WASM). */

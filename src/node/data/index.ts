@@ -1,5 +1,9 @@
-/** Data loading for Node: CSV, TSV and Parquet through duckdb-wasm into a repaired Frame and Arrow table. */
+/**
+ * Data loading for Node: CSV, TSV and Parquet into a repaired Frame and Arrow table — d3-dsv and plain
+ * loops for plain CSV/TSV up to `JS_MAX_BYTES`, duckdb-wasm for the rest, with the same result either way.
+ */
 export { closeDuckDB, getDuckDB } from './duckdb.js';
+export { JS_MAX_BYTES } from './js-read.js';
 export { type LoadOptions, LoadOptionsSchema, type LoadResult, loadData } from './load.js';
 export {
   loadPanel,
@@ -12,7 +16,7 @@ export {
 } from './panel.js';
 export { type FileFormat, FORMATS, formatOf } from './read-file.js';
 export { DUPLICATE_POLICIES, type DuplicatePolicy, GAP_POLICIES, type GapPolicy } from './repair.js';
-export { formatReport, type LoadReport } from './report.js';
+export { formatReport, type LoadEngine, type LoadReport } from './report.js';
 export {
   CANDIDATE_PATTERNS,
   type Detection,

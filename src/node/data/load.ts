@@ -1,14 +1,17 @@
 /** Load a data file into a regular Frame and an Arrow table, repairing it and reporting every repair. */
-import { makeData, makeVector, Table, TimestampMillisecond } from 'apache-arrow';
+
+import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { DataError } from '../../runtime/errors.js';
 import type { Frame } from '../../runtime/frame.js';
 import { parsePeriod, tryParsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
+import { assembleResult } from './assemble.js';
 import { type Duck, getDuckDB, Scratch } from './duckdb.js';
+import { EngineNeeded } from './engine-needed.js';
 import { namingFile } from './file-error.js';
-import { interpolateInPlace } from './interpolate.js';
-import { readSource, type Source } from './read-file.js';
+import { loadDataJs } from './js-load.js';
+import { checkFile, readSource, type Source } from './read-file.js';
 import {
   DUPLICATE_POLICIES,
   type DuplicatePolicy,
@@ -21,7 +24,8 @@ import {
 } from './repair.js';
 import type { LoadReport } from './report.js';
 import { type ResolvedTime, resolveTimeFormat } from './time-column.js';
-import { describeTimeFormat, formatTimestamp } from './timestamps.js';
+
+export { frameTable } from './assemble.js';
 
 /** What to load and how to repair it. */
 export interface LoadOptions {
@@ -41,6 +45,8 @@ export interface LoadOptions {
    * as NaN; `error` fails. Invalid values stay NaN unless interpolated.
    */
   gaps?: GapPolicy | undefined;
+  /** `auto` (default): the JS path for plain CSV/TSV up to `JS_MAX_BYTES`, duckdb otherwise; `duckdb`: always duckdb. */
+  engine?: 'auto' | 'duckdb' | undefined;
 }
 
 /** zod schema of `LoadOptions`, with the defaults applied. */
@@ -57,6 +63,7 @@ export const LoadOptionsSchema = z
       .optional(),
     duplicates: z.enum(DUPLICATE_POLICIES).default('mean'),
     gaps: z.enum(GAP_POLICIES).default('interpolate'),
+    engine: z.enum(['auto', 'duckdb']).default('auto'),
   })
   .superRefine((o, ctx) => {
     const seen = new Set<string>();
@@ -79,23 +86,12 @@ export interface LoadResult {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** A frame as an Arrow table: the time column (Timestamp ms) and the value columns, sharing memory. */
-export function frameTable(timeColumn: string, columns: readonly string[], frame: Frame): Table {
-  const ms = frame.time;
-  const data = makeData({
-    type: new TimestampMillisecond(),
-    length: ms.length,
-    nullCount: 0,
-    data: BigInt64Array.from(ms, (t) => BigInt(t)),
-  });
-  const vectors = { [timeColumn]: makeVector(data) } as Record<string, ReturnType<typeof makeVector>>;
-  for (const column of columns) vectors[column] = makeVector(frame.columns[column]!);
-  return new Table(vectors);
-}
-
 /**
  * Read `path` (.csv, .tsv, .txt, .parquet; .csv.gz, .tsv.gz), parse its time column, sort,
- * merge duplicated timestamps, regularise to the period and fill gaps by policy.
+ * merge duplicated timestamps, regularise to the period and fill gaps by policy. Plain CSV/TSV up to
+ * `JS_MAX_BYTES` is read with d3-dsv and repaired in JS (no duckdb start-up); everything else, and any
+ * file the JS path will not decide (odd shapes, every data error), goes through duckdb-wasm, so the
+ * result and the errors are the same either way (`report.engine` says which ran).
  * @example
  * const { frame, report } = await loadData('PJME_hourly.csv', { timeColumn: 'Datetime', columns: ['PJME_MW'] });
  * console.error(formatReport(report));
@@ -103,16 +99,25 @@ export function frameTable(timeColumn: string, columns: readonly string[], frame
 export async function loadData(path: string, options: LoadOptions): Promise<LoadResult> {
   const o = parseWith(LoadOptionsSchema, options, 'load options');
   const started = performance.now();
-  const duck = await getDuckDB();
-  const scratch = new Scratch(duck);
+  let scratch: Scratch | undefined;
   try {
+    const file = await checkFile(path);
+    if (o.engine === 'auto') {
+      try {
+        return await loadDataJs(path, file, o, started);
+      } catch (error) {
+        if (!(error instanceof EngineNeeded)) throw error;
+      }
+    }
+    const duck = await getDuckDB();
+    scratch = new Scratch(duck);
     const source = await readSource(duck, scratch, path, o.timeColumn, o.columns);
     const time = resolveTimeFormat(duck, source, o.timeColumn, o.timeFormat);
     return repairSource(duck, scratch, source, time, o, path, started);
   } catch (error) {
     throw namingFile(path, error);
   } finally {
-    scratch.dropAll();
+    scratch?.dropAll();
   }
 }
 
@@ -165,84 +170,18 @@ export function repairSource(
     );
   }
   const rows = regularRows(duck, duplicates.table, k, gaps);
-
-  const actions: string[] = [];
-  if (staged.outOfOrder > 0) {
-    actions.push(
-      `sorted ${source.rows} rows by time (${staged.outOfOrder} were earlier than the row before)`,
-    );
-  }
-  if (duplicates.count > 0) {
-    actions.push(
-      `merged ${plural(duplicates.count, 'duplicated timestamp')} (${plural(duplicates.extraRows, 'extra row')}) ` +
-        `by ${o.duplicates}, e.g. ${duplicates.examples.join(', ')}`,
-    );
-  }
-  if (gaps.count > 0) {
-    actions.push(
-      `inserted ${plural(gaps.missingRows, 'missing row')} in ${plural(gaps.count, 'gap')} of the ${gaps.period} grid` +
-        `${o.gaps === 'keep' ? ' as NaN' : ''}, e.g. ${gaps.examples.join(', ')}`,
-    );
-  }
-  const invalidValues: Record<string, number> = {};
-  const filled: Record<string, number> = {};
-  const columns: Record<string, Float64Array> = {};
-  o.columns.forEach((column, i) => {
-    const bad = staged.invalid[i]!;
-    invalidValues[column] = bad.count;
-    if (bad.example) {
-      const value = bad.example.value === '' ? '(empty)' : `"${bad.example.value}"`;
-      actions.push(
-        `set ${plural(bad.count, 'invalid value')} in "${column}" to NaN, first at row ${bad.example.row}: ${value}`,
-      );
-    }
-    const values = rows.values[i]!;
-    filled[column] = 0;
-    if (o.gaps === 'interpolate') {
-      const { interior, edges } = interpolateInPlace(values);
-      filled[column] = interior;
-      if (interior > 0) actions.push(`interpolated ${plural(interior, 'NaN value')} in "${column}" linearly`);
-      if (edges > 0) {
-        actions.push(
-          `left ${plural(edges, 'missing value')} at the start or end of "${column}" as NaN (nothing to interpolate towards)`,
-        );
-      }
-    }
-    columns[column] = values;
-  });
-
-  const frame: Frame = { time: rows.time, columns };
-  const n = rows.time.length;
-  const report: LoadReport = {
-    file: path,
+  return assembleResult({
+    path,
     format: source.format,
     rowsRead: source.rows,
-    rowsOut: n,
-    timeColumn: o.timeColumn,
-    timeFormat: describeTimeFormat(time.format),
-    timeFormatInferred: time.inferred,
-    period: gaps.period,
-    periodInferred: gaps.periodInferred,
+    engine: 'duckdb',
+    time,
+    options: o,
     outOfOrder: staged.outOfOrder,
-    sorted: staged.outOfOrder > 0,
-    duplicates: {
-      count: duplicates.count,
-      extraRows: duplicates.extraRows,
-      policy: o.duplicates,
-      examples: [...duplicates.examples],
-    },
-    gaps: {
-      count: gaps.count,
-      missingRows: gaps.missingRows,
-      policy: o.gaps,
-      examples: [...gaps.examples],
-    },
-    invalidValues,
-    filled,
-    first: formatTimestamp(rows.time[0]!),
-    last: formatTimestamp(rows.time[n - 1]!),
-    actions,
-    elapsedMs: performance.now() - started,
-  };
-  return { frame, table: frameTable(o.timeColumn, o.columns, frame), report };
+    invalid: staged.invalid,
+    duplicates,
+    gaps,
+    rows,
+    started,
+  });
 }

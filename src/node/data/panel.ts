@@ -8,9 +8,12 @@ import { checkSeriesId } from '../../runtime/fleet/series-id.js';
 import type { Frame } from '../../runtime/frame.js';
 import { parsePeriod } from '../../runtime/period.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
+import { frameTable } from './assemble.js';
 import { type Duck, getDuckDB, Scratch, sql, sqlString } from './duckdb.js';
-import { frameTable, type LoadOptions, LoadOptionsSchema, type LoadResult, repairSource } from './load.js';
-import { readSource, type Source } from './read-file.js';
+import { EngineNeeded } from './engine-needed.js';
+import { loadPanelSeriesJs, type PanelLoads } from './js-load.js';
+import { type LoadOptions, LoadOptionsSchema, type LoadResult, repairSource } from './load.js';
+import { checkFile, readSource, type Source } from './read-file.js';
 import type { LoadReport } from './report.js';
 import { type ResolvedTime, resolveTimeFormat } from './time-column.js';
 import { describeTimeFormat, formatPeriod, formatTimestamp, timeSql } from './timestamps.js';
@@ -181,6 +184,7 @@ function cleanSeries(
       report: {
         file: label(id),
         format: source.format,
+        engine: 'duckdb',
         rowsRead: n,
         rowsOut: n,
         timeColumn: o.timeColumn,
@@ -205,8 +209,9 @@ function cleanSeries(
 }
 
 /**
- * Read a panel file once and repair each series separately (sort, duplicates, gaps, regularising — in
- * duckdb SQL, as `loadData`), reporting per series. Series too short for `minRows` are skipped and listed in
+ * Read a panel file once and repair each series separately (sort, duplicates, gaps, regularising — on
+ * the same engine `loadData` would pick: d3-dsv + JS for plain CSV/TSV up to `JS_MAX_BYTES`, else
+ * duckdb SQL), reporting per series. Series too short for `minRows` are skipped and listed in
  * `report.skipped`, never dropped silently. Series ids are checked (no `/`, `..`, control characters,
  * at most 128 characters): a bad one fails the load naming it.
  * @example
@@ -222,6 +227,51 @@ export async function loadPanel(path: string, options: PanelOptions): Promise<Pa
   if (!o.melt && o.columns.includes(o.idColumn)) {
     throw new DataError(`id column "${o.idColumn}" is also listed as a value column`, { column: o.idColumn });
   }
+  const label = (id: string) => `${path} [${o.idColumn}=${id}]`;
+  const file = await checkFile(path);
+  let loads: PanelLoads | undefined;
+  if (o.engine === 'auto') {
+    try {
+      loads = await loadPanelSeriesJs(path, file, o, label);
+    } catch (error) {
+      if (!(error instanceof EngineNeeded)) throw error;
+    }
+  }
+  loads ??= await loadPanelSeriesDuck(path, o, label);
+  const series: PanelSeries[] = [];
+  const reports: Record<string, LoadReport> = {};
+  const skipped: SkippedSeries[] = [];
+  for (const { id, loaded } of loads.series) {
+    if (o.minRows !== undefined && loaded.report.rowsOut < o.minRows) {
+      skipped.push({
+        id,
+        rows: loaded.report.rowsOut,
+        reason: `${loaded.report.rowsOut} rows after repairs, fewer than the ${o.minRows} a window needs (lookback + horizon)`,
+      });
+      continue;
+    }
+    series.push({ id, ...loaded });
+    reports[id] = loaded.report;
+  }
+  const report: PanelReport = {
+    file: path,
+    idColumn: o.idColumn,
+    rowsRead: loads.rowsRead,
+    ...(o.melt ? { melted: [...o.melt] } : {}),
+    seriesRead: loads.series.length,
+    series: reports,
+    skipped,
+    elapsedMs: performance.now() - started,
+  };
+  return { series, report };
+}
+
+/** The series of a panel file through duckdb: one read, then the clean ones together and the rest one by one. */
+async function loadPanelSeriesDuck(
+  path: string,
+  o: z.output<typeof PanelOptionsSchema>,
+  label: (id: string) => string,
+): Promise<PanelLoads> {
   const duck = await getDuckDB();
   const scratch = new Scratch(duck);
   try {
@@ -243,30 +293,11 @@ export async function loadPanel(path: string, options: PanelOptions): Promise<Pa
       .map((r) => ({ id: String(r['__id']), rows: Number(r['n']) }));
     for (const { id } of ids) checkSeriesId(id, o.idColumn);
 
-    const series: PanelSeries[] = [];
-    const reports: Record<string, LoadReport> = {};
-    const skipped: SkippedSeries[] = [];
-    const keep = (id: string, loaded: LoadResult) => {
-      if (o.minRows !== undefined && loaded.report.rowsOut < o.minRows) {
-        skipped.push({
-          id,
-          rows: loaded.report.rowsOut,
-          reason: `${loaded.report.rowsOut} rows after repairs, fewer than the ${o.minRows} a window needs (lookback + horizon)`,
-        });
-        return;
-      }
-      series.push({ id, ...loaded });
-      reports[id] = loaded.report;
-    };
-    const label = (id: string) => `${path} [${o.idColumn}=${id}]`;
     const clean = cleanSeries(duck, scratch, table, source, kinds, time, o, label);
     const columns = kinds.map((_, i) => `, r${i}`).join('');
-    for (const { id, rows } of ids) {
+    const series = ids.map(({ id, rows }) => {
       const ready = clean.get(id);
-      if (ready) {
-        keep(id, ready);
-        continue;
-      }
+      if (ready) return { id, loaded: ready };
       // Something to repair: the single-series steps, on this series' rows only.
       const t0 = performance.now();
       const one = new Scratch(duck);
@@ -277,22 +308,12 @@ export async function loadPanel(path: string, options: PanelOptions): Promise<Pa
           `CREATE TEMP TABLE ${name} AS SELECT __row, traw${columns} FROM ${table} WHERE __id = ${sqlString(id)}`,
         );
         const src: Source = { format: source.format, table: name, rows, timeKind: source.timeKind, kinds };
-        keep(id, repairSource(duck, one, src, time, o, label(id), t0));
+        return { id, loaded: repairSource(duck, one, src, time, o, label(id), t0) };
       } finally {
         one.dropAll();
       }
-    }
-    const report: PanelReport = {
-      file: path,
-      idColumn: o.idColumn,
-      rowsRead: source.rows,
-      ...(o.melt ? { melted: [...o.melt] } : {}),
-      seriesRead: ids.length,
-      series: reports,
-      skipped,
-      elapsedMs: performance.now() - started,
-    };
-    return { series, report };
+    });
+    return { rowsRead: source.rows, series };
   } finally {
     scratch.dropAll();
   }

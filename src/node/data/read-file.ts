@@ -1,7 +1,6 @@
 /** Read a CSV, TSV or Parquet file into a duckdb table of raw values: `__row`, `traw`, `r0..rk`. */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { DuckDBDataProtocol } from '@duckdb/duckdb-wasm/blocking';
 import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../../runtime/errors.js';
 import { type Duck, type Scratch, sql, sqlIdent, sqlString } from './duckdb.js';
@@ -57,7 +56,8 @@ function missingColumn(path: string, column: string, role: string, available: re
   );
 }
 
-function checkColumns(
+/** DATA_INVALID naming a missing column and the available ones (the time column, or a requested one). */
+export function checkColumns(
   path: string,
   available: readonly string[],
   timeColumn: string,
@@ -86,7 +86,7 @@ async function readDelimited(
   const suffix = basename(path).toLowerCase().endsWith('.gz') ? `.${format}.gz` : `.${format}`;
   const file = scratch.file(suffix);
   const table = scratch.table('src');
-  duck.db.registerFileURL(file, resolve(path), DuckDBDataProtocol.NODE_FS, false);
+  duck.db.registerFileURL(file, resolve(path), duck.nodeFs, false);
   const reader = `read_csv(${sqlString(file)}, header = true, skip = 0, all_varchar = true${format === 'tsv' ? `, delim = '\\t'` : ''})`;
   const run = (query: string) => {
     try {
@@ -139,8 +139,7 @@ async function readParquet(
 
 /**
  * Load the time column and `columns` of `path` into a duckdb temp table (see `Source`).
- * Throws DATA_NOT_FOUND for a missing file, FORMAT_UNSUPPORTED for an unknown extension, and
- * DATA_INVALID naming the column and the available ones when a column is missing.
+ * Throws as `checkFile`, and DATA_INVALID naming the column and the available ones when a column is missing.
  */
 export async function readSource(
   duck: Duck,
@@ -149,6 +148,16 @@ export async function readSource(
   timeColumn: string,
   columns: readonly string[],
 ): Promise<Source> {
+  const { format } = await checkFile(path);
+  if (format === 'parquet') return readParquet(duck, scratch, path, timeColumn, columns);
+  return readDelimited(duck, scratch, path, format, timeColumn, columns);
+}
+
+/**
+ * The format and size of `path`, checked before either engine reads it: DATA_NOT_FOUND for a missing
+ * file or a folder, FORMAT_UNSUPPORTED for an unknown extension, DATA_INVALID for an empty file.
+ */
+export async function checkFile(path: string): Promise<{ format: FileFormat; size: number }> {
   const format = formatOf(path);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') {
@@ -158,6 +167,5 @@ export async function readSource(
   });
   if (!info.isFile()) throw new DataError(`${path} is not a file`, { path }, undefined, 'DATA_NOT_FOUND');
   if (info.size === 0) throw new DataError(`${path} is empty`, { path });
-  if (format === 'parquet') return readParquet(duck, scratch, path, timeColumn, columns);
-  return readDelimited(duck, scratch, path, format, timeColumn, columns);
+  return { format, size: info.size };
 }

@@ -3,11 +3,19 @@
 import type { FileFormat } from './read-file.js';
 import type { DuplicatePolicy, GapPolicy } from './repair.js';
 
+/** The engine that read a file; both give the same frame, report and errors. */
+export type LoadEngine = 'js' | 'duckdb';
+
 /** Everything a load changed or found, counted; nothing is dropped without a line in `actions`. */
 export interface LoadReport {
   /** The path as given. */
   file: string;
   format: FileFormat;
+  /**
+   * What did the reading and repairs: `js` (d3-dsv and plain loops, for CSV/TSV up to `JS_MAX_BYTES`) or
+   * `duckdb` (duckdb-wasm SQL: Parquet, gzip, large files, and any file the JS path hands over).
+   */
+  engine: LoadEngine;
   /** Data rows in the file (header excluded). */
   rowsRead: number;
   /** Rows in the frame: after merging duplicates and inserting missing periods. */
@@ -52,7 +60,7 @@ export interface LoadReport {
   last: string;
   /** One line per repair, e.g. `sorted 145366 rows by time (6041 out of order)`. */
   actions: string[];
-  /** Wall time of the load, including starting duckdb on first use. */
+  /** Wall time of the load, including starting duckdb on first use (the `duckdb` engine only). */
   elapsedMs: number;
 }
 

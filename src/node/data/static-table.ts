@@ -1,7 +1,6 @@
 /** Static features per series (a small table keyed by the id column), from CSV or JSON, checked with zod. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DuckDBDataProtocol } from '@duckdb/duckdb-wasm/blocking';
 import { z } from 'zod';
 import { DataError } from '../../runtime/errors.js';
 import { getDuckDB, Scratch, sql, sqlString } from './duckdb.js';
@@ -71,7 +70,7 @@ export async function readStaticTable(path: string, idColumn: string): Promise<S
   const duck = await getDuckDB();
   const scratch = new Scratch(duck);
   const file = scratch.file('.csv');
-  duck.db.registerFileURL(file, resolve(path), DuckDBDataProtocol.NODE_FS, false);
+  duck.db.registerFileURL(file, resolve(path), duck.nodeFs, false);
   try {
     const rows = sql(duck, `SELECT * FROM read_csv(${sqlString(file)}, header = true, all_varchar = true)`)
       .toArray()

@@ -13,6 +13,8 @@ export type Incumbent =
   | {
       status: 'loaded';
       forecaster: Forecaster;
+      /** The version's verified files (pipeline.json, reference.json, the ONNX models). */
+      files: Record<string, Uint8Array>;
       version: number;
       path: string;
       /** Etag of the manifest the decision is made against (promotion swaps only if it is unchanged). */
@@ -35,6 +37,7 @@ export const loadIncumbentTask = task(
       return {
         status: 'loaded',
         forecaster,
+        files: loaded.files,
         version: loaded.version,
         path: store.describe(versionKey(name, loaded.version)),
         etag: loaded.etag ?? null,

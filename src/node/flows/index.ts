@@ -2,6 +2,14 @@
 
 export { type FleetFlowResult, fleetTrainingFlow, loadPanelTask } from './fleet-flow.js';
 export {
+  type FleetModelOutcome,
+  type FleetModelRetrainResult,
+  type FleetRetrainingFlowOptions,
+  FleetRetrainingFlowOptionsSchema,
+  type FleetRetrainingResult,
+  fleetRetrainingFlow,
+} from './fleet-retraining-flow.js';
+export {
   errorField,
   type FlowEvent,
   type FlowLevel,

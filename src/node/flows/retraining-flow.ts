@@ -94,7 +94,7 @@ export type RetrainingFlowOptions = z.input<typeof RetrainingFlowOptionsSchema> 
   };
 
 /** The two first steps of twiga's decision; `incumbentMetric` is evaluated only when drift did not decide. */
-async function decide(
+export async function decide(
   drift: DriftSummary,
   incumbent: Incumbent,
   evaluateCurrent: (forecaster: Forecaster) => Promise<MetricsByModel>,

@@ -23,6 +23,11 @@ export const CheckpointReferenceSchema = z.object({
   test_metrics: MetricsByModelSchema,
   /** Samples of the training rows of the targets and covariates; absent in checkpoints saved before it existed. */
   drift: DriftReferenceSchema.optional(),
+  /**
+   * A global model's per-series samples (each series' own training rows, a smaller sample each), so drift
+   * is tested per series and not against the pool of every level at once. Absent for single-series models.
+   */
+  series_drift: z.record(z.string(), DriftReferenceSchema).optional(),
 });
 /** The parsed contents of a checkpoint's `reference.json`. */
 export type CheckpointReference = z.output<typeof CheckpointReferenceSchema>;

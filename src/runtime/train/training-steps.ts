@@ -195,13 +195,24 @@ export function finiteOnly(metrics: MetricsByModel): Record<string, Record<strin
   return out;
 }
 
-/** reference.json bytes: the targets, validation and test metrics, and the drift reference. */
+/**
+ * reference.json bytes: the targets, validation and test metrics, and the drift reference.
+ * @param seriesDrift a global model's per-series drift samples (`series_drift`).
+ */
 export function encodeReference(
   targets: string[],
   validation: Record<string, unknown>,
   test: Record<string, unknown>,
   drift: DriftReference,
+  seriesDrift?: Record<string, DriftReference>,
 ): Uint8Array {
-  const json = { format_version: 1, targets, validation_metrics: validation, test_metrics: test, drift };
+  const json = {
+    format_version: 1,
+    targets,
+    validation_metrics: validation,
+    test_metrics: test,
+    drift,
+    ...(seriesDrift ? { series_drift: seriesDrift } : {}),
+  };
   return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }

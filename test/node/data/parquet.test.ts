@@ -71,8 +71,8 @@ describe('Parquet', () => {
     expect(Array.from(frame.time)).toEqual(Array.from(csv.frame.time));
     expect(Array.from(frame.columns['load']!)).toEqual(Array.from(csv.frame.columns['load']!));
     expect(Array.from(frame.columns['temp']!)).toEqual(Array.from(csv.frame.columns['temp']!));
-    const { file: _a, format: _b, timeFormat: _c, elapsedMs: _d, ...repairs } = report;
-    const { file: _e, format: _f, timeFormat: _g, elapsedMs: _h, ...csvRepairs } = csv.report;
+    const { file: _a, format: _b, timeFormat: _c, elapsedMs: _d, engine: _i, ...repairs } = report;
+    const { file: _e, format: _f, timeFormat: _g, elapsedMs: _h, engine: _j, ...csvRepairs } = csv.report;
     expect(repairs).toEqual(csvRepairs);
     expect(table.numRows).toBe(csv.table.numRows);
     expect(table.getChild('load')!.toArray()).toEqual(csv.table.getChild('load')!.toArray());

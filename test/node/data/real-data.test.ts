@@ -49,7 +49,9 @@ describe('PJME_hourly.csv', () => {
     const started = performance.now();
     result = await loadData(path, { timeColumn: 'Datetime', columns: ['PJME_MW'] });
     wallMs = performance.now() - started;
-    console.info(`${formatReport(result.report)}\n  (wall ${Math.round(wallMs)} ms, cold duckdb)`);
+    console.info(
+      `${formatReport(result.report)}\n  (wall ${Math.round(wallMs)} ms, ${result.report.engine} engine)`,
+    );
   });
 
   it('agrees with an independent pass over the raw file', () => {
@@ -114,15 +116,13 @@ describe('PJME_hourly.csv', () => {
     expect(table.getChild('PJME_MW')!.get(100)).toBe(frame.columns['PJME_MW']![100]);
   });
 
-  it('loads well under 3 s', async () => {
-    // Cold includes starting duckdb (~1 s, mostly compiling its WASM); measured ~1.5 s cold, ~0.26 s warm.
-    // The bounds leave room for a busy machine while still catching a slow path.
-    expect(wallMs).toBeLessThan(5000);
+  it('is read by the JS engine, and a second load gives the same frame', async () => {
+    // Timings live in `npm run bench -- fleet` (tests assert none): this checks the path that makes it fast.
+    expect(result.report.engine).toBe('js');
     const started = performance.now();
-    await loadData(path, { timeColumn: 'Datetime', columns: ['PJME_MW'] });
-    const warmMs = performance.now() - started;
-    console.info(`PJME warm load: ${Math.round(warmMs)} ms`);
-    expect(warmMs).toBeLessThan(1000);
+    const again = await loadData(path, { timeColumn: 'Datetime', columns: ['PJME_MW'] });
+    console.info(`PJME warm load: ${Math.round(performance.now() - started)} ms`);
+    expect(Array.from(again.frame.columns['PJME_MW']!)).toEqual(Array.from(result.frame.columns['PJME_MW']!));
   });
 });
 

@@ -1,0 +1,508 @@
+/**
+ * The retraining flow over a per-series fleet: the panel of recent data loaded once, then for every model
+ * under `<root>/<name>/` its own decision (drift of its series against the reference stored in its
+ * checkpoint, else its own performance; decision.ts), its own candidate, compared with its own incumbent on
+ * its own holdout and promoted by compare-and-swap. One child tracking run per model under a parent run.
+ */
+import { z } from 'zod';
+import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
+import { listModels } from '../../runtime/checkpoint/models.js';
+import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
+import { decodeReference, REFERENCE_FILE } from '../../runtime/drift/checkpoint-reference.js';
+import { ForecastMonitor } from '../../runtime/drift/monitor.js';
+import type { DriftSummary } from '../../runtime/drift/summary.js';
+import { CheckpointError, ConfigError } from '../../runtime/errors.js';
+import { requiredColumns } from '../../runtime/features/pipeline.js';
+import {
+  beatsIncumbent,
+  metricValue,
+  type RetrainPolicy,
+  type RetrainReason,
+  retrainPolicy,
+} from '../../runtime/flows/decision.js';
+import type { Frame } from '../../runtime/frame.js';
+import { createOnnxEngine, type OnnxEngine } from '../../runtime/onnx/engine.js';
+import { parseWith } from '../../runtime/schemas/parse.js';
+import { formatTimestamp } from '../../runtime/time-format.js';
+import type { MetricsByModel } from '../../runtime/training-result.js';
+import { loadPanel, type PanelReport, panelActions } from '../data/index.js';
+import { initNodeDriftWasm } from '../drift-wasm.js';
+import { FsCheckpointStore } from '../fs-store.js';
+import { logEvaluation } from '../tracking/steps.js';
+import type { TrackedRun } from '../tracking/tracker.js';
+import { checkpointFiles } from '../training-steps.js';
+import { errorField } from './flow-log.js';
+import {
+  CommonFlowOptionsSchema,
+  type FlowDeps,
+  type FlowSetup,
+  plainOptions,
+  setUpFlow,
+} from './flow-setup.js';
+import { type Incumbent, loadIncumbentTask } from './incumbent.js';
+import { decide } from './retraining-flow.js';
+import {
+  evaluateForecasterTask,
+  promoteTask,
+  type RetrainSpec,
+  specOfIncumbent,
+} from './retraining-tasks.js';
+import { startFlowRun, startRunTask } from './run-tasks.js';
+import { task } from './task.js';
+import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
+
+/** Options of `fleetRetrainingFlow`: the fleet, the panel of recent data, the rules. */
+export const FleetRetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
+  /** Checkpoint root. Default: TWIGA_MODEL_CHECKPOINT_DIR. */
+  checkpointDir: z.string().min(1).optional(),
+  /** The fleet: every model under `<checkpointDir>/<name>/` (one per series, as `train` saves a per_series fleet). */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, { message: 'use letters, digits, ".", "_" or "-"' })
+    .default('twiga'),
+  /**
+   * The recent window of every series, one panel file (long format by `idColumn`, or wide with `melt`):
+   * tested for drift, scored on, and — before its holdout — trained on.
+   */
+  dataPath: z.string().min(1),
+  /** Column naming the series. @default 'unique_id' */
+  idColumn: z.string().min(1).default('unique_id'),
+  /** Wide file: these columns are the series (melted as `train --melt` does). */
+  melt: z.array(z.string().min(1)).min(1).optional(),
+  driftThreshold: z.number().min(0).max(1).optional(),
+  performanceThreshold: z.number().optional(),
+  metricKey: z.string().min(1).optional(),
+  minimize: z.boolean().optional(),
+  /** Share of each series' window (its latest rows) held out to compare candidate and incumbent. */
+  holdoutFraction: z.number().gt(0).lt(1).default(0.3),
+  timeFormat: z.string().min(1).optional(),
+}).strict();
+/** Options of `fleetRetrainingFlow`. */
+export type FleetRetrainingFlowOptions = z.input<typeof FleetRetrainingFlowOptionsSchema> & FlowDeps;
+
+/** What happened to one model. */
+export type FleetModelOutcome = 'promoted' | 'kept' | 'skipped' | 'failed';
+
+/** One model's retraining result. */
+export interface FleetModelRetrainResult {
+  outcome: FleetModelOutcome;
+  series: string;
+  retrained: boolean;
+  promoted: boolean;
+  reason: RetrainReason | 'no_data' | 'error';
+  detail: string;
+  drift_summary: DriftSummary | null;
+  incumbent_version: number | null;
+  candidate_metric: number | null;
+  incumbent_metric: number | null;
+  /** The promoted version and its folder. */
+  version: number | null;
+  checkpoint_path: string | null;
+  /** The model's child run (absent for a skipped model). */
+  mlflow_run_id: string | null;
+  error?: { name: string; message: string };
+}
+
+/** A fleet retraining run: one result per model and the totals. */
+export interface FleetRetrainingResult {
+  name: string;
+  id_column: string;
+  /** The parent tracking run. */
+  mlflow_run_id: string;
+  metric_key: string;
+  minimize: boolean;
+  models: Record<string, FleetModelRetrainResult>;
+  totals: {
+    models: number;
+    retrained: number;
+    promoted: number;
+    kept: number;
+    skipped: number;
+    failed: number;
+  };
+  /** Series of the panel that no model of the fleet is for (not trained here: run `train` for them). */
+  unmatched_series: string[];
+  data: PanelReport;
+}
+
+/** Load the panel once in the fleet's columns and period. */
+const loadRecentPanelTask = task(
+  'load-panel',
+  async (input: {
+    path: string;
+    spec: RetrainSpec;
+    idColumn: string;
+    melt?: string[] | undefined;
+    timeFormat?: string | undefined;
+  }) => {
+    const pc = input.spec.pipelineConfig;
+    return loadPanel(input.path, {
+      idColumn: input.idColumn,
+      timeColumn: pc.timeColumn,
+      columns: requiredColumns(pc),
+      period: pc.period,
+      melt: input.melt,
+      minRows: pc.lookback + pc.horizon,
+      ...(input.timeFormat ? { timeFormat: input.timeFormat } : {}),
+    });
+  },
+);
+
+/** Drift of one series' window against the reference stored in its incumbent's checkpoint. */
+const seriesDriftTask = task(
+  'check-drift',
+  async (input: { files: Record<string, Uint8Array>; frame: Frame; columns: string[]; model: string }) => {
+    const bytes = input.files[REFERENCE_FILE];
+    const drift = bytes ? decodeReference(bytes, `${input.model}/${REFERENCE_FILE}`).drift : undefined;
+    if (!drift) {
+      throw new CheckpointError(
+        'CHECKPOINT_NOT_FOUND',
+        `${input.model} has no drift reference in ${REFERENCE_FILE}`,
+        {
+          model: input.model,
+        },
+      );
+    }
+    await initNodeDriftWasm();
+    const monitor = new ForecastMonitor({});
+    monitor.setReference(drift);
+    const [, summary] = await monitor.runDataDrift(input.frame.columns, input.columns);
+    return summary;
+  },
+);
+
+const empty = (series: string) => ({
+  series,
+  retrained: false,
+  promoted: false,
+  drift_summary: null,
+  incumbent_version: null,
+  candidate_metric: null,
+  incumbent_metric: null,
+  version: null,
+  checkpoint_path: null,
+  mlflow_run_id: null,
+});
+
+interface ModelContext {
+  setup: FlowSetup;
+  store: CheckpointStore;
+  engine: OnnxEngine;
+  policy: RetrainPolicy;
+  spec: RetrainSpec;
+  holdoutFraction: number;
+  dataPath: string;
+}
+
+/** Decide, and when it says so retrain, compare and promote one model, logging into its child `run`. */
+async function retrainModel(
+  c: ModelContext,
+  model: string,
+  series: string,
+  incumbent: Incumbent,
+  frame: Frame,
+  run: TrackedRun,
+): Promise<FleetModelRetrainResult> {
+  const { setup, store, policy } = c;
+  const { log, retry } = setup;
+  const spec = incumbent.status === 'loaded' ? specOfIncumbent(incumbent.forecaster, incumbent.path) : c.spec;
+  const pc = spec.pipelineConfig;
+  const drift =
+    incumbent.status === 'loaded'
+      ? await seriesDriftTask.run(
+          { files: incumbent.files, frame, columns: requiredColumns(pc), model },
+          log,
+          retry,
+        )
+      : null;
+  // A corrupt incumbent has no reference to test against: it is replaced (by a candidate on the fleet's spec).
+  const { decision, currentMetrics } = drift
+    ? await decide(
+        drift,
+        incumbent,
+        (forecaster) => evaluateForecasterTask.run({ forecaster, frame, startRow: 0 }, log, retry),
+        policy,
+        log,
+      )
+    : {
+        decision: {
+          retrain: true,
+          reason: 'corrupt_incumbent' as const,
+          detail: `the incumbent is ${incumbent.status}: ${'message' in incumbent ? incumbent.message : ''}`,
+        },
+        currentMetrics: null,
+      };
+  const version = incumbent.status === 'loaded' ? incumbent.version : null;
+  const base = {
+    ...empty(series),
+    drift_summary: drift,
+    incumbent_version: version,
+    mlflow_run_id: run.runId,
+  };
+  await run.setTags({ 'twiga.retrain.reason': decision.reason, 'twiga.series': series });
+  if (currentMetrics) await logEvaluation(run, currentMetrics, { prefix: 'incumbent_current' });
+  if (!decision.retrain) {
+    return { ...base, outcome: 'kept', reason: decision.reason, detail: decision.detail };
+  }
+  const n = frame.time.length;
+  const holdoutStart = Math.floor((n * (1 - c.holdoutFraction)) / pc.horizon) * pc.horizon;
+  if (n - holdoutStart < pc.horizon || holdoutStart < pc.lookback + pc.horizon) {
+    return {
+      ...base,
+      outcome: 'skipped',
+      reason: 'no_data',
+      detail: `${n} rows: too few for a training part and a ${pc.horizon}-row holdout`,
+    };
+  }
+  const holdoutFrom = formatTimestamp(frame.time[holdoutStart]!);
+  const candidate = await fitTask.run(
+    {
+      frame,
+      pipelineConfig: pc,
+      models: spec.models,
+      split: {
+        trainEnd: holdoutStart,
+        testStart: holdoutStart,
+        rule: `window before ${holdoutFrom}; holdout after`,
+      },
+      valFraction: spec.valFraction,
+      ensemble: spec.ensemble,
+      runId: log.flowRunId,
+      source: `${c.dataPath} [${series}]`,
+      engine: c.engine,
+      log: log.logger('fit'),
+    },
+    log,
+    retry,
+  );
+  const evaluated = await evaluateTask.run(candidate, log, retry);
+  const holdoutMetrics: MetricsByModel | null =
+    incumbent.status === 'loaded'
+      ? await evaluateForecasterTask.run(
+          { forecaster: incumbent.forecaster, frame, startRow: holdoutStart },
+          log,
+          retry,
+        )
+      : null;
+  await logEvaluation(run, evaluated.metrics);
+  if (holdoutMetrics) await logEvaluation(run, holdoutMetrics, { prefix: 'incumbent' });
+  const candidateMetric = metricValue(evaluated.metrics, policy.metricKey);
+  const incumbentMetric = holdoutMetrics ? metricValue(holdoutMetrics, policy.metricKey) : null;
+  const wins = beatsIncumbent(
+    candidateMetric,
+    incumbent.status === 'loaded' ? incumbentMetric : undefined,
+    policy,
+  );
+  const verdict = `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6)} vs incumbent ${incumbentMetric?.toPrecision(6) ?? '(none)'} on the holdout from ${holdoutFrom}`;
+  const retrained = {
+    ...base,
+    retrained: true,
+    candidate_metric: candidateMetric,
+    incumbent_metric: incumbentMetric,
+  };
+  await candidate.fit.forecaster.release();
+  if (!wins) {
+    return {
+      ...retrained,
+      outcome: 'kept',
+      reason: decision.reason,
+      detail: `${decision.detail}; not promoted: ${verdict}`,
+    };
+  }
+  const files = checkpointFiles(candidate, evaluated);
+  const saved = await saveCheckpointTask.run(
+    { store, name: model, model: candidate, evaluated, files, activate: false },
+    log,
+    retry,
+  );
+  try {
+    await promoteTask.run(
+      { store, name: model, version: saved.version, ifMatch: incumbent.etag },
+      log,
+      retry,
+    );
+  } catch (error) {
+    await deleteVersion(store, model, saved.version).catch((e: unknown) =>
+      log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
+    );
+    throw error;
+  }
+  const path = store.describe(saved.key);
+  await run.setTags({ 'twiga.checkpoint.path': path, 'twiga.checkpoint.version': String(saved.version) });
+  log.info(`${model}: promoted version ${saved.version}: ${verdict}`, { task: 'promote' });
+  return {
+    ...retrained,
+    outcome: 'promoted',
+    promoted: true,
+    reason: decision.reason,
+    detail: `${decision.detail}; promoted: ${verdict}`,
+    version: saved.version,
+    checkpoint_path: path,
+  };
+}
+
+/**
+ * Run the retraining decision for every model of a per-series fleet on one panel of recent data, each
+ * model on its own series against its own incumbent; a model that fails (corrupt data, lost promotion
+ * race) fails alone and is counted. Promotions are picked up by servers through their manifest polls.
+ * @example
+ * const r = await fleetRetrainingFlow({ checkpointDir: 'checkpoints', name: 'feeders', dataPath: 'last-month.csv', idColumn: 'unique_id' });
+ * console.log(r.totals); // { models: 7, retrained: 4, promoted: 3, kept: 4, skipped: 0, failed: 0 }
+ */
+export async function fleetRetrainingFlow(
+  options: FleetRetrainingFlowOptions,
+): Promise<FleetRetrainingResult> {
+  const o = parseWith(
+    FleetRetrainingFlowOptionsSchema,
+    plainOptions(options),
+    'fleet retraining flow options',
+  );
+  const setup = await setUpFlow('retraining', o, options);
+  const { log, retry, settings } = setup;
+  const policy = retrainPolicy({
+    ...settings.retrain,
+    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
+    ...(o.performanceThreshold !== undefined ? { performanceThreshold: o.performanceThreshold } : {}),
+    ...(o.metricKey !== undefined ? { metricKey: o.metricKey } : {}),
+    ...(o.minimize !== undefined ? { minimize: o.minimize } : {}),
+  });
+  const store = options.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
+  const engine = options.engine ?? createOnnxEngine();
+  log.emit('info', 'flow.start', {
+    message: `fleet retraining of ${store.describe(o.name)} on ${o.dataPath}`,
+    policy,
+  });
+  try {
+    // A global checkpoint lists itself under its own prefix: only deeper names are per-series models.
+    const names = (await listModels(store, `${o.name}/`)).filter((m) => m.startsWith(`${o.name}/`));
+    if (names.length === 0) {
+      throw new ConfigError(
+        `no models under ${store.describe(o.name)}/: train the fleet first (strategy per_series)`,
+        [{ path: 'name', message: `no models under ${o.name}/` }],
+      );
+    }
+    const incumbents = new Map<string, Incumbent>();
+    for (const name of names)
+      incumbents.set(name, await loadIncumbentTask.run({ store, name, engine }, log, retry));
+    const first = [...incumbents.values()].find((i) => i.status === 'loaded');
+    if (first?.status !== 'loaded') {
+      throw new ConfigError(
+        `no model under ${store.describe(o.name)}/ loads: nothing to take the pipeline from`,
+        [{ path: 'name', message: 'every model is missing or corrupt' }],
+      );
+    }
+    // Every model of a per-series fleet shares one pipeline: the first that loads gives the panel's columns.
+    const spec = specOfIncumbent(first.forecaster, first.path);
+    const panel = await loadRecentPanelTask.run(
+      { path: o.dataPath, spec, idColumn: o.idColumn, melt: o.melt, timeFormat: o.timeFormat },
+      log,
+      retry,
+    );
+    for (const line of panelActions(panel.report)) log.info(line);
+    const frames = new Map(panel.series.map((s) => [s.id, s.frame]));
+    const parent = await startFlowRun(setup, {
+      runName: o.runName,
+      tags: { ...o.tags, 'twiga.fleet.name': o.name, 'twiga.fleet.models': String(names.length) },
+    });
+    const context: ModelContext = {
+      setup,
+      store,
+      engine,
+      policy,
+      spec,
+      holdoutFraction: o.holdoutFraction,
+      dataPath: o.dataPath,
+    };
+    const models: Record<string, FleetModelRetrainResult> = {};
+    try {
+      for (const name of names) {
+        const series = name.slice(o.name.length + 1);
+        const frame = frames.get(series);
+        if (!frame) {
+          const skipped = panel.report.skipped.find((s) => s.id === series);
+          models[name] = {
+            ...empty(series),
+            outcome: 'skipped',
+            reason: 'no_data',
+            detail: skipped
+              ? `series skipped by the load: ${skipped.reason}`
+              : `no rows for series "${series}" in ${o.dataPath}`,
+          };
+          continue;
+        }
+        const run = await startRunTask.run(
+          {
+            tracker: setup.tracker,
+            options: {
+              experiment: setup.experiment,
+              runName: name,
+              tags: {
+                'mlflow.parentRunId': parent.runId,
+                'twiga.flow': log.flow,
+                'twiga.flow_run_id': log.flowRunId,
+              },
+            },
+          },
+          log,
+          retry,
+        );
+        try {
+          models[name] = await retrainModel(context, name, series, incumbents.get(name)!, frame, run);
+          await run.setTags({
+            'twiga.outcome': models[name].outcome,
+            'twiga.promoted': String(models[name].promoted),
+          });
+          await run.end('FINISHED');
+        } catch (error) {
+          log.warn(`${name} failed; the other models go on`, { error: errorField(error) });
+          const field = errorField(error);
+          models[name] = {
+            ...empty(series),
+            outcome: 'failed',
+            reason: 'error',
+            detail: field.message,
+            mlflow_run_id: run.runId,
+            error: { name: field.name, message: field.message },
+          };
+          await run.setTags({ 'twiga.outcome': 'failed' });
+          await run.end('FAILED');
+        }
+      }
+      const results = Object.values(models);
+      const count = (outcome: FleetModelOutcome) => results.filter((r) => r.outcome === outcome).length;
+      const totals = {
+        models: results.length,
+        retrained: results.filter((r) => r.retrained).length,
+        promoted: count('promoted'),
+        kept: count('kept'),
+        skipped: count('skipped'),
+        failed: count('failed'),
+      };
+      await logEvaluation(parent, { fleet: { ...totals } }, { prefix: 'retrain' });
+      await parent.end('FINISHED');
+      log.emit('info', 'flow.done', { message: `fleet retraining: ${JSON.stringify(totals)}` });
+      const known = new Set(names.map((n) => n.slice(o.name.length + 1)));
+      return {
+        name: o.name,
+        id_column: o.idColumn,
+        mlflow_run_id: parent.runId,
+        metric_key: policy.metricKey,
+        minimize: policy.minimize,
+        models,
+        totals,
+        unmatched_series: panel.series.map((s) => s.id).filter((id) => !known.has(id)),
+        data: panel.report,
+      };
+    } catch (error) {
+      await parent
+        .end('FAILED')
+        .catch((e: unknown) =>
+          log.warn(`could not mark run ${parent.runId} FAILED`, { error: errorField(e) }),
+        );
+      throw error;
+    }
+  } catch (error) {
+    log.emit('error', 'flow.failed', { error: errorField(error) });
+    throw error;
+  }
+}
