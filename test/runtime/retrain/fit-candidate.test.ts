@@ -139,6 +139,28 @@ describe('fitCandidate (Node backend, memory store)', () => {
     expect((await store.list('feeder/')).some((k) => k.startsWith('feeder/v0002/'))).toBe(false);
   });
 
+  it('refuses a data file with a timestamp outside the supported range, naming it, and saves nothing', async () => {
+    const { store } = await setUp();
+    // An epoch-milliseconds value past what a Date holds (issue 18's class of 500s): a DataError, not a crash.
+    await store.put(
+      'data/recent/feeder/2024-01-22.json',
+      new TextEncoder().encode(JSON.stringify([{ timestamp: 8_640_000_000_000_001, net_load: 500 }])),
+    );
+    const window = await stageDataWindow(store, 'data/recent/feeder/', 10_000);
+    const run = fitCandidate({
+      store,
+      model: 'feeder',
+      incumbentVersion: 1,
+      data: window!,
+      policy: { metricKey: 'mae' },
+      engine,
+      runId: 'run-3',
+    });
+    await expect(run).rejects.toBeInstanceOf(DataError);
+    await expect(run).rejects.toThrow(/8640000000000001/);
+    expect((await store.list('feeder/')).some((k) => k.startsWith('feeder/v0002/'))).toBe(false);
+  });
+
   it('runRetrainTasks on Node: sizes the work by the incumbent (GBDT trees count), fits when it fits, promotes', async () => {
     const { store } = await setUp();
     const message = { model: 'feeder', version: 1, reason: 'drift', window: 'w' };
