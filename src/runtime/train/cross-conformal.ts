@@ -1,0 +1,155 @@
+/**
+ * Conformal residuals from rolling origins across the training span (cross-conformal, CV+-style for time series):
+ * each fold refits every model on the rows before its cut and forecasts the block after it, so the pooled
+ * residuals see several stretches of the series, not only the validation tail the final models stopped on.
+ */
+import { CONFORMAL_GRID, type Conformal, conformalTable } from '../conformal.js';
+import { combine } from '../ensemble.js';
+import type { FittedPipeline } from '../features/pipeline.js';
+import { windowOrigins } from '../features/windows.js';
+import { actualsFor, ensembleTableKey, Forecaster } from '../forecaster.js';
+import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../forecaster-files.js';
+import type { Frame } from '../frame.js';
+import type { OnnxEngine } from '../onnx/engine.js';
+import { type ConformalConfig, ENSEMBLE_STRATEGIES } from '../schemas/forecaster-config.js';
+import type { TrainingLogger } from './backend.js';
+
+/** Forecasts of every model and ensemble strategy (keyed as in the conformal table) and their actuals. */
+export interface ResidualSample {
+  predictions: Record<string, Float64Array>;
+  /** [window, output], the layout of every entry of `predictions`. */
+  actual: Float64Array;
+}
+
+/** Forecast `origins` with every model and every ensemble strategy the checkpoint can serve. */
+export async function residualSample(
+  forecaster: Forecaster,
+  frame: Frame,
+  origins: readonly number[],
+): Promise<ResidualSample> {
+  const batch = await forecaster.predictOrigins(frame, origins);
+  const actual = actualsFor(frame, forecaster.pipeline, batch.origins);
+  const nOut = batch.horizon * batch.targets.length;
+  const labels = forecaster.modelLabels;
+  const predictions: Record<string, Float64Array> = {};
+  for (const label of labels) predictions[label] = batch.predictions[label]!;
+  // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
+  const members = labels.map((l) => predictions[l]!);
+  const weights = forecaster.manifest.ensembleWeights;
+  for (const strategy of ENSEMBLE_STRATEGIES) {
+    if ((strategy === 'weighted' || strategy === 'best') && !weights) continue;
+    predictions[ensembleTableKey(strategy)] = combine(
+      members,
+      strategy,
+      weights && { weights, labels, nOut },
+    );
+  }
+  return { predictions, actual };
+}
+
+const concat = (parts: readonly Float64Array[]): Float64Array => {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** The conformal tables of pooled samples (every sample has the keys of the first). */
+export function conformalFromSamples(
+  samples: readonly ResidualSample[],
+  nOut: number,
+  folds: number,
+): Conformal {
+  const actual = concat(samples.map((s) => s.actual));
+  const models: Conformal['models'] = {};
+  for (const key of Object.keys(samples[0]!.predictions)) {
+    const predicted = concat(samples.map((s) => s.predictions[key]!));
+    models[key] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
+  }
+  return folds > 0
+    ? { method: 'cv-plus-absolute-residual', folds, levels: [...CONFORMAL_GRID], models }
+    : { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+}
+
+/** One fold: models see rows before `cut` and forecast the windows predicting rows `[cut, end)`. */
+export interface Fold {
+  cut: number;
+  end: number;
+}
+
+/**
+ * `folds` equal blocks tiling the second half of the rows before `valStart` (the validation tail is the
+ * final models' own block). Folds whose cut leaves no room for a training window are dropped.
+ */
+export function foldBlocks(valStart: number, folds: number, minRows: number): Fold[] {
+  const start = Math.floor(valStart / 2);
+  const size = Math.floor((valStart - start) / folds);
+  const out: Fold[] = [];
+  for (let k = 0; k < folds; k++) {
+    const cut = start + k * size;
+    const end = k === folds - 1 ? valStart : cut + size;
+    if (cut >= minRows && end > cut) out.push({ cut, end });
+  }
+  return out;
+}
+
+/** What a fold needs from the final fit: how it trains its models, and the manifest it serves them with. */
+export interface FoldContext {
+  frame: Frame;
+  pipeline: FittedPipeline;
+  /** The final manifest: its ensemble weights combine the fold models too. */
+  manifest: ForecasterManifest;
+  engine: OnnxEngine;
+  log: TrainingLogger;
+  /** Trains the models on the given windows (fit.ts's `trainModels`, passed in to keep the modules acyclic). */
+  train: (
+    windows: { fit: number[]; validation: number[] },
+    log: TrainingLogger,
+  ) => Promise<{ files: Record<string, Uint8Array> }>;
+  /** Training and validation windows of a fit whose training rows end at `trainEnd`. */
+  windows: (trainEnd: number) => { fitOrigins: number[]; valOrigins: number[] };
+}
+
+/**
+ * Residual samples of `config.folds` rolling origins (empty for `split`): each fold refits every model on the
+ * rows before its cut (its own validation tail for early stopping) and forecasts its block at stride 1.
+ */
+export async function foldSamples(
+  ctx: FoldContext,
+  config: ConformalConfig,
+  valStart: number,
+): Promise<{ samples: ResidualSample[]; folds: number }> {
+  if (config.method === 'split') return { samples: [], folds: 0 };
+  const { lookback, horizon } = ctx.pipeline.config;
+  const samples: ResidualSample[] = [];
+  const blocks = foldBlocks(valStart, config.folds, lookback + horizon);
+  // Fold models log their warnings; their per-model steps would only repeat the final fit's.
+  const quiet: TrainingLogger = {
+    info: () => {},
+    step: () => {},
+    done: () => {},
+    warn: (m) => ctx.log.warn(m),
+  };
+  for (const [k, { cut, end }] of blocks.entries()) {
+    const { fitOrigins, valOrigins } = ctx.windows(cut);
+    if (fitOrigins.length === 0) continue;
+    ctx.log.info(
+      `conformal fold ${k + 1}/${blocks.length}: refit on rows < ${cut}, forecast rows ${cut}–${end - 1}`,
+    );
+    const { files } = await ctx.train({ fit: fitOrigins, validation: valOrigins }, quiet);
+    const { conformal: _c, ...manifest } = ctx.manifest;
+    files[PIPELINE_FILE] = encodePipelineFile(manifest);
+    const forecaster = await Forecaster.fromFiles(files, ctx.engine);
+    const first = Math.max(0, cut - lookback);
+    const origins = windowOrigins(ctx.frame.time.length, { lookback, horizon, stride: 1, first, last: end });
+    try {
+      samples.push(await residualSample(forecaster, ctx.frame, origins));
+    } finally {
+      await forecaster.release();
+    }
+  }
+  return { samples, folds: samples.length };
+}
