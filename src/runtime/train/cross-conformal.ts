@@ -19,6 +19,34 @@ export interface ResidualSample {
   predictions: Record<string, Float64Array>;
   /** [window, output], the layout of every entry of `predictions`. */
   actual: Float64Array;
+  /** Per target: how much the series itself moved over the sample's rows (see `volatility`). */
+  scale: Float64Array;
+}
+
+/**
+ * Per target, the mean |y[t] − y[t − lag]| over rows `[from, to)`: how restless the series was there, measured
+ * from the data alone (no model), so residuals of different stretches can be put on one scale.
+ */
+export function volatility(
+  frame: Frame,
+  targets: readonly string[],
+  from: number,
+  to: number,
+  lag: number,
+): Float64Array {
+  return Float64Array.from(targets, (name) => {
+    const y = frame.columns[name]!;
+    let sum = 0;
+    let n = 0;
+    for (let t = Math.max(from, lag); t < to; t++) {
+      const d = Math.abs(y[t]! - y[t - lag]!);
+      if (Number.isFinite(d)) {
+        sum += d;
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : Number.NaN;
+  });
 }
 
 /** Forecast `origins` with every model and every ensemble strategy the checkpoint can serve. */
@@ -26,6 +54,7 @@ export async function residualSample(
   forecaster: Forecaster,
   frame: Frame,
   origins: readonly number[],
+  rows: { from: number; to: number },
 ): Promise<ResidualSample> {
   const batch = await forecaster.predictOrigins(frame, origins);
   const actual = actualsFor(frame, forecaster.pipeline, batch.origins);
@@ -44,7 +73,8 @@ export async function residualSample(
       weights && { weights, labels, nOut },
     );
   }
-  return { predictions, actual };
+  const { target, horizon } = forecaster.pipeline.config;
+  return { predictions, actual, scale: volatility(frame, target, rows.from, rows.to, horizon) };
 }
 
 const concat = (parts: readonly Float64Array[]): Float64Array => {
@@ -57,16 +87,39 @@ const concat = (parts: readonly Float64Array[]): Float64Array => {
   return out;
 };
 
-/** The conformal tables of pooled samples (every sample has the keys of the first). */
+/**
+ * The residuals of `sample` put on the scale of `to`: r · to.scale / sample.scale per target, so a fold from a
+ * calmer or wilder stretch than the latest one says how much worse the model does there, not how restless the
+ * series was. Returned as pseudo-actuals around the sample's own forecasts.
+ */
+function rescaledActual(sample: ResidualSample, key: string, to: Float64Array, nOut: number): Float64Array {
+  const predicted = sample.predictions[key]!;
+  const T = to.length;
+  return Float64Array.from(sample.actual, (y, i) => {
+    const t = (i % nOut) % T;
+    const f = to[t]! / sample.scale[t]!;
+    const p = predicted[i]!;
+    return Number.isFinite(f) && f > 0 ? p + (y - p) * f : y;
+  });
+}
+
+/**
+ * The conformal tables of pooled samples (every sample has the keys of the first). The first sample is the
+ * final models' validation tail; the others are rescaled to its volatility when `rescale` is set.
+ */
 export function conformalFromSamples(
   samples: readonly ResidualSample[],
   nOut: number,
   folds: number,
+  rescale = true,
 ): Conformal {
-  const actual = concat(samples.map((s) => s.actual));
   const models: Conformal['models'] = {};
-  for (const key of Object.keys(samples[0]!.predictions)) {
+  const tail = samples[0]!;
+  for (const key of Object.keys(tail.predictions)) {
     const predicted = concat(samples.map((s) => s.predictions[key]!));
+    const actual = concat(
+      samples.map((s, i) => (i === 0 || !rescale ? s.actual : rescaledActual(s, key, tail.scale, nOut))),
+    );
     models[key] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
   }
   return folds > 0
@@ -123,6 +176,7 @@ export async function foldSamples(
   valStart: number,
 ): Promise<{ samples: ResidualSample[]; folds: number }> {
   if (config.method === 'split') return { samples: [], folds: 0 };
+  const t0 = performance.now();
   const { lookback, horizon } = ctx.pipeline.config;
   const samples: ResidualSample[] = [];
   const blocks = foldBlocks(valStart, config.folds, lookback + horizon);
@@ -139,17 +193,21 @@ export async function foldSamples(
     ctx.log.info(
       `conformal fold ${k + 1}/${blocks.length}: refit on rows < ${cut}, forecast rows ${cut}–${end - 1}`,
     );
-    const { files } = await ctx.train({ fit: fitOrigins, validation: valOrigins }, quiet);
+    const fit = fitOrigins.filter((_, i) => i % config.foldStride === 0);
+    const { files } = await ctx.train({ fit, validation: valOrigins }, quiet);
     const { conformal: _c, ...manifest } = ctx.manifest;
     files[PIPELINE_FILE] = encodePipelineFile(manifest);
     const forecaster = await Forecaster.fromFiles(files, ctx.engine);
     const first = Math.max(0, cut - lookback);
     const origins = windowOrigins(ctx.frame.time.length, { lookback, horizon, stride: 1, first, last: end });
     try {
-      samples.push(await residualSample(forecaster, ctx.frame, origins));
+      samples.push(await residualSample(forecaster, ctx.frame, origins, { from: cut, to: end }));
     } finally {
       await forecaster.release();
     }
   }
+  ctx.log.info(
+    `conformal: ${samples.length} folds refit in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { samples, folds: samples.length };
 }

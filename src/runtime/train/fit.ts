@@ -249,7 +249,10 @@ async function calibrate(
   },
 ): Promise<Conformal> {
   const { frame, pipelineConfig } = o;
-  const tail = await residualSample(fitted.forecaster, frame, fitted.valOrigins);
+  const tail = await residualSample(fitted.forecaster, frame, fitted.valOrigins, {
+    from: fitted.valStart,
+    to: o.trainEnd,
+  });
   const labels = modelLabels(o.models);
   const folds = await foldSamples(
     {
@@ -262,11 +265,12 @@ async function calibrate(
         trainModels(o.models, labels, fitted.pipeline, fitted.prepared, { windows, log }),
       windows: (end) => fitWindows(pipelineConfig, frame.time.length, end, o.valFraction),
     },
-    o.conformal ?? { method: 'split', folds: 0 },
+    o.conformal ?? { method: 'split', folds: 0, foldStride: 1, rescale: true },
     fitted.valStart,
   );
   const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
-  return conformalFromSamples([tail, ...folds.samples], nOut, folds.folds);
+  const rescale = o.conformal?.rescale ?? true;
+  return conformalFromSamples([tail, ...folds.samples], nOut, folds.folds, rescale);
 }
 
 /** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
@@ -276,5 +280,9 @@ export async function conformalFrom(
   origins: readonly number[],
 ): Promise<Conformal> {
   const nOut = forecaster.pipeline.config.horizon * forecaster.pipeline.config.target.length;
-  return conformalFromSamples([await residualSample(forecaster, frame, origins)], nOut, 0);
+  const rows = {
+    from: origins[0] ?? 0,
+    to: (origins[origins.length - 1] ?? 0) + forecaster.pipeline.config.horizon,
+  };
+  return conformalFromSamples([await residualSample(forecaster, frame, origins, rows)], nOut, 0);
 }
