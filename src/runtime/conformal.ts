@@ -36,6 +36,10 @@ export const ConformalSchema = z.object({
   method: z.enum(CONFORMAL_TABLE_METHODS),
   /** Rolling origins pooled with the validation tail (`cv-plus-absolute-residual` only). */
   folds: z.int().min(1).optional(),
+  /** Fold models trained on every `fold_stride`-th training window. */
+  fold_stride: z.int().min(1).optional(),
+  /** Fold residuals were put on the validation tail's volatility. */
+  rescaled: z.boolean().optional(),
   levels: z.array(z.number().gt(0).lt(1)),
   /** Per model label (and `ensemble`). */
   models: z.record(z.string(), ConformalTableSchema),

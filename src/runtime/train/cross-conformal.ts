@@ -110,9 +110,9 @@ function rescaledActual(sample: ResidualSample, key: string, to: Float64Array, n
 export function conformalFromSamples(
   samples: readonly ResidualSample[],
   nOut: number,
-  folds: number,
-  rescale = true,
+  folds: { count: number; stride: number; rescale: boolean },
 ): Conformal {
+  const rescale = folds.rescale;
   const models: Conformal['models'] = {};
   const tail = samples[0]!;
   for (const key of Object.keys(tail.predictions)) {
@@ -122,9 +122,17 @@ export function conformalFromSamples(
     );
     models[key] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
   }
-  return folds > 0
-    ? { method: 'cv-plus-absolute-residual', folds, levels: [...CONFORMAL_GRID], models }
-    : { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+  if (folds.count === 0) {
+    return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+  }
+  return {
+    method: 'cv-plus-absolute-residual',
+    folds: folds.count,
+    fold_stride: folds.stride,
+    rescaled: rescale,
+    levels: [...CONFORMAL_GRID],
+    models,
+  };
 }
 
 /** One fold: models see rows before `cut` and forecast the windows predicting rows `[cut, end)`. */

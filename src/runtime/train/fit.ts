@@ -254,6 +254,7 @@ async function calibrate(
     to: o.trainEnd,
   });
   const labels = modelLabels(o.models);
+  const config = o.conformal ?? { method: 'split', folds: 0, foldStride: 1, rescale: true };
   const folds = await foldSamples(
     {
       frame,
@@ -265,12 +266,15 @@ async function calibrate(
         trainModels(o.models, labels, fitted.pipeline, fitted.prepared, { windows, log }),
       windows: (end) => fitWindows(pipelineConfig, frame.time.length, end, o.valFraction),
     },
-    o.conformal ?? { method: 'split', folds: 0, foldStride: 1, rescale: true },
+    config,
     fitted.valStart,
   );
   const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
-  const rescale = o.conformal?.rescale ?? true;
-  return conformalFromSamples([tail, ...folds.samples], nOut, folds.folds, rescale);
+  return conformalFromSamples([tail, ...folds.samples], nOut, {
+    count: folds.folds,
+    stride: config.foldStride,
+    rescale: config.rescale,
+  });
 }
 
 /** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
@@ -284,5 +288,6 @@ export async function conformalFrom(
     from: origins[0] ?? 0,
     to: (origins[origins.length - 1] ?? 0) + forecaster.pipeline.config.horizon,
   };
-  return conformalFromSamples([await residualSample(forecaster, frame, origins, rows)], nOut, 0);
+  const sample = await residualSample(forecaster, frame, origins, rows);
+  return conformalFromSamples([sample], nOut, { count: 0, stride: 1, rescale: false });
 }
