@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- accuracy [etth1|pjme …]`: every model × transform (and each ensemble) on ETTh1 `OT` and PJME
  * day-ahead under the reference protocol, with MAE, 90 % coverage and training time, against the scikit-learn
- * ridge-per-step reference of ../shared/data/README.md. Writes bench/results/accuracy.json.
+ * ridge-per-step reference of ../shared/data/README.md, the 90 % coverage under each conformal calibration (`split`,
+ * `cv_plus`) and the whole training run's seconds under each. Writes bench/results/accuracy.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,59 +47,77 @@ const MODELS: ModelConfigInput[] = [
 ];
 const ENSEMBLES = ['mean', 'median', 'weighted', 'best'] as const;
 
+/** Calibrations compared: the validation tail alone, and four rolling origins pooled with it (the default). */
+const METHODS = ['split', 'cv_plus'] as const;
+
 interface Row {
   model: string;
   mae: number;
-  coverage90: number | null;
+  /** 90 % coverage on the test split per calibration method. */
+  coverage90: Record<(typeof METHODS)[number], number | null>;
   train_seconds: number | null;
 }
 
 export async function run(args: string[]): Promise<void> {
   const names = (args.length > 0 ? args : Object.keys(DATASETS)) as (keyof typeof DATASETS)[];
   const dir = mkdtempSync(join(tmpdir(), 'twiga-bench-accuracy-'));
-  const out: Record<string, { reference: number; rows: Row[] }> = {};
+  const out: Record<string, { reference: number; train_seconds: Record<string, number>; rows: Row[] }> = {};
   try {
     for (const name of names) {
       const d = DATASETS[name];
       if (!d) throw new Error(`unknown dataset "${name}"; expected ${Object.keys(DATASETS).join(', ')}`);
       const data = join(SHARED, d.file);
-      const result = await train({
-        logger: createLogger({ quiet: true }),
-        config: {
-          data: { path: data },
-          pipeline: { target: d.target, timeColumn: d.time, horizon: 24, lookback: 168 },
-          models: MODELS,
-          train: {
-            checkpointRoot: dir,
-            name,
-            ensemble: 'weighted',
-            split: { trainEnd: d.trainEnd, testStart: d.testStart },
+      const rows = new Map<string, Row>();
+      const wall: Record<string, number> = {};
+      for (const method of METHODS) {
+        const t0 = performance.now();
+        const result = await train({
+          logger: createLogger({ quiet: true }),
+          config: {
+            data: { path: data },
+            pipeline: { target: d.target, timeColumn: d.time, horizon: 24, lookback: 168 },
+            models: MODELS,
+            train: {
+              checkpointRoot: dir,
+              name: `${name}-${method}`,
+              ensemble: 'weighted',
+              split: { trainEnd: d.trainEnd, testStart: d.testStart },
+              conformal: { method },
+            },
           },
-        },
-      });
-      const seconds = Object.fromEntries(result.models.map((m) => [m.label, m.seconds]));
-      const rows: Row[] = [];
-      for (const ensemble of ENSEMBLES) {
-        const report = await evaluate({ checkpoint: join(dir, name), data, ensemble, levels: [0.9] });
-        for (const [model, m] of Object.entries(report.metrics)) {
-          if (model !== 'ensemble' && ensemble !== 'mean') continue; // members are the same under every strategy
-          rows.push({
-            model: model === 'ensemble' ? `ensemble (${ensemble})` : model,
-            mae: m.mae ?? Number.NaN,
-            coverage90: report.intervals?.[model]?.['0.9']?.coverage ?? null,
-            train_seconds: seconds[model] ?? null,
-          });
+        });
+        wall[method] = (performance.now() - t0) / 1000;
+        const seconds = Object.fromEntries(result.models.map((m) => [m.label, m.seconds]));
+        for (const ensemble of ENSEMBLES) {
+          const checkpoint = join(dir, `${name}-${method}`);
+          const report = await evaluate({ checkpoint, data, ensemble, levels: [0.9] });
+          for (const [model, m] of Object.entries(report.metrics)) {
+            if (model !== 'ensemble' && ensemble !== 'mean') continue; // members are the same under every strategy
+            const key = model === 'ensemble' ? `ensemble (${ensemble})` : model;
+            const row = rows.get(key) ?? {
+              model: key,
+              mae: m.mae ?? Number.NaN,
+              coverage90: { split: null, cv_plus: null },
+              train_seconds: seconds[model] ?? null,
+            };
+            row.coverage90[method] = report.intervals?.[model]?.['0.9']?.coverage ?? null;
+            rows.set(key, row);
+          }
         }
       }
-      out[name] = { reference: d.reference, rows };
+      const fmt = (x: number | null) => (x ?? Number.NaN).toFixed(3).padStart(8);
       console.log(`\n${name}: day-ahead MAE; ratio = MAE / scikit-learn ridge per step (${d.reference})`);
-      console.log('model                              mae     ratio  cover90  train s');
-      for (const r of rows) {
+      console.log(
+        `whole training run: split ${wall['split']!.toFixed(1)} s, cv_plus ${wall['cv_plus']!.toFixed(1)} s (ratio ${(wall['cv_plus']! / wall['split']!).toFixed(2)})`,
+      );
+      console.log('model                              mae     ratio  cov90 split  cov90 cv+  train s');
+      for (const r of rows.values()) {
         console.log(
           `${r.model.padEnd(28)} ${r.mae.toFixed(4).padStart(10)} ${(r.mae / d.reference).toFixed(3).padStart(8)} ` +
-            `${(r.coverage90 ?? Number.NaN).toFixed(3).padStart(8)} ${r.train_seconds === null ? '       —' : r.train_seconds.toFixed(1).padStart(8)}`,
+            `${fmt(r.coverage90.split).padStart(12)} ${fmt(r.coverage90.cv_plus).padStart(10)} ${r.train_seconds === null ? '       —' : r.train_seconds.toFixed(1).padStart(8)}`,
         );
       }
+      out[name] = { reference: d.reference, train_seconds: wall, rows: [...rows.values()] };
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

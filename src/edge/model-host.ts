@@ -2,6 +2,7 @@
  * The served model: loaded from the store on first use, swapped atomically on reload, refreshed when the
  * manifest's etag changes (checked at most every `pollSeconds`), released once its last request finishes.
  */
+
 import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { manifestKey } from '../runtime/checkpoint/keys.js';
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
@@ -13,6 +14,7 @@ import {
 import { CheckpointError } from '../runtime/errors.js';
 import { decodePipelineFile, PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import { type AdaptiveServing, adaptiveServing } from '../runtime/serving/adaptive-intervals.js';
 import { type ModelInfo, modelInfo } from '../runtime/serving/model-info.js';
 import type { Predictor, PredictorFactory } from './predictor.js';
 
@@ -32,6 +34,8 @@ export interface ActiveModel {
   readonly fallback: string | undefined;
   /** Bytes of the version's files: what the registry counts against its memory budget. */
   readonly bytes: number;
+  /** Set when pipeline.json asks for adaptive intervals (`intervals.adaptive`) and has conformal tables. */
+  readonly adaptive: AdaptiveServing | undefined;
 }
 
 /** Store, checkpoint name, predictor factory, poll interval and clock of a `ModelHost`. */
@@ -200,6 +204,7 @@ export class ModelHost {
         loadedAt: new Date(this.#now()).toISOString(),
         fallback: loaded.fallback,
         bytes: Object.values(loaded.files).reduce((sum, f) => sum + f.byteLength, 0),
+        adaptive: adaptiveServing(decoded),
       };
       const old = this.#entry;
       this.#entry = { model, inFlight: 0, retired: false };

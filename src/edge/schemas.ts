@@ -89,6 +89,16 @@ export const PerformanceRequestSchema = z
       .min(1)
       .optional()
       .openapi({ description: 'Reference model to compare with (default: ensemble or the only model).' }),
+    step: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({
+        description:
+          "Column holding the forecast step (1 … horizon) each row's prediction was for, e.g. 3 for the third " +
+          'hour of a day-ahead forecast. Checked whenever given; with `intervals.adaptive` in the checkpoint, ' +
+          "the rows update the adaptive (ACI) level of that step's interval for `model` (default `ensemble`).",
+      }),
   })
   .openapi('PerformanceRequest');
 
@@ -125,6 +135,31 @@ export const ForecastSchema = z
       )
       .optional()
       .openapi({ description: 'model → target → level → bounds per step' }),
+    adaptive: z
+      .object({
+        target: z.number(),
+        gamma: z.number(),
+        updates: z.record(z.string(), z.int()),
+        models: z.record(
+          z.string(),
+          z.record(
+            z.string(),
+            z.object({
+              level: z.array(z.number()),
+              capped: z.array(z.boolean()),
+              lower: z.array(z.number()),
+              upper: z.array(z.number()),
+            }),
+          ),
+        ),
+      })
+      .optional()
+      .openapi({
+        description:
+          'With `intervals.adaptive` in the checkpoint: adaptive conformal (ACI) bounds per model → target, at the ' +
+          'level per step that the actuals posted to /monitor/performance moved it to (`capped` where the ' +
+          'calibration residuals cannot go higher).',
+      }),
   })
   .openapi('Forecast');
 
@@ -182,7 +217,23 @@ export const ReloadSchema = z
 
 // Rebuilt from their shapes: zod instances made before @hono/zod-openapi loaded lack `.openapi`.
 export const DriftSchema = z.object(DriftSummarySchema.shape).openapi('DriftSummary');
-export const PerformanceSchema = z.object(PerformanceSummarySchema.shape).openapi('PerformanceSummary');
+export const PerformanceSchema = z
+  .object({
+    ...PerformanceSummarySchema.shape,
+    adaptive: z
+      .object({
+        model: z.string(),
+        observations: z.int(),
+        level: z.array(z.number()),
+      })
+      .optional()
+      .openapi({
+        description:
+          'With `step` and `intervals.adaptive`: the model whose ACI state the rows updated, how many rows it took ' +
+          'and the level it now serves per output (step × target).',
+      }),
+  })
+  .openapi('PerformanceSummary');
 
 /** An error response in the OpenAPI document. */
 export const errorDoc = (description: string) => ({

@@ -46,6 +46,8 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     split: splitRows(data.frame, cfg.train.split),
     valFraction: cfg.train.split.valFraction,
     ensemble: cfg.train.ensemble,
+    conformal: cfg.train.conformal,
+    intervals: cfg.train.intervals,
     tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
     runId: randomUUID().replaceAll('-', ''),
     source: data.path,

@@ -22,9 +22,24 @@ export const ConformalTableSchema = z.object({
 });
 export type ConformalTable = z.output<typeof ConformalTableSchema>;
 
-/** Split-conformal residual quantiles per model, step and target at the levels of `CONFORMAL_GRID` (pipeline.json). */
+/**
+ * How the residuals were gathered: the validation tail alone (`split-…`), or pooled with those of models refit at
+ * rolling origins across the training span (`cv-plus-…`, with its `folds`).
+ */
+export const CONFORMAL_TABLE_METHODS = [
+  'split-conformal-absolute-residual',
+  'cv-plus-absolute-residual',
+] as const;
+
+/** Conformal residual quantiles per model, step and target at the levels of `CONFORMAL_GRID` (pipeline.json). */
 export const ConformalSchema = z.object({
-  method: z.literal('split-conformal-absolute-residual'),
+  method: z.enum(CONFORMAL_TABLE_METHODS),
+  /** Rolling origins pooled with the validation tail (`cv-plus-absolute-residual` only). */
+  folds: z.int().min(1).optional(),
+  /** Fold models trained on every `fold_stride`-th training window. */
+  fold_stride: z.int().min(1).optional(),
+  /** Fold residuals were put on the validation tail's volatility. */
+  rescaled: z.boolean().optional(),
   levels: z.array(z.number().gt(0).lt(1)),
   /** Per model label (and `ensemble`). */
   models: z.record(z.string(), ConformalTableSchema),

@@ -2,6 +2,7 @@
 import type { ForecastBatch, Forecaster, Intervals } from './forecaster.js';
 import type { Frame } from './frame.js';
 import type { EnsembleStrategy } from './schemas/forecaster-config.js';
+import type { AdaptiveJson } from './serving/adaptive-intervals.js';
 import { formatTimestamp } from './time-format.js';
 
 /** JSON forecast: timestamps, then per model (and `ensemble`) per target the values per step. */
@@ -16,6 +17,8 @@ export interface ForecastJson {
   forecasts: Record<string, Record<string, number[]>>;
   /** Per model, per target, per level: lower and upper bounds per step (with `levels`). */
   intervals?: Record<string, Record<string, Record<string, { lower: number[]; upper: number[] }>>>;
+  /** Adaptive conformal bounds (served by `/predict-interval` when the checkpoint sets `intervals.adaptive`). */
+  adaptive?: AdaptiveJson;
 }
 
 /** Shape one window of a ForecastBatch as ForecastJson. */

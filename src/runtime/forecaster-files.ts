@@ -5,7 +5,12 @@ import { type EnsembleWeights, EnsembleWeightsSchema } from './ensemble-weights.
 import { CheckpointError } from './errors.js';
 import { type FittedPipeline, pipelineFromJson, pipelineToJson } from './features/pipeline.js';
 import { type GlobalSpec, GlobalSpecSchema } from './fleet/global-spec.js';
-import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from './schemas/forecaster-config.js';
+import {
+  ENSEMBLE_STRATEGIES,
+  type EnsembleStrategy,
+  type IntervalsConfig,
+  IntervalsConfigSchema,
+} from './schemas/forecaster-config.js';
 
 /** The file of a version that holds the fitted pipeline, model list and conformal table. */
 export const PIPELINE_FILE = 'pipeline.json';
@@ -30,6 +35,7 @@ const PipelineFileSchema = z.looseObject({
   conformal: ConformalSchema.nullable().optional(),
   ensemble_weights: EnsembleWeightsSchema.nullable().optional(),
   global: GlobalSpecSchema.nullable().optional(),
+  intervals: IntervalsConfigSchema.optional(),
 });
 
 /** pipeline.json decoded: the fitted pipeline, the models, the ensemble strategy and training info. */
@@ -44,6 +50,8 @@ export interface ForecasterManifest {
   ensembleWeights?: EnsembleWeights;
   /** A global model's series, their scalers, static features and conformal tables (absent for one series). */
   global?: GlobalSpec;
+  /** Serving options of the intervals: with `adaptive`, `/predict-interval` serves the ACI level. */
+  intervals?: IntervalsConfig;
 }
 
 /** Serialise the pipeline and model list to pipeline.json bytes. */
@@ -56,6 +64,7 @@ export function encodePipelineFile(m: ForecasterManifest): Uint8Array {
     conformal: m.conformal ?? null,
     ensemble_weights: m.ensembleWeights ?? null,
     ...(m.global ? { global: m.global } : {}),
+    ...(m.intervals ? { intervals: m.intervals } : {}),
   };
   return new TextEncoder().encode(`${prettyJson(json)}\n`);
 }
@@ -92,6 +101,7 @@ export function decodePipelineFile(bytes: Uint8Array): ForecasterManifest {
     if (head.conformal) out.conformal = head.conformal;
     if (head.ensemble_weights) out.ensembleWeights = head.ensemble_weights;
     if (head.global) out.global = head.global;
+    if (head.intervals) out.intervals = head.intervals;
     return out;
   } catch (cause) {
     const detail = cause instanceof z.ZodError ? z.prettifyError(cause) : String(cause);

@@ -441,5 +441,95 @@ export function describeRoutes(label: string, harness: () => RouteHarness): void
       expect(seconds).toBeLessThan(ROUTE_SETTINGS.pollSeconds + 10);
       expect((await health()).last_error).toBeNull();
     });
+
+    it('adaptive intervals: actuals posted after a level shift widen the served interval; bad steps are 422', async () => {
+      const { store, name } = h();
+      const current = await loadCheckpoint(store, name);
+      // The same models with `intervals.adaptive` switched on, as `train.intervals.adaptive` records it.
+      const pipeline = JSON.parse(new TextDecoder().decode(current.files['pipeline.json']!)) as Json;
+      pipeline['intervals'] = { adaptive: { gamma: 0.05, target: 0.9 } };
+      const files = { ...current.files, 'pipeline.json': new TextEncoder().encode(JSON.stringify(pipeline)) };
+      const saved = await saveCheckpoint(store, name, files, {
+        modelType: current.manifest.model_type,
+        checkpointFile: 'pipeline.json',
+      });
+      expect((await post('/reload', '')).status).toBe(200);
+      expect((await health()).version).toBe(saved.version);
+
+      type Adaptive = ForecastJson & {
+        adaptive: {
+          target: number;
+          updates: Record<string, number>;
+          models: Record<string, Record<string, { level: number[]; lower: number[]; upper: number[] }>>;
+        };
+      };
+      const interval = async () =>
+        json<Adaptive>(await post('/predict-interval', { records: records(), levels: [0.9] }));
+      const before = await interval();
+      const width = (f: Adaptive, h: number) =>
+        f.adaptive.models['ensemble']!['net_load']!.upper[h]! -
+        f.adaptive.models['ensemble']!['net_load']!.lower[h]!;
+      const horizon = before.horizon;
+      const fixed = before.intervals!['ensemble']!['net_load']!['0.9']!;
+      // No actuals yet: ACI serves its target level, the static 90 % interval.
+      expect(before.adaptive.updates['ensemble']).toBe(0);
+      for (let h = 0; h < horizon; h++) {
+        expect(before.adaptive.models['ensemble']!['net_load']!.level[h]).toBeCloseTo(0.9, 12);
+        expect(width(before, h)).toBeCloseTo(fixed.upper[h]! - fixed.lower[h]!, 6);
+      }
+
+      // A level shift: two days of actuals 1,000 MW above what was forecast, each row tagged with its step.
+      const shifted = records()
+        .slice(-2 * horizon)
+        .map((r, i) => ({
+          ...r,
+          prediction: r.net_load,
+          net_load: r.net_load + 1000,
+          step: (i % horizon) + 1,
+        }));
+      const res = await post('/monitor/performance', { records: shifted, step: 'step' });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const perf = await json<{ adaptive: { model: string; observations: number; level: number[] } }>(res);
+      expect(perf.adaptive).toMatchObject({ model: 'ensemble', observations: 2 * horizon });
+      for (const level of perf.adaptive.level) expect(level).toBeGreaterThan(0.9);
+
+      const after = await interval();
+      expect(after.adaptive.updates['ensemble']).toBe(2 * horizon);
+      for (let h = 0; h < horizon; h++) {
+        expect(after.adaptive.models['ensemble']!['net_load']!.level[h]).toBeGreaterThan(0.9);
+        expect(width(after, h)).toBeGreaterThan(width(before, h));
+      }
+      // Other models keep their own state: nothing was posted for linear.
+      expect(after.adaptive.updates['linear']).toBe(0);
+
+      const bad = (step: unknown) => shifted.map((r, i) => (i === 3 ? { ...r, step } : r));
+      await expectClientError(
+        await post('/monitor/performance', { records: bad(0), step: 'step' }),
+        422,
+        'records[3].step',
+      );
+      await expectClientError(
+        await post('/monitor/performance', { records: bad(2.5), step: 'step' }),
+        422,
+        'records[3].step',
+      );
+      await expectClientError(
+        await post('/monitor/performance', { records: shifted, step: 'no_such_column' }),
+        422,
+        'records[0].no_such_column',
+      );
+      await expectClientError(
+        await post('/monitor/performance', { records: shifted, step: 'step', model: 'nope' }),
+        422,
+        'model',
+      );
+      await expectClientError(
+        await post('/monitor/performance', { records: shifted, step: '' }),
+        400,
+        'step',
+      );
+      // The rejected posts changed nothing.
+      expect((await interval()).adaptive.updates['ensemble']).toBe(2 * horizon);
+    });
   });
 }

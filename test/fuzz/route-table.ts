@@ -272,9 +272,11 @@ export const ROUTES: readonly FuzzRoute[] = [
   jsonRoute('/predict-interval', (ctx) => ({ records: records(ctx), levels: [0.8, 0.9] }), true),
   jsonRoute('/monitor/drift', (ctx) => ({ records: records(ctx) })),
   jsonRoute('/monitor/performance', (ctx) => ({
-    records: records(ctx).map((r, i) => ({ ...r, prediction: Number(r[ctx.target]) + (i % 7) - 3 })),
+    // `step` 1 fits any horizon: each row is scored as the first step of its forecast.
+    records: records(ctx).map((r, i) => ({ ...r, prediction: Number(r[ctx.target]) + (i % 7) - 3, step: 1 })),
     target: ctx.target,
     timestamp: ctx.timeColumn,
+    step: 'step',
   })),
   bareRoute('GET', '/monitor/performance'),
   bareRoute('POST', '/reload'),

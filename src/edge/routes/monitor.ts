@@ -3,10 +3,19 @@
  * forecasts, kept in the store) and GET /monitor/performance (the latest kept summary).
  */
 import { createRoute } from '@hono/zod-openapi';
+import { type AciObservation, aciHalfWidths, aciUpdate, updateAciState } from '../../runtime/aci.js';
+import type { ConformalTable } from '../../runtime/conformal.js';
 import { requireDriftReference } from '../../runtime/drift/checkpoint-reference.js';
 import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import { PerformanceSummarySchema } from '../../runtime/drift/performance.js';
 import { CheckpointError } from '../../runtime/errors.js';
+import { ENSEMBLE_LABEL } from '../../runtime/forecaster.js';
+import {
+  aciObservations,
+  aciStateKey,
+  adaptiveTable,
+  freshAciState,
+} from '../../runtime/serving/adaptive-intervals.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import { ApiError } from '../http-errors.js';
 import type { ActiveModel } from '../model-host.js';
@@ -92,7 +101,9 @@ export function monitorRoutes(app: App, deps: RouteDeps): void {
     app.openapi(mount.route(postPerformance), async (c) => {
       const served = await mount.model(c);
       const body = c.req.valid('json');
-      const summary = await served.use(async (model) => {
+      const { summary, adaptive } = await served.use(async (model) => {
+        // Steps are checked before anything is scored or stored, so a bad one changes nothing.
+        const actuals = body.step ? stepActuals(model, body.step, body) : undefined;
         const monitor = new ForecastMonitor(
           {
             now: deps.now,
@@ -103,15 +114,17 @@ export function monitorRoutes(app: App, deps: RouteDeps): void {
         const timestamp =
           body.timestamp ??
           (body.records.some((r) => model.config.timeColumn in r) ? model.config.timeColumn : undefined);
-        return monitor.runPerformance(body.records, {
+        const summary = await monitor.runPerformance(body.records, {
           target: body.target ?? model.info.targets[0]!,
           prediction: body.prediction,
           ...(timestamp ? { timestamp } : {}),
           ...(body.model ? { model: body.model } : {}),
         });
+        await store.put(latestKey(served.name), new TextEncoder().encode(JSON.stringify(summary)));
+        const adaptive = actuals && (await foldActuals(deps, served.name, model, actuals));
+        return { summary, adaptive };
       });
-      await store.put(latestKey(served.name), new TextEncoder().encode(JSON.stringify(summary)));
-      return c.json(summary, 200);
+      return c.json(adaptive ? { ...summary, adaptive } : summary, 200);
     });
 
     app.openapi(mount.route(getPerformance), async (c) => {
@@ -131,6 +144,71 @@ export function monitorRoutes(app: App, deps: RouteDeps): void {
       return c.json(parsed.data, 200);
     });
   }
+}
+
+/** Posted actuals as ACI observations of one model, with the conformal table they are scored against. */
+interface StepActuals {
+  label: string;
+  observations: AciObservation[];
+  /** Undefined when the checkpoint serves no adaptive intervals (the steps were still checked). */
+  table: ConformalTable | undefined;
+}
+
+/**
+ * The rows as ACI observations: each row's forecast step (column `step`) and target pick the output.
+ * @throws DataError (422) naming `records[i].<step>` for a missing, fractional or out-of-range step;
+ *   ApiError 422 naming `model` when an adaptive checkpoint has no conformal table for it.
+ */
+function stepActuals(
+  model: ActiveModel,
+  step: string,
+  body: {
+    records: Record<string, unknown>[];
+    target?: string | undefined;
+    prediction: string;
+    model?: string | undefined;
+  },
+): StepActuals {
+  const columns = { step, target: body.target ?? model.info.targets[0]!, prediction: body.prediction };
+  const shape = { horizon: model.config.horizon, targets: model.config.target };
+  const observations = aciObservations(shape, body.records, columns);
+  const label = body.model ?? ENSEMBLE_LABEL;
+  const a = model.adaptive;
+  if (!a) return { label, observations, table: undefined };
+  const table = adaptiveTable(a, label);
+  if (!table) {
+    throw new ApiError(
+      422,
+      'VALIDATION_ERROR',
+      `model: no conformal table for "${label}" in this checkpoint`,
+      [{ path: 'model', message: `expected one of ${Object.keys(a.conformal.models).join(', ')}` }],
+    );
+  }
+  return { label, observations, table };
+}
+
+/**
+ * Fold the actuals into the model's ACI state by compare-and-swap, so concurrent posts lose no actual;
+ * undefined when the checkpoint serves no adaptive intervals.
+ */
+async function foldActuals(
+  deps: RouteDeps,
+  name: string,
+  model: ActiveModel,
+  actuals: StepActuals,
+): Promise<{ model: string; observations: number; level: number[] } | undefined> {
+  const { adaptive: a } = model;
+  const { table, label, observations } = actuals;
+  if (!a || !table) return undefined;
+  const key = aciStateKey(deps.settings.serve.reportPrefix, name, model.info.version, label);
+  const state = await updateAciState(
+    deps.store,
+    key,
+    () => freshAciState(a),
+    (s) => aciUpdate(s, table, a.conformal.levels, observations),
+  );
+  const { level } = aciHalfWidths(state, table, a.conformal.levels);
+  return { model: label, observations: observations.length, level };
 }
 
 function parseJson(text: string): unknown {

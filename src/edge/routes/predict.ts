@@ -1,5 +1,7 @@
 /** POST /predict and /predict-interval: per-model forecasts (and conformal intervals) for the next window. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { readAciState } from '../../runtime/aci.js';
+import { aciStateKey, adaptiveJson } from '../../runtime/serving/adaptive-intervals.js';
 import { type App, KEYED, type RouteDeps } from '../context.js';
 import {
   errorDoc,
@@ -59,7 +61,8 @@ const predict = createRoute({
 const predictInterval = createRoute({
   method: 'post',
   path: '/predict-interval',
-  summary: "Forecast with split-conformal intervals from the checkpoint's validation residuals",
+  summary:
+    "Forecast with conformal intervals from the checkpoint's residuals (and adaptive ones with `intervals.adaptive`)",
   security: KEYED,
   request: {
     query: PredictQuerySchema,
@@ -80,9 +83,21 @@ export function predictRoutes(app: App, deps: RouteDeps): void {
 
     app.openapi(mount.route(predictInterval), async (c) => {
       const served = await mount.model(c);
-      const forecast = await served.use(async (model) =>
-        forecastWith(model.predictor, await readForecastInput(c, model.config, true)),
-      );
+      const forecast = await served.use(async (model) => {
+        const out = await forecastWith(model.predictor, await readForecastInput(c, model.config, true));
+        // A global model's panel has no per-series ACI state yet: it serves the static intervals only.
+        if (!model.adaptive || !('forecasts' in out)) return out;
+        const a = model.adaptive;
+        const prefix = deps.settings.serve.reportPrefix;
+        const labels = Object.keys(out.forecasts);
+        const states = await Promise.all(
+          labels.map(async (label) => {
+            const key = aciStateKey(prefix, served.name, model.info.version, label);
+            return [label, (await readAciState(deps.store, key))?.state] as const;
+          }),
+        );
+        return { ...out, adaptive: adaptiveJson(a, out, Object.fromEntries(states)) };
+      });
       return c.json(forecast, 200);
     });
   }

@@ -267,6 +267,8 @@ async function retrainModel(
       },
       valFraction: spec.valFraction,
       ensemble: spec.ensemble,
+      conformal: spec.conformal,
+      ...(spec.intervals ? { intervals: spec.intervals } : {}),
       runId: log.flowRunId,
       source: `${c.dataPath} [${series}]`,
       engine: c.engine,

@@ -242,6 +242,8 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
         split,
         valFraction: data.spec.valFraction,
         ensemble: data.spec.ensemble,
+        conformal: data.spec.conformal,
+        ...(data.spec.intervals ? { intervals: data.spec.intervals } : {}),
         tune: o.tune ? { numTrials: o.numTrials, seed: 42 } : undefined,
         runId: log.flowRunId,
         source: `${o.referencePath} + ${o.currentPath}`,

@@ -67,6 +67,8 @@ export const loadWindowsTask = task(
         models: data.models,
         ensemble: data.config.train.ensemble,
         valFraction: data.config.train.split.valFraction,
+        conformal: data.config.train.conformal,
+        ...(data.config.train.intervals ? { intervals: data.config.train.intervals } : {}),
         from: 'the training config',
       };
       reference = data.frame;

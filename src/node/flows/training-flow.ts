@@ -101,6 +101,8 @@ export async function trainingFlow(options: TrainingFlowOptions): Promise<Traini
         split,
         valFraction: cfg.train.split.valFraction,
         ensemble: cfg.train.ensemble,
+        conformal: cfg.train.conformal,
+        intervals: cfg.train.intervals,
         tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
         runId: run.runId,
         source: data.path,

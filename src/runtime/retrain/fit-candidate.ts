@@ -81,6 +81,8 @@ export async function fitCandidate(input: FitCandidateInput): Promise<FittedCand
     },
     valFraction: spec.valFraction,
     ensemble: spec.ensemble,
+    conformal: spec.conformal,
+    ...(spec.intervals ? { intervals: spec.intervals } : {}),
     runId: input.runId,
     source: input.data.files.map((k) => store.describe(k)).join(' + '),
     engine,

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Forecaster } from '../forecaster.js';
-import type { EnsembleStrategy } from '../schemas/forecaster-config.js';
+import type { ConformalConfig, EnsembleStrategy, IntervalsConfig } from '../schemas/forecaster-config.js';
 import { type ModelConfig, ModelConfigSchema } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 
@@ -14,12 +14,30 @@ export interface RetrainSpec {
   models: ModelConfig[];
   ensemble: EnsembleStrategy;
   valFraction: number;
+  /** How the incumbent's intervals were calibrated (split or CV+ with its folds), to calibrate alike. */
+  conformal: ConformalConfig;
+  /** The incumbent's serving options of the intervals (adaptive conformal), kept for the candidate. */
+  intervals?: IntervalsConfig;
   from: string;
 }
 
+/** The calibration a checkpoint's conformal table records; a table from before CV+ (or none) is `split`. */
+function conformalOf(forecaster: Forecaster): ConformalConfig {
+  const c = forecaster.manifest.conformal;
+  if (c?.method !== 'cv-plus-absolute-residual') {
+    return { method: 'split', folds: 0, foldStride: 1, rescale: true };
+  }
+  return {
+    method: 'cv_plus',
+    folds: c.folds ?? 4,
+    foldStride: c.fold_stride ?? 1,
+    rescale: c.rescaled ?? false,
+  };
+}
+
 /**
- * The incumbent's pipeline, models and ensemble, from its pipeline.json (the conformal tables are refitted
- * by the fit on the candidate's own validation windows).
+ * The incumbent's pipeline, models, ensemble and calibration method, from its pipeline.json (the conformal
+ * tables themselves are refitted on the candidate's own windows).
  * @throws ConfigError naming the model when one was not trained by twiga-edge.
  */
 export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSpec {
@@ -39,6 +57,8 @@ export function specOfIncumbent(forecaster: Forecaster, path: string): RetrainSp
     models,
     ensemble: forecaster.manifest.ensemble,
     valFraction: typeof valFraction === 'number' ? valFraction : 0.1,
+    conformal: conformalOf(forecaster),
+    ...(forecaster.manifest.intervals ? { intervals: forecaster.manifest.intervals } : {}),
     from: `incumbent ${path}`,
   };
 }

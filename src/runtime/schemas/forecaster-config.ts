@@ -1,5 +1,6 @@
 /** ForecasterConfig: where checkpoints go, how data is split, how models are combined. */
 import { z } from 'zod';
+import { AciOptionsSchema } from '../aci.js';
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
   message: 'expected a date such as "2017-06-30" or "2017-06-30T12:00"',
@@ -34,6 +35,48 @@ export const ENSEMBLE_STRATEGIES = ['mean', 'median', 'weighted', 'best'] as con
 /** One of `ENSEMBLE_STRATEGIES`. */
 export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
 
+/**
+ * Where conformal residuals come from: `split` — the validation tail only; `cv_plus` — also `folds` rolling
+ * origins across the training span (models refit on the rows before each origin forecast the block after it),
+ * pooled per horizon step and target. See docs/evaluation.md.
+ */
+export const CONFORMAL_METHODS = ['split', 'cv_plus'] as const;
+/** One of `CONFORMAL_METHODS`. */
+export type ConformalMethod = (typeof CONFORMAL_METHODS)[number];
+
+/** How the conformal tables are calibrated. */
+export const ConformalConfigSchema = z
+  .object({
+    /** Default `cv_plus`: one validation tail under-covers models that drift (measured in docs/evaluation.md). */
+    method: z.enum(CONFORMAL_METHODS).default('cv_plus'),
+    /** Rolling origins of `cv_plus` (each refits every model once). */
+    folds: z.int().min(1).max(20).default(4),
+    /**
+     * Fold models train on every `foldStride`-th training window: hourly windows overlap almost entirely, so a
+     * refit on a quarter of them costs a quarter (GBDT) and forecasts nearly as well.
+     */
+    foldStride: z.int().min(1).default(4),
+    /**
+     * Put each fold's residuals on the validation tail's volatility (mean |y[t] − y[t − horizon]| of the rows
+     * each forecasts): older stretches then say how much worse a model does out of its period, not how restless
+     * the series was back then.
+     */
+    rescale: z.boolean().default(true),
+  })
+  .strict();
+/** A parsed conformal config. */
+export type ConformalConfig = z.output<typeof ConformalConfigSchema>;
+
+/** Adaptive conformal inference served by `/predict-interval` and fed by `/monitor/performance`. */
+export const IntervalsConfigSchema = z
+  .object({
+    /** ACI options (`gamma`, `target`); absent: the static conformal table is served. */
+    adaptive: AciOptionsSchema.strict().optional(),
+  })
+  .strict();
+/** A parsed intervals config. */
+export type IntervalsConfig = z.output<typeof IntervalsConfigSchema>;
+
 /** twiga's `ForecasterConfig`: pipeline, models, split and ensemble. */
 export const ForecasterConfigSchema = z
   .object({
@@ -46,6 +89,8 @@ export const ForecasterConfigSchema = z
       .default('twiga'),
     split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
+    conformal: ConformalConfigSchema.default({ method: 'cv_plus', folds: 4, foldStride: 4, rescale: true }),
+    intervals: IntervalsConfigSchema.default({}),
     /**
      * With an id column: `per_series` trains one checkpoint per series under `<name>/<series>/`; `global`
      * trains one model on the windows of every series (one checkpoint under `<name>/`).

@@ -1,10 +1,9 @@
 /** Fit a forecaster on rows `[0, trainEnd)` of a frame: pipeline, models, ONNX files, validation, conformal table. */
-import { CONFORMAL_GRID, type Conformal, conformalTable } from '../conformal.js';
-import { combine } from '../ensemble.js';
+import type { Conformal } from '../conformal.js';
 import { ConfigError, DataError } from '../errors.js';
 import { type FittedPipeline, fitPipeline, type PreparedFrame, prepareFrame } from '../features/pipeline.js';
 import { windowOrigins } from '../features/windows.js';
-import { actualsFor, type EvaluationResult, ensembleTableKey, Forecaster } from '../forecaster.js';
+import { actualsFor, type EvaluationResult, Forecaster } from '../forecaster.js';
 import {
   encodePipelineFile,
   type ForecasterManifest,
@@ -15,10 +14,11 @@ import type { Frame } from '../frame.js';
 import { exportModel } from '../models/export.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { OnnxEngine } from '../onnx/engine.js';
-import { ENSEMBLE_STRATEGIES, type EnsembleStrategy } from '../schemas/forecaster-config.js';
+import type { ConformalConfig, EnsembleStrategy, IntervalsConfig } from '../schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { type TrainingLogger as Logger, type TrainingBackend, trainingBackend } from './backend.js';
+import { conformalFromSamples, foldSamples, residualSample } from './cross-conformal.js';
 import { fitEnsembleWeights } from './ensemble-weights.js';
 import type { TuningRecord } from './gbdt-model.js';
 import { type TrainingWindows, trainModel } from './index.js';
@@ -41,6 +41,10 @@ export interface FitOptions {
   tune?: { numTrials: number; seed: number };
   /** The platform's trainer capabilities (GBDT kernel, threads, holidays). @default the installed ones */
   backend?: TrainingBackend;
+  /** Where the conformal residuals come from; default `split` (the validation tail only). */
+  conformal?: ConformalConfig;
+  /** Serving options recorded in pipeline.json (adaptive intervals). */
+  intervals?: IntervalsConfig;
 }
 
 /** The fitted checkpoint files, the forecaster loaded from them, and what each model's training did. */
@@ -157,6 +161,7 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
     models: entries,
     ensemble: o.ensemble,
     trained: o.trained ?? {},
+    ...(o.intervals?.adaptive ? { intervals: o.intervals } : {}),
   };
   files[PIPELINE_FILE] = encodePipelineFile(manifest);
   let forecaster = await Forecaster.fromFiles(files, o.engine);
@@ -179,7 +184,14 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
     files[PIPELINE_FILE] = encodePipelineFile(manifest);
     forecaster = await Forecaster.fromFiles(files, o.engine);
     validation = await forecaster.evaluate(frame, valStart, { endRow: trainEnd });
-    const conformal = await conformalFrom(forecaster, frame, valOrigins);
+    const conformal = await calibrate(o, {
+      forecaster,
+      manifest,
+      pipeline,
+      prepared,
+      valStart,
+      valOrigins,
+    });
     files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, conformal });
     forecaster = await Forecaster.fromFiles(files, o.engine);
   } else {
@@ -235,27 +247,65 @@ export async function trainModels(
   return { files, entries, models };
 }
 
+/**
+ * The conformal tables: the final models' residuals on the validation windows, pooled (for `cv_plus`) with those
+ * of the models refit at each rolling origin. Each fold costs one more fit of every model.
+ */
+async function calibrate(
+  o: FitOptions,
+  fitted: {
+    forecaster: Forecaster;
+    manifest: ForecasterManifest;
+    pipeline: FittedPipeline;
+    prepared: PreparedFrame;
+    valStart: number;
+    valOrigins: number[];
+  },
+): Promise<Conformal> {
+  const { frame, pipelineConfig } = o;
+  const tail = await residualSample(fitted.forecaster, frame, fitted.valOrigins, {
+    from: fitted.valStart,
+    to: o.trainEnd,
+  });
+  const labels = modelLabels(o.models);
+  const config = o.conformal ?? { method: 'split', folds: 0, foldStride: 1, rescale: true };
+  const folds = await foldSamples(
+    {
+      frame,
+      pipeline: fitted.pipeline,
+      manifest: fitted.manifest,
+      engine: o.engine,
+      log: o.logger,
+      train: (windows, log) =>
+        trainModels(o.models, labels, fitted.pipeline, fitted.prepared, {
+          windows,
+          log,
+          ...(o.backend ? { backend: o.backend } : {}),
+        }),
+      windows: (end) => fitWindows(pipelineConfig, frame.time.length, end, o.valFraction),
+    },
+    config,
+    fitted.valStart,
+  );
+  const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
+  return conformalFromSamples([tail, ...folds.samples], nOut, {
+    count: folds.folds,
+    stride: config.foldStride,
+    rescale: config.rescale,
+  });
+}
+
 /** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
 export async function conformalFrom(
   forecaster: Forecaster,
   frame: Frame,
   origins: readonly number[],
 ): Promise<Conformal> {
-  const batch = await forecaster.predictOrigins(frame, origins);
-  const actual = actualsFor(frame, forecaster.pipeline, batch.origins);
-  const nOut = batch.horizon * batch.targets.length;
-  const models: Conformal['models'] = {};
-  for (const [label, predicted] of Object.entries(batch.predictions)) {
-    models[label] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
-  }
-  // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
-  const labels = forecaster.modelLabels;
-  const members = labels.map((l) => batch.predictions[l]!);
-  const weights = forecaster.manifest.ensembleWeights;
-  for (const strategy of ENSEMBLE_STRATEGIES) {
-    if ((strategy === 'weighted' || strategy === 'best') && !weights) continue;
-    const combined = combine(members, strategy, weights && { weights, labels, nOut });
-    models[ensembleTableKey(strategy)] = conformalTable(combined, actual, nOut, CONFORMAL_GRID);
-  }
-  return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+  const nOut = forecaster.pipeline.config.horizon * forecaster.pipeline.config.target.length;
+  const rows = {
+    from: origins[0] ?? 0,
+    to: (origins[origins.length - 1] ?? 0) + forecaster.pipeline.config.horizon,
+  };
+  const sample = await residualSample(forecaster, frame, origins, rows);
+  return conformalFromSamples([sample], nOut, { count: 0, stride: 1, rescale: false });
 }

@@ -13,7 +13,7 @@ import type { EvaluationResult } from '../forecaster.js';
 import { PIPELINE_FILE, prettyJson } from '../forecaster-files.js';
 import type { Frame } from '../frame.js';
 import type { OnnxEngine } from '../onnx/engine.js';
-import type { EnsembleStrategy } from '../schemas/forecaster-config.js';
+import type { ConformalConfig, EnsembleStrategy, IntervalsConfig } from '../schemas/forecaster-config.js';
 import type { ModelConfig } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { formatTimestamp } from '../time-format.js';
@@ -32,6 +32,10 @@ export interface FitInput {
   valFraction: number;
   ensemble: EnsembleStrategy;
   tune?: { numTrials: number; seed: number } | undefined;
+  /** Where the conformal residuals come from (default `split`). */
+  conformal?: ConformalConfig | undefined;
+  /** Serving options recorded in pipeline.json. */
+  intervals?: IntervalsConfig | undefined;
   /** Recorded in pipeline.json `trained` (with first/last/train_end/test_start). */
   runId: string;
   /** Where the data came from, recorded in pipeline.json. */
@@ -77,6 +81,8 @@ export async function fitModels(input: FitInput): Promise<FittedModel> {
     logger: input.log,
     ...(input.tune ? { tune: input.tune } : {}),
     ...(input.backend ? { backend: input.backend } : {}),
+    ...(input.conformal ? { conformal: input.conformal } : {}),
+    ...(input.intervals ? { intervals: input.intervals } : {}),
     trained: {
       run_id: input.runId,
       data: input.source,

@@ -1,0 +1,221 @@
+/**
+ * Conformal residuals from rolling origins across the training span (cross-conformal, CV+-style for time series):
+ * each fold refits every model on the rows before its cut and forecasts the block after it, so the pooled
+ * residuals see several stretches of the series, not only the validation tail the final models stopped on.
+ */
+import { CONFORMAL_GRID, type Conformal, conformalTable } from '../conformal.js';
+import { combine } from '../ensemble.js';
+import type { FittedPipeline } from '../features/pipeline.js';
+import { windowOrigins } from '../features/windows.js';
+import { actualsFor, ensembleTableKey, Forecaster } from '../forecaster.js';
+import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../forecaster-files.js';
+import type { Frame } from '../frame.js';
+import type { OnnxEngine } from '../onnx/engine.js';
+import { type ConformalConfig, ENSEMBLE_STRATEGIES } from '../schemas/forecaster-config.js';
+import type { TrainingLogger } from './backend.js';
+
+/** Forecasts of every model and ensemble strategy (keyed as in the conformal table) and their actuals. */
+export interface ResidualSample {
+  predictions: Record<string, Float64Array>;
+  /** [window, output], the layout of every entry of `predictions`. */
+  actual: Float64Array;
+  /** Per target: how much the series itself moved over the sample's rows (see `volatility`). */
+  scale: Float64Array;
+}
+
+/**
+ * Per target, the mean |y[t] − y[t − lag]| over rows `[from, to)`: how restless the series was there, measured
+ * from the data alone (no model), so residuals of different stretches can be put on one scale.
+ */
+export function volatility(
+  frame: Frame,
+  targets: readonly string[],
+  from: number,
+  to: number,
+  lag: number,
+): Float64Array {
+  return Float64Array.from(targets, (name) => {
+    const y = frame.columns[name]!;
+    let sum = 0;
+    let n = 0;
+    for (let t = Math.max(from, lag); t < to; t++) {
+      const d = Math.abs(y[t]! - y[t - lag]!);
+      if (Number.isFinite(d)) {
+        sum += d;
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : Number.NaN;
+  });
+}
+
+/** Forecast `origins` with every model and every ensemble strategy the checkpoint can serve. */
+export async function residualSample(
+  forecaster: Forecaster,
+  frame: Frame,
+  origins: readonly number[],
+  rows: { from: number; to: number },
+): Promise<ResidualSample> {
+  const batch = await forecaster.predictOrigins(frame, origins);
+  const actual = actualsFor(frame, forecaster.pipeline, batch.origins);
+  const nOut = batch.horizon * batch.targets.length;
+  const labels = forecaster.modelLabels;
+  const predictions: Record<string, Float64Array> = {};
+  for (const label of labels) predictions[label] = batch.predictions[label]!;
+  // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
+  const members = labels.map((l) => predictions[l]!);
+  const weights = forecaster.manifest.ensembleWeights;
+  for (const strategy of ENSEMBLE_STRATEGIES) {
+    if ((strategy === 'weighted' || strategy === 'best') && !weights) continue;
+    predictions[ensembleTableKey(strategy)] = combine(
+      members,
+      strategy,
+      weights && { weights, labels, nOut },
+    );
+  }
+  const { target, horizon } = forecaster.pipeline.config;
+  return { predictions, actual, scale: volatility(frame, target, rows.from, rows.to, horizon) };
+}
+
+const concat = (parts: readonly Float64Array[]): Float64Array => {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/**
+ * The residuals of `sample` put on the scale of `to`: r · to.scale / sample.scale per target, so a fold from a
+ * calmer or wilder stretch than the latest one says how much worse the model does there, not how restless the
+ * series was. Returned as pseudo-actuals around the sample's own forecasts.
+ */
+function rescaledActual(sample: ResidualSample, key: string, to: Float64Array, nOut: number): Float64Array {
+  const predicted = sample.predictions[key]!;
+  const T = to.length;
+  return Float64Array.from(sample.actual, (y, i) => {
+    const t = (i % nOut) % T;
+    const f = to[t]! / sample.scale[t]!;
+    const p = predicted[i]!;
+    return Number.isFinite(f) && f > 0 ? p + (y - p) * f : y;
+  });
+}
+
+/**
+ * The conformal tables of pooled samples (every sample has the keys of the first). The first sample is the
+ * final models' validation tail; the others are rescaled to its volatility when `rescale` is set.
+ */
+export function conformalFromSamples(
+  samples: readonly ResidualSample[],
+  nOut: number,
+  folds: { count: number; stride: number; rescale: boolean },
+): Conformal {
+  const rescale = folds.rescale;
+  const models: Conformal['models'] = {};
+  const tail = samples[0]!;
+  for (const key of Object.keys(tail.predictions)) {
+    const predicted = concat(samples.map((s) => s.predictions[key]!));
+    const actual = concat(
+      samples.map((s, i) => (i === 0 || !rescale ? s.actual : rescaledActual(s, key, tail.scale, nOut))),
+    );
+    models[key] = conformalTable(predicted, actual, nOut, CONFORMAL_GRID);
+  }
+  if (folds.count === 0) {
+    return { method: 'split-conformal-absolute-residual', levels: [...CONFORMAL_GRID], models };
+  }
+  return {
+    method: 'cv-plus-absolute-residual',
+    folds: folds.count,
+    fold_stride: folds.stride,
+    rescaled: rescale,
+    levels: [...CONFORMAL_GRID],
+    models,
+  };
+}
+
+/** One fold: models see rows before `cut` and forecast the windows predicting rows `[cut, end)`. */
+export interface Fold {
+  cut: number;
+  end: number;
+}
+
+/**
+ * `folds` equal blocks tiling the second half of the rows before `valStart` (the validation tail is the
+ * final models' own block). Folds whose cut leaves no room for a training window are dropped.
+ */
+export function foldBlocks(valStart: number, folds: number, minRows: number): Fold[] {
+  const start = Math.floor(valStart / 2);
+  const size = Math.floor((valStart - start) / folds);
+  const out: Fold[] = [];
+  for (let k = 0; k < folds; k++) {
+    const cut = start + k * size;
+    const end = k === folds - 1 ? valStart : cut + size;
+    if (cut >= minRows && end > cut) out.push({ cut, end });
+  }
+  return out;
+}
+
+/** What a fold needs from the final fit: how it trains its models, and the manifest it serves them with. */
+export interface FoldContext {
+  frame: Frame;
+  pipeline: FittedPipeline;
+  /** The final manifest: its ensemble weights combine the fold models too. */
+  manifest: ForecasterManifest;
+  engine: OnnxEngine;
+  log: TrainingLogger;
+  /** Trains the models on the given windows (fit.ts's `trainModels`, passed in to keep the modules acyclic). */
+  train: (
+    windows: { fit: number[]; validation: number[] },
+    log: TrainingLogger,
+  ) => Promise<{ files: Record<string, Uint8Array> }>;
+  /** Training and validation windows of a fit whose training rows end at `trainEnd`. */
+  windows: (trainEnd: number) => { fitOrigins: number[]; valOrigins: number[] };
+}
+
+/**
+ * Residual samples of `config.folds` rolling origins (empty for `split`): each fold refits every model on the
+ * rows before its cut (its own validation tail for early stopping) and forecasts its block at stride 1.
+ */
+export async function foldSamples(
+  ctx: FoldContext,
+  config: ConformalConfig,
+  valStart: number,
+): Promise<{ samples: ResidualSample[]; folds: number }> {
+  if (config.method === 'split') return { samples: [], folds: 0 };
+  const t0 = performance.now();
+  const { lookback, horizon } = ctx.pipeline.config;
+  const samples: ResidualSample[] = [];
+  const blocks = foldBlocks(valStart, config.folds, lookback + horizon);
+  // Fold models log their warnings; their per-model steps would only repeat the final fit's.
+  const quiet: TrainingLogger = {
+    info: () => {},
+    step: () => {},
+    done: () => {},
+    warn: (m) => ctx.log.warn(m),
+  };
+  for (const [k, { cut, end }] of blocks.entries()) {
+    const { fitOrigins, valOrigins } = ctx.windows(cut);
+    if (fitOrigins.length === 0) continue;
+    ctx.log.info(
+      `conformal fold ${k + 1}/${blocks.length}: refit on rows < ${cut}, forecast rows ${cut}–${end - 1}`,
+    );
+    const fit = fitOrigins.filter((_, i) => i % config.foldStride === 0);
+    const { files } = await ctx.train({ fit, validation: valOrigins }, quiet);
+    const { conformal: _c, ...manifest } = ctx.manifest;
+    files[PIPELINE_FILE] = encodePipelineFile(manifest);
+    const forecaster = await Forecaster.fromFiles(files, ctx.engine);
+    const first = Math.max(0, cut - lookback);
+    const origins = windowOrigins(ctx.frame.time.length, { lookback, horizon, stride: 1, first, last: end });
+    try {
+      samples.push(await residualSample(forecaster, ctx.frame, origins, { from: cut, to: end }));
+    } finally {
+      await forecaster.release();
+    }
+  }
+  ctx.log.info(
+    `conformal: ${samples.length} folds refit in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return { samples, folds: samples.length };
+}

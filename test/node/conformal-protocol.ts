@@ -1,0 +1,72 @@
+/** The reference protocol of ../shared/data/README.md in-process: train once, then the 90 % coverage of every model and ensemble. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate } from '../../src/node/evaluate.js';
+import { createLogger } from '../../src/node/log.js';
+import { train } from '../../src/node/train.js';
+import type { ConformalConfig } from '../../src/runtime/schemas/forecaster-config.js';
+import type { ModelConfigInput } from '../../src/runtime/schemas/model-config.js';
+import { SHARED_DATA } from './data/fixtures.js';
+
+/** Day-ahead, one week of lookback, 70 % of the rows train, forecasts at every midnight after. */
+export const PROTOCOL = {
+  etth1: {
+    file: 'ETTh1.csv',
+    target: 'OT',
+    time: 'date',
+    trainEnd: '2017-11-21T01:00',
+    testStart: '2017-11-22',
+  },
+  pjme: {
+    file: 'PJME_hourly.csv',
+    target: 'PJME_MW',
+    time: 'Datetime',
+    trainEnd: '2013-08-11T14:00',
+    testStart: '2013-08-12',
+  },
+} as const;
+
+/** The seasonal naives and ridge: the members of the reference ensembles (docs/benchmarks.md). */
+export const REFERENCE_MODELS: ModelConfigInput[] = [
+  { name: 'seasonal_naive', season: '1D' },
+  { name: 'seasonal_naive', season: '7D' },
+  { name: 'linear' },
+];
+
+/** Test-split 90 % coverage per model, and per ensemble strategy as `ensemble (S)`; plus the stored table method. */
+export async function coverage90(
+  dataset: keyof typeof PROTOCOL,
+  models: ModelConfigInput[],
+  dir: string,
+  conformal?: Partial<ConformalConfig>,
+): Promise<{ coverage: Record<string, number>; method: string; folds: number | undefined }> {
+  const d = PROTOCOL[dataset];
+  const data = join(SHARED_DATA, d.file);
+  await train({
+    logger: createLogger({ quiet: true }),
+    config: {
+      data: { path: data },
+      pipeline: { target: d.target, timeColumn: d.time, horizon: 24, lookback: 168 },
+      models,
+      train: {
+        checkpointRoot: dir,
+        name: dataset,
+        ensemble: 'weighted',
+        split: { trainEnd: d.trainEnd, testStart: d.testStart },
+        ...(conformal ? { conformal } : {}),
+      },
+    },
+  });
+  const coverage: Record<string, number> = {};
+  for (const ensemble of ['mean', 'median', 'weighted', 'best'] as const) {
+    const report = await evaluate({ checkpoint: join(dir, dataset), data, ensemble, levels: [0.9] });
+    for (const [model, byLevel] of Object.entries(report.intervals ?? {})) {
+      if (model === 'ensemble') coverage[`ensemble (${ensemble})`] = byLevel['0.9']!.coverage;
+      else if (ensemble === 'mean') coverage[model] = byLevel['0.9']!.coverage;
+    }
+  }
+  const pipeline = JSON.parse(readFileSync(join(dir, dataset, 'v0001', 'pipeline.json'), 'utf8')) as {
+    conformal: { method: string; folds?: number };
+  };
+  return { coverage, method: pipeline.conformal.method, folds: pipeline.conformal.folds };
+}
