@@ -9,11 +9,13 @@ import gbdtModule from '../../wasm/build/gbdt.wasm';
 import { ENGINE_CHOICES, type EngineChoice } from '../runtime/engine/contract.js';
 import { ConfigError } from '../runtime/errors.js';
 import { retrainPolicy } from '../runtime/flows/decision.js';
+import { checkWindowDrift } from '../runtime/retrain/check-drift.js';
 import { stageDataWindow } from '../runtime/retrain/data-window.js';
 import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
 import { type AwaitHandOff, runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
 import { parseWith } from '../runtime/schemas/parse.js';
+import { settingsFromEnv } from '../runtime/settings.js';
 import type { StartRuntime } from './edge-predictors.js';
 import { R2CheckpointStore } from './r2-store.js';
 import { trackingRunner } from './retrain-tracking.js';
@@ -141,6 +143,9 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
       awaitHandOff: handOffWait(env),
       // Keys and counts only: the fit step reads the same keys once.
       loadData: (model) => stageDataWindow(store, `${prefix}${model}/`, maxRows),
+      // The cron's drift rule on the staged window (its thresholds from the same TWIGA_RETRAIN_* variables).
+      checkDrift: (input) =>
+        checkWindowDrift({ ...input, maxRows, policy: retrainPolicy(settingsFromEnv(env).retrain) }),
       // Bad variables fail the fit step, naming the variable (the run record says so).
       fitCandidate: async (input) => {
         const { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutFraction } = parseWith(

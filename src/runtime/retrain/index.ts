@@ -3,6 +3,7 @@
  * and the worker side of a hand-off (leases, job results, one job's run, reading the records back),
  * and the MLflow tracking of a run record.
  */
+export * from './check-drift.js';
 export * from './data-window.js';
 export * from './fit-candidate.js';
 export * from './hand-off.js';

@@ -1,5 +1,6 @@
 /** The record of one retraining run (`runs/<model>/<id>.json`): decision, versions, per-step timings. */
 import type { CheckpointStore } from '../checkpoint/store.js';
+import type { WindowDrift } from './check-drift.js';
 
 /** Where a run ends. */
 export type RunOutcome = 'promoted' | 'kept' | 'handed_off' | 'skipped' | 'failed';
@@ -24,6 +25,8 @@ export interface RunRecord {
   /** The pending job's key, when the fit was handed to Node. */
   job_key?: string;
   metrics?: { candidate: number | null; incumbent: number | null };
+  /** The `check-drift` step's result on the staged window, when it ran. */
+  drift?: WindowDrift;
   steps: StepTiming[];
   /** `"<step>: <message>"` when the run failed. */
   error?: string;

@@ -11,6 +11,7 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointError } from '../errors.js';
 import { beatsIncumbent, type RetrainPolicy } from '../flows/decision.js';
 import { decodePipelineFile, PIPELINE_FILE } from '../forecaster-files.js';
+import type { WindowDrift } from './check-drift.js';
 import { doneJobKey, estimateWork, writePendingJob } from './hand-off.js';
 import { type JobResult, readJobResult } from './job-result.js';
 import type { RetrainMessage } from './message.js';
@@ -66,6 +67,16 @@ export interface RetrainTaskOptions {
   /** Reads the model's current data (the edge: R2 under the drift data prefix). */
   loadData: (model: string) => Promise<DataWindow | undefined>;
   fitCandidate?: FitCandidate;
+  /**
+   * The drift test rerun on the staged window against the incumbent (check-drift.ts), as the `check-drift`
+   * step; a run queued for drift whose window no longer drifts ends `skipped`. Absent: the cron's decision stands.
+   */
+  checkDrift?: (input: {
+    store: CheckpointStore;
+    model: string;
+    incumbentVersion: number;
+    data: DataWindow;
+  }) => Promise<WindowDrift | null>;
   /** Work (rows × features × rounds) above which the fit goes to Node. */
   edgeMaxWork: number;
   /**
@@ -157,6 +168,7 @@ export async function runRetrainTasks(
   const base = { id, model: message.model, reason: message.reason, started_at };
   let incumbentVersion = message.version;
   let jobKey: string | undefined;
+  let drift: WindowDrift | null = null;
   const step = async <T extends object | number | string | boolean | null>(
     name: string,
     fn: () => Promise<T>,
@@ -172,6 +184,7 @@ export async function runRetrainTasks(
       const record: RunRecord = {
         ...base,
         incumbent_version: incumbentVersion,
+        ...(drift ? { drift } : {}),
         ...rest,
         steps: [...steps],
         finished_at: clock().toISOString(),
@@ -193,6 +206,18 @@ export async function runRetrainTasks(
     incumbentVersion = incumbent.version;
     const data = await step('load-data', async () => (await options.loadData(message.model)) ?? null);
     if (!data) return await finish({ outcome: 'skipped', detail: 'no current data for this model' });
+    const checkDrift = options.checkDrift;
+    if (checkDrift && incumbent.version > 0) {
+      drift = await step('check-drift', () =>
+        checkDrift({ store, model: message.model, incumbentVersion: incumbent.version, data }),
+      );
+      if (drift && !drift.due && message.reason === 'drift') {
+        return await finish({
+          outcome: 'skipped',
+          detail: `queued for drift, but the staged window no longer drifts: ${drift.detail}`,
+        });
+      }
+    }
     const work = estimateWork({ rows: data.rows, features: data.features, rounds: incumbent.rounds });
     const fitCandidate = options.fitCandidate;
     // Without an incumbent there is no recipe to retrain here: Node trains the first one from a config.

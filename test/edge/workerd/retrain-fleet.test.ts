@@ -276,9 +276,11 @@ describe('retraining a fleet at the edge (cron → queue → workflow, workerd)'
         outcomes[name] = record.outcome;
         expect(record.steps.map((s) => s.name)).toEqual(
           record.outcome === 'promoted'
-            ? ['load-incumbent', 'load-data', 'fit', 'promote']
-            : ['load-incumbent', 'load-data', 'fit'],
+            ? ['load-incumbent', 'load-data', 'check-drift', 'fit', 'promote']
+            : ['load-incumbent', 'load-data', 'check-drift', 'fit'],
         );
+        // The Workflow's own drift test on the staged window agrees with the cron's.
+        expect(record.drift?.due, name).toBe(true);
       }
       const promoted = due.filter((n) => outcomes[n] === 'promoted').sort();
       expect(promoted).toEqual([...better].sort());
@@ -317,4 +319,33 @@ describe('retraining a fleet at the edge (cron → queue → workflow, workerd)'
       await introspector.dispose();
     }
   }, 600_000);
+
+  it('a message queued for drift whose window no longer drifts ends skipped at check-drift, training nothing', async () => {
+    // A stable model (its recent week replays training days; still in R2 from the fleet run) sent a drift
+    // message by hand, as a stale or duplicated message would arrive.
+    const member = FLEET.find((m) => m.kind === 'stable')!;
+    const before = (await readManifest(store, member.name))!;
+    const introspector = await introspectWorkflow(env.RETRAIN_WORKFLOW);
+    try {
+      await introspector.modifyAll(async (m) => m.disableRetryDelays());
+      const params: RetrainMessage = {
+        model: member.name,
+        version: before.manifest.version,
+        reason: 'drift',
+        window: 'stale',
+      };
+      await env.RETRAIN_WORKFLOW.create({ id: 'stale-drift', params });
+      for (const instance of introspector.get()) await instance.waitForStatus('complete');
+    } finally {
+      await introspector.dispose();
+    }
+    const record = await runRecord(member.name, 'stale-drift');
+    expect(record.outcome).toBe('skipped');
+    expect(record.detail).toMatch(/no longer drifts: 0\/1 columns drifted/);
+    expect(record.drift).toMatchObject({ due: false, drifted: 0, columns: 1 });
+    expect(record.steps.map((s) => s.name)).toEqual(['load-incumbent', 'load-data', 'check-drift']);
+    const after = (await readManifest(store, member.name))!;
+    expect(after.etag).toBe(before.etag);
+    expect((await store.list(`${member.name}/v0002/`)).length).toBe(0);
+  }, 300_000);
 });
