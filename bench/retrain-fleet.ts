@@ -22,7 +22,7 @@ import { type Server, startWorkerd, tempDirs, waitLoaded } from './edge-servers.
 const RESULTS = fileURLToPath(new URL('./results/retrain-fleet.json', import.meta.url));
 const NAME = 'twiga';
 const PER_DAY = 48;
-const RECENT_DAYS = 10;
+const RECENT_DAYS = 21;
 const CRON = '*/30+*+*+*+*';
 
 function flag(args: string[], name: string, fallback: number): number {
@@ -101,6 +101,8 @@ interface Phase {
   retrainMs: number;
   wallMs: number;
   outcomes: Record<string, number>;
+  /** Distinct errors of failed runs, with how many runs ended with each. */
+  errors: Record<string, number>;
   /** Per step name: runs, total and mean ms, mean attempts (from the run records). */
   steps: Record<string, { runs: number; totalMs: number; meanMs: number; meanAttempts: number }>;
 }
@@ -139,9 +141,11 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
     // poll that found it (each poll opens the local state, about a second).
     const t2 = Math.max(...fleetRecords.map((r) => Date.parse(r.finished_at)));
     const outcomes: Record<string, number> = {};
+    const errors: Record<string, number> = {};
     const steps: Phase['steps'] = {};
     for (const r of fleetRecords) {
       outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+      if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;
       for (const s of r.steps) {
         steps[s.name] ??= { runs: 0, totalMs: 0, meanMs: 0, meanAttempts: 0 };
         const line = steps[s.name]!;
@@ -154,7 +158,15 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
       line.meanMs = line.totalMs / line.runs;
       line.meanAttempts /= line.runs;
     }
-    return { models, checkMs: t1 - t0, retrainMs: t2 - t1, wallMs: t2 - t0, outcomes, steps } satisfies Phase;
+    return {
+      models,
+      checkMs: t1 - t0,
+      retrainMs: t2 - t1,
+      wallMs: t2 - t0,
+      outcomes,
+      errors,
+      steps,
+    } satisfies Phase;
   } finally {
     await server?.stop();
   }
@@ -200,6 +212,7 @@ export async function run(args: string[]): Promise<void> {
       `  fitted at the edge ${(100 * result.shareFittedAtEdge).toFixed(0)} %, handed to Node ${(100 * result.shareHandedToNode).toFixed(0)} %` +
         `  (outcomes ${JSON.stringify(fleet.outcomes)})`,
     );
+    for (const [error, count] of Object.entries(fleet.errors)) console.log(`  failed ×${count}: ${error}`);
     mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`  → ${RESULTS}`);
