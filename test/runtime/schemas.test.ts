@@ -104,6 +104,9 @@ describe('forecaster and train configs', () => {
       seed: 42,
       tune: false,
       numTrials: 20,
+      // Cross-conformal calibration by default (issue 14); adaptive intervals off.
+      conformal: { method: 'cv_plus', folds: 4, foldStride: 4, rescale: true },
+      intervals: {},
     });
   });
 

@@ -7,7 +7,7 @@ import { CONFORMAL_GRID, type Conformal, conformalTable } from '../conformal.js'
 import { combine } from '../ensemble.js';
 import type { FittedPipeline } from '../features/pipeline.js';
 import { windowOrigins } from '../features/windows.js';
-import { actualsFor, ensembleTableKey, Forecaster } from '../forecaster.js';
+import { actualsFor, ENSEMBLE_LABEL, ensembleTableKey, Forecaster } from '../forecaster.js';
 import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../forecaster-files.js';
 import type { Frame } from '../frame.js';
 import type { OnnxEngine } from '../onnx/engine.js';
@@ -62,6 +62,10 @@ export async function residualSample(
   const labels = forecaster.modelLabels;
   const predictions: Record<string, Float64Array> = {};
   for (const label of labels) predictions[label] = batch.predictions[label]!;
+  // The checkpoint's own strategy under the plain `ensemble` key too, as split-conformal tables always had it
+  // (readers of older checkpoints and callers without a strategy look it up there).
+  const served = batch.predictions[ENSEMBLE_LABEL];
+  if (served) predictions[ENSEMBLE_LABEL] = served;
   // Each ensemble strategy gets its own residuals, so a request for another strategy stays calibrated.
   const members = labels.map((l) => predictions[l]!);
   const weights = forecaster.manifest.ensembleWeights;
