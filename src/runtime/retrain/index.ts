@@ -1,7 +1,8 @@
 /**
  * The retraining loop's platform-free parts: queue message, instance id, tasks, fit, run record, hand-off,
- * and the worker side of a hand-off (leases, job results, one job's run, reading the records back),
- * and the MLflow tracking of a run record.
+ * the job runner's side of a hand-off (leases, job results, one job's run, reading the records back), and
+ * the MLflow tracking of a run record. Every platform capability (store, engine, training backend, fetch,
+ * sleep) is passed in by the caller.
  */
 export * from './check-drift.js';
 export * from './data-window.js';

@@ -36,7 +36,7 @@ export interface RetryingRunnerOptions {
   beforeAttempt?: (step: string) => void;
 }
 
-/** A StepRunner that retries each step in process. */
+/** A StepRunner that retries each step itself, sleeping with the caller's `sleep` between attempts. */
 export function retryingRunner(options: RetryingRunnerOptions): StepRunner {
   const retries = options.retries ?? 2;
   const delayMs = options.delayMs ?? 1000;
