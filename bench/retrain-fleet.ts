@@ -24,6 +24,8 @@ const NAME = 'twiga';
 const PER_DAY = 48;
 const RECENT_DAYS = 21;
 const CRON = '*/30+*+*+*+*';
+/** No new run record for this long ends the phase with workerd's output saved (a fit takes ~20 s). */
+const STALL_MS = 5 * 60_000;
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -108,7 +110,12 @@ interface Phase {
 }
 
 /** One phase: seed, start workerd, trigger the cron by hand, wait for every model's run record. */
-async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>, models: number) {
+async function phase(
+  tmp: string,
+  ck: Awaited<ReturnType<typeof makeCheckpoint>>,
+  models: number,
+  logLevel: string,
+) {
   const persistTo = mkdtempSync(join(tmp, `state-${models}-`));
   const names = await seedFleet(persistTo, ck.dir, ck.drifted, models);
   let server: Server | undefined;
@@ -118,7 +125,7 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
       checkpointName: NAME,
       apiKey: randomBytes(16).toString('hex'),
       tmp,
-      logLevel: 'warn',
+      logLevel: logLevel,
       flags: ['--test-scheduled'],
     });
     await waitLoaded(server, 300_000);
@@ -127,13 +134,21 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
     const cron = await fetch(`${server.url}/__scheduled?cron=${CRON}`);
     if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}: ${await cron.text()}`);
     const t1 = Date.now();
-    const deadline = Date.now() + 30 * 60_000;
     let records: RunRecord[] = [];
+    let progressAt = Date.now();
     while (records.filter((r) => names.includes(r.model)).length < names.length) {
-      if (Date.now() > deadline)
-        throw new Error(`only ${records.length}/${names.length} run records in 30 min`);
+      if (Date.now() - progressAt > STALL_MS) {
+        // Keep workerd's output for the post-mortem (the temporary folder is removed on the way out).
+        const log = join(tmpdir(), `retrain-fleet-stall-${Date.now()}.log`);
+        writeFileSync(log, server.output());
+        throw new Error(
+          `stalled at ${records.length}/${names.length} run records (none new in ${STALL_MS / 60_000} min); workerd output in ${log}`,
+        );
+      }
       await new Promise((ok) => setTimeout(ok, 500));
+      const before = records.length;
       records = await runRecords(persistTo);
+      if (records.length > before) progressAt = Date.now();
       process.stderr.write(`[retrain-fleet] ${records.length}/${names.length} run records\n`);
     }
     const fleetRecords = records.filter((r) => names.includes(r.model));
@@ -175,12 +190,15 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
 export async function run(args: string[]): Promise<void> {
   const models = flag(args, 'models', 100);
   const days = flag(args, 'days', 40);
+  // `--log-level log` keeps the Worker's console lines (queue and cron events) in a stall's saved output.
+  const li = args.indexOf('--log-level');
+  const logLevel = li >= 0 ? (args[li + 1] ?? 'warn') : 'warn';
   const tmp = mkdtempSync(join(tmpdir(), 'twiga-bench-retrain-'));
   tempDirs.add(tmp);
   try {
     const ck = await makeCheckpoint(tmp, days);
-    const single = await phase(tmp, ck, 1);
-    const fleet = await phase(tmp, ck, models);
+    const single = await phase(tmp, ck, 1, logLevel);
+    const fleet = await phase(tmp, ck, models, logLevel);
     const handed = fleet.outcomes['handed_off'] ?? 0;
     const fitted = (fleet.outcomes['promoted'] ?? 0) + (fleet.outcomes['kept'] ?? 0);
     const result = {
