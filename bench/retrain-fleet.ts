@@ -1,6 +1,6 @@
 /**
  * Retraining-fleet benchmark: wall time to check and retrain a fleet of `--models` models (default 100) on
- * workerd locally (`wrangler dev --local --test-scheduled`, the real cron → Queue → Workflow path), split into
+ * workerd locally (`wrangler dev --local` on the deploy bundle, the real cron → Queue → Workflow path), split into
  * the cron's drift check and the queue + Workflow runs, with each step's time from the run records and the
  * share of fits that ran at the edge vs were handed to Node. Anchor, measured in the same run: the same
  * path with one model. `npm run bench -- retrain-fleet [--models 100] [--days 40]`
@@ -17,7 +17,7 @@ import { train } from '../src/node/train.js';
 import { RUNS_PREFIX, type RunRecord } from '../src/runtime/retrain/run-record.js';
 import { syntheticNetLoad } from '../src/runtime/synthetic.js';
 import { formatTimestamp } from '../src/runtime/time-format.js';
-import { type Server, startWorkerd, tempDirs, waitLoaded } from './edge-servers.js';
+import { type Server, startWorkerd, tempDirs, uploadSize, waitLoaded } from './edge-servers.js';
 
 const RESULTS = fileURLToPath(new URL('./results/retrain-fleet.json', import.meta.url));
 const NAME = 'twiga';
@@ -115,6 +115,7 @@ async function phase(
   ck: Awaited<ReturnType<typeof makeCheckpoint>>,
   models: number,
   logLevel: string,
+  bundle: string,
 ) {
   const persistTo = mkdtempSync(join(tmp, `state-${models}-`));
   const names = await seedFleet(persistTo, ck.dir, ck.drifted, models);
@@ -126,17 +127,22 @@ async function phase(
       apiKey: randomBytes(16).toString('hex'),
       tmp,
       logLevel: logLevel,
-      flags: ['--test-scheduled'],
+      // A frozen bundle, not src/: wrangler dev rebuilds and restarts workerd on every source change, and
+      // a restart drops the local Workflow instances that were running (nothing wakes them again).
+      bundle,
     });
     await waitLoaded(server, 300_000);
     process.stderr.write(`[retrain-fleet] ${models} model(s): workerd up, running the cron\n`);
     const t0 = Date.now();
-    const cron = await fetch(`${server.url}/__scheduled?cron=${CRON}`);
-    if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}: ${await cron.text()}`);
+    // wrangler dev's own trigger (no --test-scheduled middleware in a --no-bundle bundle).
+    const cron = await fetch(`${server.url}/cdn-cgi/handler/scheduled?cron=${CRON}`);
+    if (!cron.ok) throw new Error(`the cron trigger answered ${cron.status}: ${await cron.text()}`);
     const t1 = Date.now();
     let records: RunRecord[] = [];
     let progressAt = Date.now();
     while (records.filter((r) => names.includes(r.model)).length < names.length) {
+      if (/Reloading local server/.test(server.output()))
+        throw new Error('wrangler dev reloaded the Worker mid-run: its running Workflow instances are lost');
       if (Date.now() - progressAt > STALL_MS) {
         // Keep workerd's output for the post-mortem (the temporary folder is removed on the way out).
         const log = join(tmpdir(), `retrain-fleet-stall-${Date.now()}.log`);
@@ -197,15 +203,17 @@ export async function run(args: string[]): Promise<void> {
   tempDirs.add(tmp);
   try {
     const ck = await makeCheckpoint(tmp, days);
-    const single = await phase(tmp, ck, 1, logLevel);
-    const fleet = await phase(tmp, ck, models, logLevel);
+    const { entry: bundle } = await uploadSize(join(tmp, 'bundle'));
+    const single = await phase(tmp, ck, 1, logLevel, bundle);
+    const fleet = await phase(tmp, ck, models, logLevel, bundle);
     const handed = fleet.outcomes['handed_off'] ?? 0;
     const fitted = (fleet.outcomes['promoted'] ?? 0) + (fleet.outcomes['kept'] ?? 0);
     const result = {
       bench: 'retrain-fleet',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, parallelism: availableParallelism(), loadavg1: loadavg()[0] },
-      where: 'wrangler dev --local (workerd), cron by hand at /__scheduled, local Queue and Workflow',
+      where:
+        'wrangler dev --local (workerd) on the `wrangler deploy --dry-run` bundle, cron by hand at /cdn-cgi/handler/scheduled, local Queue and Workflow',
       single,
       fleet,
       shareFittedAtEdge: fitted / models,
