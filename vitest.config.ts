@@ -43,8 +43,9 @@ export default defineConfig({
                 TWIGA_SERVE_API_KEY: ROUTE_SETTINGS.apiKey,
                 TWIGA_SERVE_POLL_SECONDS: String(ROUTE_SETTINGS.pollSeconds),
                 TWIGA_SERVE_MAX_BODY_BYTES: String(ROUTE_SETTINGS.maxBodyBytes),
-                // Faults injected on purpose into two test models' retraining runs (retrain-workflow.ts).
-                TWIGA_RETRAIN_FAULT: 'fault-retry:load-data:2,fault-fail:load-data:9,mlflow-fail:load-data:9',
+                // Faults injected on purpose into some test models' retraining runs (retrain-workflow.ts).
+                TWIGA_RETRAIN_FAULT:
+                  'fault-retry:load-data:2,fault-fail:load-data:9,mlflow-fail:load-data:9,fit-saved-once:fit-saved:1',
                 // A handed-off run checks jobs/done/ every 0.5 s for up to a minute (tests write the result).
                 TWIGA_RETRAIN_HANDOFF_POLL_SECONDS: '0.5',
                 TWIGA_RETRAIN_HANDOFF_TIMEOUT_SECONDS: '60',

@@ -1,6 +1,6 @@
 /**
  * Retraining-fleet benchmark: wall time to check and retrain a fleet of `--models` models (default 100) on
- * workerd locally (`wrangler dev --local --test-scheduled`, the real cron → Queue → Workflow path), split into
+ * workerd locally (`wrangler dev --local` on the deploy bundle, the real cron → Queue → Workflow path), split into
  * the cron's drift check and the queue + Workflow runs, with each step's time from the run records and the
  * share of fits that ran at the edge vs were handed to Node. Anchor, measured in the same run: the same
  * path with one model. `npm run bench -- retrain-fleet [--models 100] [--days 40]`
@@ -17,13 +17,15 @@ import { train } from '../src/node/train.js';
 import { RUNS_PREFIX, type RunRecord } from '../src/runtime/retrain/run-record.js';
 import { syntheticNetLoad } from '../src/runtime/synthetic.js';
 import { formatTimestamp } from '../src/runtime/time-format.js';
-import { type Server, startWorkerd, tempDirs, waitLoaded } from './edge-servers.js';
+import { type Server, startWorkerd, tempDirs, uploadSize, waitLoaded } from './edge-servers.js';
 
 const RESULTS = fileURLToPath(new URL('./results/retrain-fleet.json', import.meta.url));
 const NAME = 'twiga';
 const PER_DAY = 48;
 const RECENT_DAYS = 21;
 const CRON = '*/30+*+*+*+*';
+/** No new run record for this long ends the phase with workerd's output saved (a fit takes ~20 s). */
+const STALL_MS = 5 * 60_000;
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -108,7 +110,13 @@ interface Phase {
 }
 
 /** One phase: seed, start workerd, trigger the cron by hand, wait for every model's run record. */
-async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>, models: number) {
+async function phase(
+  tmp: string,
+  ck: Awaited<ReturnType<typeof makeCheckpoint>>,
+  models: number,
+  logLevel: string,
+  bundle: string,
+) {
   const persistTo = mkdtempSync(join(tmp, `state-${models}-`));
   const names = await seedFleet(persistTo, ck.dir, ck.drifted, models);
   let server: Server | undefined;
@@ -118,22 +126,35 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
       checkpointName: NAME,
       apiKey: randomBytes(16).toString('hex'),
       tmp,
-      logLevel: 'warn',
-      flags: ['--test-scheduled'],
+      logLevel: logLevel,
+      // A frozen bundle, not src/: wrangler dev rebuilds and restarts workerd on every source change, and
+      // a restart drops the local Workflow instances that were running (nothing wakes them again).
+      bundle,
     });
     await waitLoaded(server, 300_000);
     process.stderr.write(`[retrain-fleet] ${models} model(s): workerd up, running the cron\n`);
     const t0 = Date.now();
-    const cron = await fetch(`${server.url}/__scheduled?cron=${CRON}`);
-    if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}: ${await cron.text()}`);
+    // wrangler dev's own trigger (no --test-scheduled middleware in a --no-bundle bundle).
+    const cron = await fetch(`${server.url}/cdn-cgi/handler/scheduled?cron=${CRON}`);
+    if (!cron.ok) throw new Error(`the cron trigger answered ${cron.status}: ${await cron.text()}`);
     const t1 = Date.now();
-    const deadline = Date.now() + 30 * 60_000;
     let records: RunRecord[] = [];
+    let progressAt = Date.now();
     while (records.filter((r) => names.includes(r.model)).length < names.length) {
-      if (Date.now() > deadline)
-        throw new Error(`only ${records.length}/${names.length} run records in 30 min`);
+      if (/Reloading local server/.test(server.output()))
+        throw new Error('wrangler dev reloaded the Worker mid-run: its running Workflow instances are lost');
+      if (Date.now() - progressAt > STALL_MS) {
+        // Keep workerd's output for the post-mortem (the temporary folder is removed on the way out).
+        const log = join(tmpdir(), `retrain-fleet-stall-${Date.now()}.log`);
+        writeFileSync(log, server.output());
+        throw new Error(
+          `stalled at ${records.length}/${names.length} run records (none new in ${STALL_MS / 60_000} min); workerd output in ${log}`,
+        );
+      }
       await new Promise((ok) => setTimeout(ok, 500));
+      const before = records.length;
       records = await runRecords(persistTo);
+      if (records.length > before) progressAt = Date.now();
       process.stderr.write(`[retrain-fleet] ${records.length}/${names.length} run records\n`);
     }
     const fleetRecords = records.filter((r) => names.includes(r.model));
@@ -175,19 +196,24 @@ async function phase(tmp: string, ck: Awaited<ReturnType<typeof makeCheckpoint>>
 export async function run(args: string[]): Promise<void> {
   const models = flag(args, 'models', 100);
   const days = flag(args, 'days', 40);
+  // `--log-level log` keeps the Worker's console lines (queue and cron events) in a stall's saved output.
+  const li = args.indexOf('--log-level');
+  const logLevel = li >= 0 ? (args[li + 1] ?? 'warn') : 'warn';
   const tmp = mkdtempSync(join(tmpdir(), 'twiga-bench-retrain-'));
   tempDirs.add(tmp);
   try {
     const ck = await makeCheckpoint(tmp, days);
-    const single = await phase(tmp, ck, 1);
-    const fleet = await phase(tmp, ck, models);
+    const { entry: bundle } = await uploadSize(join(tmp, 'bundle'));
+    const single = await phase(tmp, ck, 1, logLevel, bundle);
+    const fleet = await phase(tmp, ck, models, logLevel, bundle);
     const handed = fleet.outcomes['handed_off'] ?? 0;
     const fitted = (fleet.outcomes['promoted'] ?? 0) + (fleet.outcomes['kept'] ?? 0);
     const result = {
       bench: 'retrain-fleet',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, parallelism: availableParallelism(), loadavg1: loadavg()[0] },
-      where: 'wrangler dev --local (workerd), cron by hand at /__scheduled, local Queue and Workflow',
+      where:
+        'wrangler dev --local (workerd) on the `wrangler deploy --dry-run` bundle, cron by hand at /cdn-cgi/handler/scheduled, local Queue and Workflow',
       single,
       fleet,
       shareFittedAtEdge: fitted / models,

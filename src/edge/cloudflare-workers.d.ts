@@ -23,3 +23,10 @@ declare module 'cloudflare:workers' {
     run(event: Readonly<WorkflowEvent<T>>, step: WorkflowStep): Promise<unknown>;
   }
 }
+
+/** `NonRetryableError`: thrown from a `step.do` callback, the step fails at once, without its retries. */
+declare module 'cloudflare:workflows' {
+  export class NonRetryableError extends Error {
+    constructor(message: string, name?: string);
+  }
+}

@@ -6,6 +6,7 @@
 import { loadCheckpoint } from '../runtime/checkpoint/checkpoint.js';
 import { listModels } from '../runtime/checkpoint/models.js';
 import { decodeReference, REFERENCE_FILE } from '../runtime/drift/checkpoint-reference.js';
+import { mapLimit } from '../runtime/map-limit.js';
 import type { ModelHost } from './model-host.js';
 import {
   checkModelDrift,
@@ -69,26 +70,21 @@ export async function runFleetDriftCheck(
     error: message(error),
   }));
   const names = (await listModels(store)).filter((n) => n !== host.name);
-  const results: FleetModelCheck[] = [lineOf(host.name, first)];
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const name = names[next++]!;
-      const result = await checkModelDrift(
-        { ...options, dataPrefix: `${dataPrefix}${name}/`, flat: true },
-        async () => {
-          const loaded = await loadCheckpoint(store, name);
-          const bytes = loaded.files[REFERENCE_FILE];
-          const reference = bytes
-            ? decodeReference(bytes, store.describe(`${name}/${REFERENCE_FILE}`))
-            : undefined;
-          return { name, version: loaded.version, reference: reference?.drift };
-        },
-      ).catch((error: unknown) => ({ status: 'failed' as const, error: message(error) }));
-      results.push(lineOf(name, result));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, names.length) }, worker));
+  const checks = await mapLimit(names, options.concurrency ?? 4, async (name) => {
+    const result = await checkModelDrift(
+      { ...options, dataPrefix: `${dataPrefix}${name}/`, flat: true },
+      async () => {
+        const loaded = await loadCheckpoint(store, name);
+        const bytes = loaded.files[REFERENCE_FILE];
+        const reference = bytes
+          ? decodeReference(bytes, store.describe(`${name}/${REFERENCE_FILE}`))
+          : undefined;
+        return { name, version: loaded.version, reference: reference?.drift };
+      },
+    ).catch((error: unknown) => ({ status: 'failed' as const, error: message(error) }));
+    return lineOf(name, result);
+  });
+  const results: FleetModelCheck[] = [lineOf(host.name, first), ...checks];
   results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const checked = results.filter((r) => r.status === 'checked');

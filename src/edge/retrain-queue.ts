@@ -6,7 +6,7 @@
  * `max_retries` lands in the dead-letter queue, wrangler.toml).
  */
 import { type RetrainMessage, retrainInstanceId, retrainMessage } from '../runtime/retrain/message.js';
-import type { MessageBatchLike, QueueMessageLike, WorkflowLike } from './retrain-bindings.js';
+import type { MessageBatchLike, QueueLike, QueueMessageLike, WorkflowLike } from './retrain-bindings.js';
 
 /** What happened to each message of a batch. */
 export interface ConsumedMessage {
@@ -18,6 +18,25 @@ export interface ConsumedMessage {
 
 /** Workflows' limit on one `createBatch` call. */
 export const MAX_CREATE_BATCH = 100;
+
+/** Queues' limit on one `sendBatch` call, in messages (these bodies are far below its 256 KB). */
+export const MAX_SEND_BATCH = 100;
+
+/**
+ * Sends the cron's messages in `sendBatch` calls of at most MAX_SEND_BATCH: a fleet with more due models
+ * than that would otherwise have its one call refused, and no model retrained.
+ * @returns how many `sendBatch` calls were made
+ */
+export async function sendRetrainMessages(
+  queue: QueueLike<RetrainMessage>,
+  messages: readonly RetrainMessage[],
+): Promise<number> {
+  let calls = 0;
+  for (let i = 0; i < messages.length; i += MAX_SEND_BATCH, calls++) {
+    await queue.sendBatch(messages.slice(i, i + MAX_SEND_BATCH).map((body) => ({ body })));
+  }
+  return calls;
+}
 
 const text = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

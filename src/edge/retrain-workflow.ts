@@ -4,6 +4,7 @@
  * the GBDT kernel. Outputs stay small (keys and numbers, never rows).
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
+import { NonRetryableError } from 'cloudflare:workflows';
 import { z } from 'zod';
 import gbdtModule from '../../wasm/build/gbdt.wasm';
 import { ENGINE_CHOICES, type EngineChoice } from '../runtime/engine/contract.js';
@@ -13,6 +14,7 @@ import { checkWindowDrift } from '../runtime/retrain/check-drift.js';
 import { stageDataWindow } from '../runtime/retrain/data-window.js';
 import { fitCandidate } from '../runtime/retrain/fit-candidate.js';
 import type { RetrainMessage } from '../runtime/retrain/message.js';
+import { isPermanentFailure } from '../runtime/retrain/step-runner.js';
 import { type AwaitHandOff, runRetrainTasks, type StepRunner } from '../runtime/retrain/tasks.js';
 import { parseWith } from '../runtime/schemas/parse.js';
 import { settingsFromEnv } from '../runtime/settings.js';
@@ -23,6 +25,22 @@ import type { Env } from './worker-handlers.js';
 
 /** The flow's retry settings per step: 2 retries, exponential from 1 s (tests disable the delays). */
 const RETRIES = { retries: { limit: 2, delay: '1 second', backoff: 'exponential' as const } };
+
+/**
+ * A step's callback that fails without retries on a permanent failure (bad data, invalid config): the
+ * error crosses into the engine as `NonRetryableError`, keeping its message, so the record names it.
+ */
+function noRetryOnPermanent<T>(fn: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      const { name, message } = error as Error;
+      throw new NonRetryableError(`${name}: ${message}`);
+    }
+  };
+}
 
 /** Default work limit (rows × features × rounds) for a fit at the edge; `TWIGA_RETRAIN_EDGE_MAX_WORK`. */
 export const DEFAULT_EDGE_MAX_WORK = 2_000_000;
@@ -72,7 +90,8 @@ const str = (env: Env, name: string) => {
 
 /**
  * A fault injected on purpose for tests: `TWIGA_RETRAIN_FAULT="<model>:<step>:<n>,…"` makes the first `n`
- * attempts of that step throw in runs of that model. Unset in every real deployment.
+ * attempts of that step throw in runs of that model; the step `fit-saved` throws in the fit step right
+ * after the candidate is saved (a crash between save and step result). Unset in every real deployment.
  */
 function faultHook(env: Env, model: string): (step: string) => void {
   const spec = (str(env, 'TWIGA_RETRAIN_FAULT') ?? '').split(',').find((f) => f.startsWith(`${model}:`));
@@ -125,15 +144,16 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
     });
     // Each task a step.do; after the record step, a `track` step (MLflow, when the URI is http(s)).
     const runner: StepRunner = trackingRunner(step, env, store, {
-      do: (name, fn) => step.do(name, RETRIES, fn),
+      do: (name, fn) => step.do(name, RETRIES, noRetryOnPermanent(fn)),
       sleep: (name, ms) => step.sleep(name, ms),
     });
     const prefix = str(env, 'TWIGA_DRIFT_DATA_PREFIX') ?? 'data/recent/';
     const maxRows = Number(str(env, 'TWIGA_DRIFT_MAX_ROWS') ?? '10000');
     const holdoutVar = str(env, 'TWIGA_RETRAIN_HOLDOUT_FRACTION');
+    const fault = faultHook(env, event.payload.model);
     const record = await runRetrainTasks(event.instanceId, event.payload, runner, {
       store,
-      beforeAttempt: faultHook(env, event.payload.model),
+      beforeAttempt: fault,
       policy: retrainPolicy({
         metricKey: str(env, 'TWIGA_RETRAIN_METRIC_KEY') ?? 'mae',
         minimize: str(env, 'TWIGA_RETRAIN_MINIMIZE') !== 'false',
@@ -153,12 +173,14 @@ export abstract class RetrainWorkflowOn extends WorkflowEntrypoint<Env, RetrainM
           { TWIGA_RETRAIN_HOLDOUT_FRACTION: holdoutVar },
           'retraining settings',
         );
-        return fitCandidate({
+        const fitted = await fitCandidate({
           ...input,
           engine: (await start(engineOf(env))).engine,
           backend: EDGE_BACKEND,
           ...(holdoutFraction !== undefined ? { holdoutFraction } : {}),
         });
+        fault('fit-saved');
+        return fitted;
       },
     });
     return { outcome: record.outcome, key: `runs/${record.model}/${record.id}.json` };

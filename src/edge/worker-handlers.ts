@@ -8,7 +8,7 @@ import { runFleetDriftCheck } from './fleet-scheduled.js';
 import { R2CheckpointStore } from './r2-store.js';
 import type { R2BucketLike } from './r2-types.js';
 import type { MessageBatchLike, QueueLike, WorkflowLike } from './retrain-bindings.js';
-import { consumeRetrainBatch } from './retrain-queue.js';
+import { consumeRetrainBatch, sendRetrainMessages } from './retrain-queue.js';
 
 /** The bindings and variables wrangler.toml declares (mirrored, see r2-types.ts). */
 export interface Env {
@@ -91,21 +91,12 @@ export function createWorker(start: StartRuntime) {
           );
         }
         // One message per due model; the consumer turns each into one Workflow instance.
-        const due = result.fleet.results.flatMap((r) =>
+        const due = result.fleet.results.flatMap((r): RetrainMessage[] =>
           r.status === 'checked' && r.retraining_due
-            ? [
-                {
-                  body: {
-                    model: r.name,
-                    version: r.version,
-                    reason: 'drift',
-                    window: result.fleet.checked_at,
-                  },
-                },
-              ]
+            ? [{ model: r.name, version: r.version, reason: 'drift', window: result.fleet.checked_at }]
             : [],
         );
-        if (env.RETRAIN_QUEUE && due.length > 0) await env.RETRAIN_QUEUE.sendBatch(due);
+        if (env.RETRAIN_QUEUE && due.length > 0) await sendRetrainMessages(env.RETRAIN_QUEUE, due);
         const { results: _, ...totals } = result.fleet;
         console.log(JSON.stringify({ event: 'twiga.fleet_drift_check', key: result.key, ...totals }));
         if (first.status === 'failed') throw new Error(first.error);

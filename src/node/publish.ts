@@ -22,6 +22,7 @@ import { readVerifiedFiles, readVersionInfo } from '../runtime/checkpoint/read.j
 import type { CheckpointStore } from '../runtime/checkpoint/store.js';
 import { crashPoint } from '../runtime/crash-points.js';
 import { CheckpointError, ConfigError } from '../runtime/errors.js';
+import { mapLimit } from '../runtime/map-limit.js';
 import { FsCheckpointStore } from './fs-store.js';
 import { s3StoreFromEnv } from './s3-store.js';
 
@@ -81,19 +82,6 @@ const hex = (algorithm: 'md5' | 'sha256', bytes: Uint8Array): string =>
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
-}
-
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return out;
 }
 
 /**
@@ -217,7 +205,7 @@ async function stage(
   const { loaded, batches, copied, incomplete, manifest } = await readSource(source, sourceName);
 
   const items = batches.flat();
-  const present = await mapLimit(items, (item) => holds(dest, `${name}/${item.path}`, item.bytes));
+  const present = await mapLimit(items, PARALLEL, (item) => holds(dest, `${name}/${item.path}`, item.bytes));
   const clashes = items
     .filter((_, i) => present[i] === false)
     .map((item) => dest.describe(`${name}/${item.path}`));
@@ -237,6 +225,7 @@ async function stage(
     for (const batch of batches) {
       await mapLimit(
         batch.filter((item) => todo.has(item)),
+        PARALLEL,
         async (item) => {
           const key = `${name}/${item.path}`;
           if ((await dest.put(key, item.bytes, { ifMatch: null })) !== undefined) {

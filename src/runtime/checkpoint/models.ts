@@ -3,6 +3,7 @@
  * layout, `<fleet>/<series>/`), what each one serves, and the rules a model name must follow.
  */
 import { CheckpointError, ConfigError } from '../errors.js';
+import { mapLimit } from '../map-limit.js';
 import { listVersions, type VersionSummary } from './checkpoint.js';
 import { keyProblem, MANIFEST_FILE, parseVersionDir, VERSION_FILE } from './keys.js';
 import type { Metrics } from './manifest.js';
@@ -157,14 +158,5 @@ export async function modelSummaries(
   concurrency = 8,
 ): Promise<ModelSummary[]> {
   const names = await listModels(store, prefix);
-  const out: ModelSummary[] = new Array(names.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const i = next++;
-      out[i] = await modelSummary(store, names[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
-  return out;
+  return mapLimit(names, concurrency, (name) => modelSummary(store, name));
 }

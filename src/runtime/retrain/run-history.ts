@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CheckpointStore } from '../checkpoint/store.js';
+import { mapLimit } from '../map-limit.js';
 import { decodeJson, listPendingJobs } from './hand-off.js';
 import { readLease } from './lease.js';
 import { RUNS_PREFIX } from './run-record.js';
@@ -38,25 +39,12 @@ export interface RunRecords {
 
 const PARALLEL = 8;
 
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return out;
-}
-
 /** Newest first: by start time, then id, so equal times still page stably. */
 const newestFirst = (a: RunRecord, b: RunRecord) =>
   a.started_at === b.started_at ? (a.id < b.id ? 1 : -1) : a.started_at < b.started_at ? 1 : -1;
 
 async function readRecords(store: CheckpointStore, keys: readonly string[]): Promise<RunRecords> {
-  const read = await mapLimit(keys, async (key) => {
+  const read = await mapLimit(keys, PARALLEL, async (key) => {
     const found = await store.get(key);
     if (!found) return { key, record: undefined, gone: true };
     const parsed = RunRecordSchema.safeParse(decodeJson(found.bytes));
@@ -163,7 +151,7 @@ export async function fleetRetrainingStatus(
     : 0;
 
   const pending = await listPendingJobs(store);
-  const leases = await mapLimit(pending, (id) => readLease(store, id));
+  const leases = await mapLimit(pending, PARALLEL, (id) => readLease(store, id));
   const running = leases.filter((l) => l && Date.parse(l.expires_at) > now.getTime()).length;
   return {
     checked_at: drift?.checked_at ?? null,

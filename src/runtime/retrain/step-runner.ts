@@ -1,8 +1,9 @@
 /**
  * The StepRunner outside a Workflow (the Node worker): each step retried like the Workflow's `step.do`
- * (2 retries, exponential from 1 s), with a check before every attempt that can stop the run at a step
+ * (2 retries, exponential from 1 s; none for a permanent failure), with a check before every attempt that can stop the run at a step
  * boundary (a lost lease, SIGTERM). No durability: a run that stops restarts from its first step.
  */
+import { CheckpointError, ConfigError, DataError } from '../errors.js';
 import type { StepRunner } from './tasks.js';
 
 /** Thrown by `beforeAttempt` to stop a run at a step boundary; never retried. */
@@ -22,6 +23,19 @@ export function interruptionOf(error: unknown): RunInterruptedError | undefined 
     if (e instanceof RunInterruptedError) return e;
   }
   return undefined;
+}
+
+/**
+ * Whether a step's error fails the same way on every attempt, so retrying only wastes time (and, in a
+ * Workflow, steps): unusable data, an invalid config or schema, a corrupt checkpoint. Both runners stop at
+ * the first such attempt (the Workflow by rethrowing it as `NonRetryableError`). Walks the cause chain.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof DataError || e instanceof ConfigError || e.name === 'ZodError') return true;
+    if (e instanceof CheckpointError && e.code === 'CHECKPOINT_CORRUPT') return true;
+  }
+  return false;
 }
 
 /** Retry settings of the plain runner. */
@@ -47,7 +61,7 @@ export function retryingRunner(options: RetryingRunnerOptions): StepRunner {
         try {
           return await fn();
         } catch (error) {
-          if (attempt >= retries || interruptionOf(error)) throw error;
+          if (attempt >= retries || interruptionOf(error) || isPermanentFailure(error)) throw error;
           await options.sleep(delayMs * 2 ** attempt);
         }
       }

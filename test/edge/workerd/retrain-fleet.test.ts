@@ -18,24 +18,23 @@ import { loadCheckpoint } from '../../../src/runtime/checkpoint/checkpoint.js';
 import { readManifest } from '../../../src/runtime/checkpoint/read.js';
 import type { ForecastJson } from '../../../src/runtime/forecast-json.js';
 import { Forecaster } from '../../../src/runtime/forecaster.js';
-import type { Frame } from '../../../src/runtime/frame.js';
 import type { OnnxEngine } from '../../../src/runtime/onnx/engine.js';
 import type { RetrainMessage } from '../../../src/runtime/retrain/message.js';
-import { type RunRecord, runRecordKey } from '../../../src/runtime/retrain/run-record.js';
 import { type ModelConfig, ModelConfigSchema } from '../../../src/runtime/schemas/model-config.js';
 import { PipelineConfigSchema } from '../../../src/runtime/schemas/pipeline-config.js';
 import { syntheticNetLoad } from '../../../src/runtime/synthetic.js';
-import { formatTimestamp } from '../../../src/runtime/time-format.js';
 import { fitForecaster } from '../../../src/runtime/train/fit.js';
-import {
-  checkpointFiles,
-  evaluateModels,
-  fitModels,
-  saveModelCheckpoint,
-} from '../../../src/runtime/train/training-steps.js';
 import gbdtModule from '../../../wasm/build/gbdt.wasm';
+import {
+  netLoadFile,
+  netLoadFrame,
+  netLoadRecords,
+  quiet,
+  saveIncumbent,
+} from '../../runtime/retrain/fixture.js';
 import { KEY } from '../fleet-suite.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
+import { runRecord } from './retrain-helpers.js';
 import { seedCheckpoint } from './seed.js';
 
 const DAY = 24;
@@ -77,7 +76,6 @@ const FLEET: Member[] = (['stable', 'shifted', 'excursion'] as const).flatMap((k
 const RACER: Member = { name: 'loop-race', kind: 'shifted', models: ridge, seed: 999 };
 /** Passed to every fit here, none installed: the Workflow must pass its own for its GBDT fits to run. */
 const backend = { gbdtKernel: () => gbdtModule };
-const quiet = { info() {}, warn() {}, step() {}, done() {} };
 const store = new R2CheckpointStore(env.CHECKPOINTS, { bucketName: 'twiga-checkpoints' });
 let engine: OnnxEngine;
 
@@ -109,46 +107,29 @@ function series(member: Member): Series {
   return { time: s.time, netLoad };
 }
 
-const frameOf = (s: Series, start: number, end: number): Frame => ({
-  time: s.time.slice(start, end),
-  columns: { net_load: s.netLoad.slice(start, end) },
-});
-const records = (s: Series, start: number, end: number) =>
-  Array.from({ length: end - start }, (_, i) => ({
-    timestamp: formatTimestamp(s.time[start + i]!),
-    net_load: s.netLoad[start + i]!,
-  }));
+const frameOf = (s: Series, start: number, end: number) => netLoadFrame(s.time, s.netLoad, start, end);
+const records = (s: Series, start: number, end: number) => netLoadRecords(s.time, s.netLoad, start, end);
 
 /** The recent week in R2: CSV for even members, JSON records for odd ones. */
 async function putRecent(member: Member, s: Series, index: number): Promise<void> {
-  const rows = records(s, TRAIN_DAYS * DAY, s.time.length);
-  const prefix = `data/recent/${member.name}/`;
-  if (index % 2 === 0) {
-    const csv = ['timestamp,net_load', ...rows.map((r) => `${r.timestamp},${r.net_load}`)].join('\n');
-    await env.CHECKPOINTS.put(`${prefix}recent.csv`, `${csv}\n`);
-  } else {
-    await env.CHECKPOINTS.put(`${prefix}recent.json`, JSON.stringify(rows));
-  }
+  const format = index % 2 === 0 ? 'csv' : 'json';
+  const bytes = netLoadFile(format, s.time, s.netLoad, TRAIN_DAYS * DAY, s.time.length);
+  await env.CHECKPOINTS.put(`data/recent/${member.name}/recent.${format}`, bytes);
 }
 
 /** The incumbent (v1, active): trained on the first two weeks, its last two days as test split. */
 async function trainIncumbent(member: Member, s: Series): Promise<void> {
   const trainRows = TRAIN_DAYS * DAY;
-  const fitted = await fitModels({
+  await saveIncumbent({
+    store,
+    name: member.name,
     frame: frameOf(s, 0, trainRows),
     pipelineConfig,
     models: member.models,
-    split: { trainEnd: trainRows - 2 * DAY, testStart: trainRows - 2 * DAY, rule: 'last two days' },
-    valFraction: 0.2,
-    ensemble: 'mean',
-    runId: `seed-${member.name}`,
-    source: 'syntheticNetLoad',
+    testStart: trainRows - 2 * DAY,
     engine,
-    log: quiet,
     backend,
   });
-  const evaluated = await evaluateModels(fitted);
-  await saveModelCheckpoint(store, member.name, fitted, evaluated, checkpointFiles(fitted, evaluated));
 }
 
 /** Whether a retrain on the recent week beats the incumbent on its holdout, computed without the Workflow. */
@@ -179,12 +160,6 @@ async function predict(name: string, s: Series): Promise<ForecastJson> {
   });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as ForecastJson;
-}
-
-async function runRecord(model: string, id: string): Promise<RunRecord> {
-  const object = await env.CHECKPOINTS.get(runRecordKey(model, id));
-  expect(object, runRecordKey(model, id)).not.toBeNull();
-  return JSON.parse(new TextDecoder().decode(await object!.arrayBuffer()));
 }
 
 const data = new Map<string, Series>();

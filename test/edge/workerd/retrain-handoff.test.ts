@@ -19,42 +19,24 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowLike } from '../../../src/edge/retrain-bindings.js';
 import { consumeRetrainBatch } from '../../../src/edge/retrain-queue.js';
 import { initEdgeRuntime } from '../../../src/edge/wasm.js';
-import worker, { type Env } from '../../../src/edge/worker.js';
 import { retrainPolicy } from '../../../src/runtime/flows/decision.js';
-import { fitCandidate } from '../../../src/runtime/retrain/fit-candidate.js';
 import { doneJobKey, pendingJobKey } from '../../../src/runtime/retrain/hand-off.js';
 import { type RetrainMessage, retrainInstanceId } from '../../../src/runtime/retrain/message.js';
-import { type RunRecord, runRecordKey } from '../../../src/runtime/retrain/run-record.js';
+import type { RunRecord } from '../../../src/runtime/retrain/run-record.js';
 import { workJob } from '../../../src/runtime/retrain/work-job.js';
+import { fitWith } from '../../runtime/retrain/fixture.js';
 import { ROUTE_SETTINGS } from '../route-settings.js';
-import { actAsNodeWorker, r2Store, waitForPendingJob } from './hand-off-helpers.js';
+import {
+  actAsNodeWorker,
+  deliver,
+  r2Store,
+  runRecord,
+  seedSmallWindow,
+  waitForPendingJob,
+} from './retrain-helpers.js';
 
 const WINDOW = '2024-04-01T00:00:00.000Z';
 const message = (model: string): RetrainMessage => ({ model, version: 0, reason: 'drift', window: WINDOW });
-
-async function seedData(model: string): Promise<void> {
-  const rows = Array.from({ length: 48 }, (_, i) => ({
-    timestamp: `2024-03-30T${String(i % 24).padStart(2, '0')}:00:00`,
-    net_load: 100 + i,
-  }));
-  await env.CHECKPOINTS.put(`data/recent/${model}/2024-03-30.json`, JSON.stringify(rows));
-}
-
-async function deliver(messages: RetrainMessage[], id: string) {
-  const batch = createMessageBatch(
-    'twiga-retrain',
-    messages.map((body, i) => ({ id: `${id}-${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env as unknown as Env);
-  return getQueueResult(batch, ctx);
-}
-
-async function record(model: string, id: string): Promise<RunRecord> {
-  const object = await env.CHECKPOINTS.get(runRecordKey(model, id));
-  expect(object, runRecordKey(model, id)).not.toBeNull();
-  return JSON.parse(new TextDecoder().decode(await object!.arrayBuffer()));
-}
 
 /** Delivers `model`'s message, lets `node` act while the run waits, returns how the instance ended. */
 async function handOff(
@@ -63,7 +45,7 @@ async function handOff(
   node: (id: string) => Promise<unknown>,
   options: { noSleeps?: boolean } = {},
 ) {
-  await seedData(model);
+  await seedSmallWindow(model, '2024-03-30');
   const id = retrainInstanceId(message(model));
   const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
   try {
@@ -75,7 +57,7 @@ async function handOff(
     await node(id);
     await instance.waitForStatus(status);
     const error = status === 'errored' ? (await instance.getError()).message : undefined;
-    return { id, error, run: await record(model, id) };
+    return { id, error, run: await runRecord(model, id) };
   } finally {
     await instance.dispose();
   }
@@ -135,8 +117,7 @@ describe('a handed-off retraining run', () => {
         store: r2Store(),
         owner: 'workerd-as-node',
         leaseMs: 30_000,
-        fitCandidate: async (input) =>
-          fitCandidate({ ...input, engine: (await initEdgeRuntime('auto')).engine }),
+        fitCandidate: fitWith(async () => (await initEdgeRuntime('auto')).engine),
         policy: retrainPolicy({}),
         retry: { retries: 0, delayMs: 0 },
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -187,7 +168,7 @@ describe('the retraining queue consumer', () => {
       expect(out.map((o) => o.outcome)).toEqual(['started', 'started', 'started']);
       // No data for these models: each run ends `skipped`, proving the instances really started.
       for (const instance of instances) await instance.waitForStatus('complete');
-      for (const [i, m] of models.entries()) expect((await record(m, ids[i]!)).outcome).toBe('skipped');
+      for (const [i, m] of models.entries()) expect((await runRecord(m, ids[i]!)).outcome).toBe('skipped');
     } finally {
       for (const instance of instances) await instance.dispose();
     }

@@ -5,14 +5,13 @@
  * purpose in the stand-in (`mlflow-down`, `mlflow-flaky`) and in the run (`mlflow-fail`, TWIGA_RETRAIN_FAULT)
  * show that tracking retries without duplicating and never fails the retraining run.
  */
-import { createExecutionContext, createMessageBatch, env, introspectWorkflowInstance } from 'cloudflare:test';
+import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker, { type Env } from '../../../src/edge/worker.js';
 import { type RetrainMessage, retrainInstanceId } from '../../../src/runtime/retrain/message.js';
-import { type RunRecord, runRecordKey } from '../../../src/runtime/retrain/run-record.js';
+import type { RunRecord } from '../../../src/runtime/retrain/run-record.js';
 import { INSTANCE_TAG } from '../../../src/runtime/retrain/track-run.js';
 import type { StandInRun, StandInState } from '../mlflow-stand-in.js';
-import { actAsNodeWorker } from './hand-off-helpers.js';
+import { actAsNodeWorker, deliver, runRecord, seedSmallWindow } from './retrain-helpers.js';
 
 const message = (model: string): RetrainMessage => ({
   model,
@@ -30,28 +29,18 @@ async function runOne(
   model: string,
   status: 'complete' | 'errored',
 ): Promise<{ id: string; run: RunRecord }> {
-  const rows = Array.from({ length: 48 }, (_, i) => ({
-    timestamp: `2024-02-28T${String(i % 24).padStart(2, '0')}:00:00`,
-    net_load: 100 + i,
-  }));
-  await env.CHECKPOINTS.put(`data/recent/${model}/2024-02-28.json`, JSON.stringify(rows));
+  await seedSmallWindow(model, '2024-02-28');
   const id = retrainInstanceId(message(model));
   const instance = await introspectWorkflowInstance(env.RETRAIN_WORKFLOW, id);
   try {
     await instance.modify(async (m) => m.disableRetryDelays());
-    const batch = createMessageBatch('twiga-retrain', [
-      { id: `${model}-0`, timestamp: new Date(), attempts: 1, body: message(model) },
-    ]);
-    createExecutionContext();
-    await worker.queue(batch, env as unknown as Env);
+    await deliver([message(model)], model);
     if (status === 'complete') await actAsNodeWorker(id, model);
     await instance.waitForStatus(status);
   } finally {
     await instance.dispose();
   }
-  const object = await env.CHECKPOINTS.get(runRecordKey(model, id));
-  expect(object, runRecordKey(model, id)).not.toBeNull();
-  return { id, run: JSON.parse(new TextDecoder().decode(await object!.arrayBuffer())) };
+  return { id, run: await runRecord(model, id) };
 }
 
 /** The stand-in's runs for one instance (by the instance-id tag). */
