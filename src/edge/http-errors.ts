@@ -46,6 +46,9 @@ function statusOf(error: TwigaError): ContentfulStatusCode {
     case 'INFERENCE_ERROR':
     case 'TASK_FAILED':
       return 500;
+    // An upstream tracking server failed, not this app.
+    case 'TRACKING_FAILED':
+      return 502;
   }
 }
 

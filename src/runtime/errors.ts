@@ -10,7 +10,8 @@ export type TwigaErrorCode =
   | 'CHECKPOINT_CONFLICT'
   | 'MODEL_ERROR'
   | 'INFERENCE_ERROR'
-  | 'TASK_FAILED';
+  | 'TASK_FAILED'
+  | 'TRACKING_FAILED';
 
 /** One problem found in an input: where (`path`) and what (`message`). */
 export interface TwigaIssue {
@@ -82,5 +83,20 @@ export class ModelError extends TwigaError {
     code: 'MODEL_ERROR' | 'INFERENCE_ERROR' = 'MODEL_ERROR',
   ) {
     super(code, message, cause === undefined ? { context } : { context, cause });
+  }
+}
+
+/**
+ * A tracking server (MLflow's REST API) was unreachable or refused a call. Not a DataError: an outage or a
+ * 503 may pass, so a retrying runner must not treat it as permanent; `status`/`errorCode` say which it was.
+ */
+export class TrackingError extends TwigaError {
+  override name = 'TrackingError';
+  constructor(
+    message: string,
+    context: { url: string; status?: number; errorCode?: unknown },
+    cause?: unknown,
+  ) {
+    super('TRACKING_FAILED', message, cause === undefined ? { context } : { context, cause });
   }
 }

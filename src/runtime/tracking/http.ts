@@ -2,7 +2,7 @@
  * HttpTracker: runs recorded on an MLflow tracking server through its REST API (`/api/2.0/mlflow/...`).
  * Platform-free (fetch only), so the Worker's retraining Workflow logs runs with the same client as Node.
  */
-import { ConfigError, DataError } from '../errors.js';
+import { ConfigError, TrackingError } from '../errors.js';
 import {
   assertKeys,
   BATCH_LIMITS,
@@ -63,7 +63,7 @@ export class HttpTracker implements Tracker {
     this.now = options.now ?? Date.now;
   }
 
-  /** One REST call; a non-2xx answer is a DataError carrying MLflow's `error_code` and message. */
+  /** One REST call; a non-2xx answer is a TrackingError carrying MLflow's `error_code` and message. */
   async call(
     method: 'GET' | 'POST' | 'PUT',
     route: string,
@@ -82,12 +82,24 @@ export class HttpTracker implements Tracker {
         ...(body === undefined ? {} : { body: wireBody(body) }),
       });
     } catch (cause) {
-      throw new DataError(`MLflow server unreachable at ${url}`, { url }, cause);
+      throw new TrackingError(`MLflow server unreachable at ${url}`, { url }, cause);
     }
     const text = await res.text();
-    const json = (text === '' ? {} : JSON.parse(text)) as Json;
+    let json: Json;
+    try {
+      json = (text === '' ? {} : JSON.parse(text)) as Json;
+    } catch (cause) {
+      // A proxy's HTML error page, or a server that is not MLflow: say so rather than a bare SyntaxError.
+      if (res.ok)
+        throw new TrackingError(
+          `MLflow ${method} ${route} answered non-JSON`,
+          { url, status: res.status },
+          cause,
+        );
+      json = {};
+    }
     if (!res.ok)
-      throw new DataError(
+      throw new TrackingError(
         `MLflow ${method} ${route} failed (${res.status} ${String(json['error_code'] ?? '')}): ${String(json['message'] ?? text)}`,
         { url, status: res.status, errorCode: json['error_code'] },
       );
@@ -102,7 +114,7 @@ export class HttpTracker implements Tracker {
       );
       return String((got['experiment'] as Json)['experiment_id']);
     } catch (e) {
-      if (!(e instanceof DataError) || e.context['errorCode'] !== 'RESOURCE_DOES_NOT_EXIST') throw e;
+      if (!(e instanceof TrackingError) || e.context['errorCode'] !== 'RESOURCE_DOES_NOT_EXIST') throw e;
     }
     const created = await this.call('POST', '/api/2.0/mlflow/experiments/create', { name });
     return String(created['experiment_id']);

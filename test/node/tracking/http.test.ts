@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogSink } from '../../../src/node/flows/flow-log.js';
 import { trainingFlow } from '../../../src/node/flows/training-flow.js';
 import { HttpTracker, logEvaluation, openTracker } from '../../../src/node/tracking/index.js';
-import { DataError } from '../../../src/runtime/errors.js';
+import { TrackingError } from '../../../src/runtime/errors.js';
 import { settingsFromEnv } from '../../../src/runtime/settings.js';
 import { TRAIN_CONFIG, writeWindows } from '../flows/windows.js';
 
@@ -127,7 +127,7 @@ describe('HttpTracker speaks MLflow REST', () => {
       body: '{}',
     });
 
-    await expect(run.logMetrics({ 'fail/me': 1 })).rejects.toThrow(DataError);
+    await expect(run.logMetrics({ 'fail/me': 1 })).rejects.toThrow(TrackingError);
     await expect(run.logMetrics({ 'fail/me': 1 })).rejects.toThrow(/INVALID_PARAMETER_VALUE/u);
 
     await run.end('FAILED');
