@@ -41,7 +41,16 @@ export interface GbdtModelFit {
 }
 
 function paramsOf(config: GbdtConfig): Partial<GbdtParams> {
-  const { name: _name, label: _label, threads, objective, transform: _t, season: _s, ...rest } = config;
+  const {
+    name: _name,
+    label: _label,
+    threads,
+    objective,
+    transform: _t,
+    season: _s,
+    windowStride: _w,
+    ...rest
+  } = config;
   return { ...rest, objective, ...(threads === undefined ? {} : { threads }) };
 }
 
@@ -98,7 +107,9 @@ export async function trainGbdtModel(
   tuning?: { numTrials: number; seed: number },
   backend?: TrainingBackend,
 ): Promise<GbdtModelFit> {
-  const train = windowMatrix(p, f, windows.fit);
+  const fitOrigins =
+    config.windowStride > 1 ? windows.fit.filter((_, i) => i % config.windowStride === 0) : windows.fit;
+  const train = windowMatrix(p, f, fitOrigins);
   const valid = windowMatrix(p, f, windows.validation);
   if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
   const F = p.layout.nFeatures;
