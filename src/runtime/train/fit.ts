@@ -158,7 +158,10 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   if (o.tune && fourier && (fourier.day > 0 || fourier.week > 0 || fourier.year > 0)) {
     if (valOrigins.length === 0) {
       throw new ConfigError('tuning the Fourier orders needs validation windows', [
-        { path: 'train.split.valFraction', message: 'set a validation fraction above 0 to tune tuneFourier' },
+        {
+          path: 'train.split.valFraction',
+          message: 'above 0 needed to tune the Fourier orders (train.tuneFourier)',
+        },
       ]);
     }
     log.info('tuning the Fourier orders');
