@@ -18,6 +18,7 @@ import type { OnnxEngine } from '../runtime/onnx/engine.js';
 import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
 import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
+import type { TuneOptions } from '../runtime/train/tune-fourier.js';
 import {
   conformalFrom,
   type FitResult,
@@ -49,7 +50,7 @@ export interface GlobalFitOptions {
   statics?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   staticFeatures?: readonly string[];
   trained?: Record<string, unknown>;
-  tune?: { numTrials: number; seed: number } | undefined;
+  tune?: TuneOptions | undefined;
 }
 
 /** A global fit's files, forecaster, model summaries and per-series split and validation. */
@@ -135,6 +136,12 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
     throw new ConfigError(
       `ensemble "${o.ensemble}" is not learned for global models yet; use "mean" or "median"`,
       [{ path: 'train.ensemble', message: `"${o.ensemble}" is for single-series and per_series models` }],
+    );
+  }
+  if (o.tune?.fourier) {
+    throw new ConfigError(
+      "train.tuneFourier is not searched for global models yet; set the pipeline's fourier",
+      [{ path: 'train.tuneFourier', message: 'is for single-series and per_series models' }],
     );
   }
   // One holiday calendar for every series: the span from the earliest to the latest timestamp.

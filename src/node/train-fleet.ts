@@ -20,7 +20,7 @@ import {
 import { PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
-import type { FleetStrategy } from '../runtime/schemas/forecaster-config.js';
+import { type FleetStrategy, tuneOptions } from '../runtime/schemas/forecaster-config.js';
 import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
@@ -157,7 +157,7 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
       split: s.split,
       valFraction: cfg.train.split.valFraction,
       ensemble: cfg.train.ensemble,
-      tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+      tune: tuneOptions(cfg.train),
       runId,
       source: `${data.path} [${data.idColumn}=${s.id}]`,
     },
@@ -247,7 +247,7 @@ async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRu
       strategy: 'global',
       val_fraction: cfg.train.split.valFraction,
     },
-    tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+    tune: tuneOptions(cfg.train),
   });
   const series: Record<string, FleetSeriesResult> = {};
   const scores: SeriesScore[] = [];

@@ -1,6 +1,7 @@
 /** Training: load → split → fit pipeline → train models → export ONNX → evaluate through ORT → checkpoint. */
 import { randomUUID } from 'node:crypto';
 import { createOnnxEngine, type OnnxEngine } from '../runtime/onnx/engine.js';
+import { tuneOptions } from '../runtime/schemas/forecaster-config.js';
 import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import type { TrainingResult } from '../runtime/training-result.js';
 import { FsCheckpointStore } from './fs-store.js';
@@ -48,7 +49,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     ensemble: cfg.train.ensemble,
     conformal: cfg.train.conformal,
     intervals: cfg.train.intervals,
-    tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+    tune: tuneOptions(cfg.train),
     runId: randomUUID().replaceAll('-', ''),
     source: data.path,
     engine: options.engine ?? createOnnxEngine(),

@@ -90,6 +90,20 @@ describe('gbdt model', () => {
     const again = await fitForecaster({ ...base, models: [gbdt], tune: { numTrials: 5, seed: 11 } });
     expect(again.models[0]!.tuning!.trials.map((t) => t.params)).toEqual(tuning.trials.map((t) => t.params));
   });
+
+  it('windowStride trains on every k-th window (validation keeps all); 0 is refused naming the field', async () => {
+    const every = await fitForecaster({ ...base, models: [gbdt] });
+    const third = await fitForecaster({
+      ...base,
+      models: [ModelConfigSchema.parse({ ...gbdt, windowStride: 3 })],
+    });
+    expect(third.trainWindows).toBe(every.trainWindows);
+    expect(third.models[0]!.windows).toBe(Math.ceil(every.models[0]!.windows / 3));
+    expect(third.validation!.batch.origins).toEqual(every.validation!.batch.origins);
+    expect(ModelConfigSchema.safeParse({ name: 'gbdt', windowStride: 0 }).error?.issues[0]?.path).toEqual([
+      'windowStride',
+    ]);
+  });
 });
 
 describe('gbdt target transforms', () => {

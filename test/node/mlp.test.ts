@@ -112,20 +112,32 @@ describe('mlp', () => {
     expect(training.validationMae).toBeGreaterThan(0);
   }, 300_000);
 
-  it('TPE tunes the hidden width, learning rate and weight decay; the configured ones are trial 0', async () => {
+  it('TPE tunes the hidden width, learning rate, weight decay and transform; the configured ones are trial 0', async () => {
     const fit = await fitMlp(
       { name: 'mlp', hidden: [8, 8], epochs: 3, batchesPerEpoch: 3, patience: 0 },
       { numTrials: 5, seed: 2 },
     );
     const { tuning, spec } = fit.models[0]!;
     expect(tuning!.trials).toHaveLength(5);
-    expect(tuning!.trials[0]!.params).toEqual({ width: 8, learningRate: 1e-3, weightDecay: 1e-2 });
-    expect(Object.keys(tuning!.trials[1]!.params).sort()).toEqual(['learningRate', 'weightDecay', 'width']);
+    // The default transform `auto` is a knob too (1 = seasonal_residual, the configured choice, in trial 0).
+    expect(tuning!.trials[0]!.params).toEqual({
+      width: 8,
+      learningRate: 1e-3,
+      weightDecay: 1e-2,
+      seasonalResidual: 1,
+    });
+    expect(Object.keys(tuning!.trials[1]!.params).sort()).toEqual([
+      'learningRate',
+      'seasonalResidual',
+      'weightDecay',
+      'width',
+    ]);
     const scores = tuning!.trials.map((t) => t.score);
     expect(tuning!.best.score).toBe(Math.min(...scores));
     // The kept model is the best trial's, not a refit: its layers have the best width.
     const width = tuning!.best.params['width']!;
     expect((spec as MlpSpec).layers.map((l) => l.outputs)).toEqual([width, width, 24]);
+    expect((spec as MlpSpec).residualOf !== undefined).toBe(tuning!.best.params['seasonalResidual'] === 1);
     expect(new Set(tuning!.trials.map((t) => t.params['width'])).size).toBeGreaterThan(1);
   }, 300_000);
 

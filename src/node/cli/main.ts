@@ -79,6 +79,10 @@ function addTrainingOptions(command: Command): Command {
     )
     .option('--tune', 'tune gbdt and mlp models with TPE on the validation windows')
     .option('--trials <n>', 'trials per tuned model (default 20)')
+    .option(
+      '--tune-fourier <orders>',
+      'with --tune, the most Fourier order per cycle to search, e.g. day=4,week=3,year=6',
+    )
     .addOption(ensembleOption())
     .addOption(
       new Option('--duplicates <policy>', 'duplicated timestamps').choices([

@@ -32,6 +32,7 @@ export interface TrainFlags {
   gaps?: string;
   tune?: boolean;
   trials?: string;
+  tuneFourier?: string;
   idCol?: string;
   strategy?: string;
   melt?: string;
@@ -175,6 +176,7 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       ensemble: flags.ensemble,
       tune: flags.tune,
       numTrials: flags.trials && num(flags.trials),
+      tuneFourier: flags.tuneFourier !== undefined ? parseFourierFlag(flags.tuneFourier) : undefined,
       strategy: flags.strategy,
     },
   });

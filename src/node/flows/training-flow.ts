@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../runtime/errors.js';
 import { createOnnxEngine } from '../../runtime/onnx/engine.js';
-import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
+import { ENSEMBLE_STRATEGIES, tuneOptions } from '../../runtime/schemas/forecaster-config.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
@@ -103,7 +103,7 @@ export async function trainingFlow(options: TrainingFlowOptions): Promise<Traini
         ensemble: cfg.train.ensemble,
         conformal: cfg.train.conformal,
         intervals: cfg.train.intervals,
-        tune: cfg.train.tune ? { numTrials: cfg.train.numTrials, seed: cfg.train.seed } : undefined,
+        tune: tuneOptions(cfg.train),
         runId: run.runId,
         source: data.path,
         engine: options.engine ?? createOnnxEngine(),

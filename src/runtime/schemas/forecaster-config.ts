@@ -1,6 +1,8 @@
 /** ForecasterConfig: where checkpoints go, how data is split, how models are combined. */
 import { z } from 'zod';
 import { AciOptionsSchema } from '../aci.js';
+import { ConfigError } from '../errors.js';
+import { type FourierOrders, FourierOrdersSchema } from './pipeline-config.js';
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
   message: 'expected a date such as "2017-06-30" or "2017-06-30T12:00"',
@@ -103,7 +105,35 @@ export const ForecasterConfigSchema = z
     tune: z.boolean().default(false),
     /** Trials per tuned model (the configured parameters are the first). */
     numTrials: z.int().min(1).default(20),
+    /**
+     * With `tune`: the most Fourier order per cycle to search (`numTrials` trials, the pipeline's orders first; each
+     * trial trains every model once). Absent: the pipeline's orders are kept.
+     */
+    tuneFourier: FourierOrdersSchema.optional(),
   })
   .strict();
 /** A parsed forecaster config. */
 export type ForecasterConfig = z.output<typeof ForecasterConfigSchema>;
+
+/**
+ * The tuning a forecaster config asks for: trials, seed and the Fourier search; `undefined` when `tune` is off.
+ * @throws ConfigError on `train.tuneFourier` when it is given without `tune`.
+ */
+export function tuneOptions(
+  train: Pick<ForecasterConfig, 'tune' | 'numTrials' | 'seed' | 'tuneFourier'>,
+): { numTrials: number; seed: number; fourier?: FourierOrders } | undefined {
+  if (!train.tune) {
+    if (train.tuneFourier) {
+      throw new ConfigError(
+        'train.tuneFourier searches the Fourier orders while tuning: set train.tune (--tune)',
+        [{ path: 'train.tuneFourier', message: 'needs train.tune' }],
+      );
+    }
+    return undefined;
+  }
+  return {
+    numTrials: train.numTrials,
+    seed: train.seed,
+    ...(train.tuneFourier ? { fourier: train.tuneFourier } : {}),
+  };
+}

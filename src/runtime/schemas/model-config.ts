@@ -67,6 +67,11 @@ export const GbdtConfig = z
     maxBins: z.int().min(2).max(255).default(255),
     /** Rounds without validation improvement before stopping; 0 disables. */
     earlyStoppingRounds: z.int().min(0).default(30),
+    /**
+     * Train on every k-th training window only (the validation windows are all kept). Neighbouring windows of a
+     * stride-1 series nearly repeat, so a long series trains in a fraction of the time; 1 uses every window.
+     */
+    windowStride: z.int().min(1).default(1),
     seed: z.int().default(42),
     /** Threads for training (results do not depend on it); defaults to the machine's cores (at most 4). */
     threads: z.int().min(1).optional(),

@@ -22,6 +22,7 @@ import { conformalFromSamples, foldSamples, residualSample } from './cross-confo
 import { fitEnsembleWeights } from './ensemble-weights.js';
 import type { TuningRecord } from './gbdt-model.js';
 import { type TrainingWindows, trainModel } from './index.js';
+import { type TuneOptions, tuneFourierOrders } from './tune-fourier.js';
 
 /** Frame, pipeline config, models, training rows, validation share and ensemble of one fit. */
 export interface FitOptions {
@@ -37,8 +38,8 @@ export interface FitOptions {
   logger: Logger;
   /** Extra facts recorded in pipeline.json under `trained`. */
   trained?: Record<string, unknown>;
-  /** Tune tunable models (gbdt) with TPE on the validation windows. */
-  tune?: { numTrials: number; seed: number };
+  /** Tune tunable models (gbdt, mlp) with TPE on the validation windows, and the Fourier orders when asked. */
+  tune?: TuneOptions;
   /** The platform's trainer capabilities (GBDT kernel, threads, holidays). @default the installed ones */
   backend?: TrainingBackend;
   /** Where the conformal residuals come from; default `split` (the validation tail only). */
@@ -66,6 +67,8 @@ export interface FitResult {
   trainWindows: number;
   /** Stride-spaced validation windows, scored like the test split. */
   validation?: EvaluationResult;
+  /** The Fourier-order trials, when `tune.fourier` searched them (the chosen orders are the pipeline's). */
+  fourierTuning?: TuningRecord;
 }
 
 /** Labels of `models`, rejecting two that would collide. */
@@ -140,8 +143,6 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   const { frame, pipelineConfig, trainEnd, logger: log } = o;
   const labels = modelLabels(o.models);
   const backend = o.backend ?? trainingBackend();
-  const pipeline = fitPipeline(withHolidays(pipelineConfig, frame.time, backend), frame, trainEnd);
-  const prepared = prepareFrame(pipeline, frame);
   const { valStart, fitOrigins, valOrigins } = fitWindows(
     pipelineConfig,
     frame.time.length,
@@ -149,9 +150,43 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
     o.valFraction,
   );
   if (fitOrigins.length === 0) throw noTrainingWindows(pipelineConfig, valStart);
+  const windows = { fit: fitOrigins, validation: valOrigins };
+  const prepare = (config: PipelineConfig) => withHolidays(config, frame.time, backend);
+  const fourier = o.tune?.fourier;
+  let fourierTuning: TuningRecord | undefined;
+  let chosen = pipelineConfig;
+  if (o.tune && fourier && (fourier.day > 0 || fourier.week > 0 || fourier.year > 0)) {
+    if (valOrigins.length === 0) {
+      throw new ConfigError('tuning the Fourier orders needs validation windows', [
+        {
+          path: 'train.split.valFraction',
+          message: 'above 0 needed to tune the Fourier orders (train.tuneFourier)',
+        },
+      ]);
+    }
+    log.info('tuning the Fourier orders');
+    const tuned = await tuneFourierOrders({
+      frame,
+      pipelineConfig,
+      prepare,
+      models: o.models,
+      labels,
+      trainEnd,
+      windows,
+      tune: { ...o.tune, fourier },
+      backend,
+    });
+    chosen = { ...pipelineConfig, fourier: tuned.orders };
+    fourierTuning = tuned.tuning;
+    log.info(
+      `Fourier orders: day ${tuned.orders.day}, week ${tuned.orders.week}, year ${tuned.orders.year} (best of ${tuned.tuning.trials.length} trials, validation MAE ${tuned.tuning.best.score.toPrecision(4)}, scaled)`,
+    );
+  }
+  const pipeline = fitPipeline(prepare(chosen), frame, trainEnd);
+  const prepared = prepareFrame(pipeline, frame);
 
   const { files, entries, models } = await trainModels(o.models, labels, pipeline, prepared, {
-    windows: { fit: fitOrigins, validation: valOrigins },
+    windows,
     tune: o.tune,
     log,
     backend,
@@ -199,6 +234,7 @@ export async function fitForecaster(o: FitOptions): Promise<FitResult> {
   }
   const out: FitResult = { files, forecaster, labels, models, valStart, trainWindows: fitOrigins.length };
   if (validation) out.validation = validation;
+  if (fourierTuning) out.fourierTuning = fourierTuning;
   return out;
 }
 
@@ -210,7 +246,7 @@ export async function trainModels(
   prepared: PreparedFrame,
   o: {
     windows: TrainingWindows;
-    tune?: { numTrials: number; seed: number } | undefined;
+    tune?: TuneOptions | undefined;
     log: Logger;
     /** @default the installed TrainingBackend */
     backend?: TrainingBackend;

@@ -22,6 +22,9 @@ export const GBDT_SEARCH_SPACE: SearchSpace = {
   featureFraction: { type: 'float', low: 0.5, high: 1 },
 };
 
+/** The transform as a tuning knob (0 = none, 1 = seasonal_residual), searched when `transform` is `auto`. */
+export const TRANSFORM_KNOB: SearchSpace = { seasonalResidual: { type: 'int', low: 0, high: 1 } };
+
 /** One TPE trial: parameters, validation score, seconds and source. */
 export interface TuningRecord {
   metric: 'validation_mae_scaled';
@@ -38,7 +41,16 @@ export interface GbdtModelFit {
 }
 
 function paramsOf(config: GbdtConfig): Partial<GbdtParams> {
-  const { name: _name, label: _label, threads, objective, transform: _t, season: _s, ...rest } = config;
+  const {
+    name: _name,
+    label: _label,
+    threads,
+    objective,
+    transform: _t,
+    season: _s,
+    windowStride: _w,
+    ...rest
+  } = config;
   return { ...rest, objective, ...(threads === undefined ? {} : { threads }) };
 }
 
@@ -95,7 +107,9 @@ export async function trainGbdtModel(
   tuning?: { numTrials: number; seed: number },
   backend?: TrainingBackend,
 ): Promise<GbdtModelFit> {
-  const train = windowMatrix(p, f, windows.fit);
+  const fitOrigins =
+    config.windowStride > 1 ? windows.fit.filter((_, i) => i % config.windowStride === 0) : windows.fit;
+  const train = windowMatrix(p, f, fitOrigins);
   const valid = windowMatrix(p, f, windows.validation);
   if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
   const F = p.layout.nFeatures;
@@ -151,9 +165,7 @@ export async function trainGbdtModel(
   const fits: GbdtFit[] = [];
   // With `auto` and a season the lookback covers, the transform is a knob too (1 = seasonal_residual).
   const tuneTransform = config.transform === 'auto' && residualOf !== undefined;
-  const space: SearchSpace = tuneTransform
-    ? { ...GBDT_SEARCH_SPACE, seasonalResidual: { type: 'int', low: 0, high: 1 } }
-    : GBDT_SEARCH_SPACE;
+  const space: SearchSpace = tuneTransform ? { ...GBDT_SEARCH_SPACE, ...TRANSFORM_KNOB } : GBDT_SEARCH_SPACE;
   const configured = Object.fromEntries(
     Object.keys(GBDT_SEARCH_SPACE).map((k) => [k, base[k as keyof GbdtParams] as number]),
   );

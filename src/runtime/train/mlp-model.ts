@@ -4,7 +4,7 @@ import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { predictMlp } from '../models/mlp.js';
 import type { MlpSpec } from '../models/spec.js';
 import type { MlpConfig } from '../schemas/model-config.js';
-import { residualIndices, type TuningRecord } from './gbdt-model.js';
+import { residualIndices, TRANSFORM_KNOB, type TuningRecord } from './gbdt-model.js';
 import type { TrainingWindows } from './index.js';
 import { type MlpData, type MlpParams, trainMlp } from './mlp.js';
 import { type SearchSpace, tpe } from './tpe.js';
@@ -84,20 +84,27 @@ export async function trainMlpModel(
   const F = p.layout.nFeatures;
   const O = p.config.horizon * p.config.target.length;
   const residualOf = residualIndices(config, label, p);
-  const learn = (m: typeof train) => (residualOf ? residualTargets(m, F, residualOf) : m.y);
-  const data: MlpData = {
-    x: train.x,
-    y: learn(train),
-    n: train.n,
-    nFeatures: F,
-    nOutputs: O,
-    ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
+  // One data object per transform (tuning may try both): built once each.
+  const datasets = new Map<Int32Array | undefined, MlpData>();
+  const data = (residual: Int32Array | undefined): MlpData => {
+    const learn = (m: typeof train) => (residual ? residualTargets(m, F, residual) : m.y);
+    if (!datasets.has(residual)) {
+      datasets.set(residual, {
+        x: train.x,
+        y: learn(train),
+        n: train.n,
+        nFeatures: F,
+        nOutputs: O,
+        ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
+      });
+    }
+    return datasets.get(residual)!;
   };
   const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
   // The net fits the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
-  const fitWith = (params: MlpParams): MlpSpec => {
-    const spec = trainMlp(data, params, layout).spec;
-    return residualOf ? { ...spec, residualOf } : spec;
+  const fitWith = (params: MlpParams, residual = residualOf): MlpSpec => {
+    const spec = trainMlp(data(residual), params, layout).spec;
+    return residual ? { ...spec, residualOf: residual } : spec;
   };
   const base = paramsOf(config);
   const common = { windows: train.n, skipped: train.skipped.length };
@@ -114,19 +121,22 @@ export async function trainMlpModel(
     learningRate: base.learningRate,
     weightDecay: base.weightDecay,
   };
+  // With `auto` and a season the lookback covers, the transform is a knob too (1 = seasonal_residual), as for GBDT.
+  const tuneTransform = config.transform === 'auto' && residualOf !== undefined;
   const result = await tpe({
-    space: MLP_SEARCH_SPACE,
+    space: tuneTransform ? { ...MLP_SEARCH_SPACE, ...TRANSFORM_KNOB } : MLP_SEARCH_SPACE,
     seed: tuning.seed,
     nTrials: tuning.numTrials,
     // The configured parameters go first, so tuning can only match or beat them.
-    enqueue: [configured],
-    objective: ({ width, learningRate, weightDecay }) => {
-      const spec = fitWith({
+    enqueue: [tuneTransform ? { ...configured, seasonalResidual: 1 } : configured],
+    objective: ({ width, learningRate, weightDecay, seasonalResidual }) => {
+      const params = {
         ...base,
         hidden: base.hidden.map(() => width!),
         learningRate: learningRate!,
         weightDecay: weightDecay!,
-      });
+      };
+      const spec = fitWith(params, seasonalResidual === 0 ? undefined : residualOf);
       specs.push(spec);
       return validationMae(spec, valid.x, valid.y, valid.n);
     },

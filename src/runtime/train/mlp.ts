@@ -4,7 +4,7 @@
  * loops; one seeded PRNG drives initialisation and shuffling, so the same seed gives the same weights.
  */
 import { ModelError } from '../errors.js';
-import { addSkip, denseForward } from '../models/mlp.js';
+import { addSkip, blockedProduct, denseForward } from '../models/mlp.js';
 import type { DenseLayer, MlpSpec } from '../models/spec.js';
 import { mulberry32 } from '../synthetic.js';
 
@@ -84,47 +84,9 @@ function initLayers(sizes: number[], rand: () => number): DenseLayer[] {
   return layers;
 }
 
-/** gW = Aᵀ·G over `n` rows (A `[n, K]`, G `[n, J]`), overwriting gW `[K, J]`; eight outputs per pass, as the forward. */
+/** gW = Aᵀ·G over `n` rows (A `[n, K]`, G `[n, J]`), overwriting gW `[K, J]`: the forward's kernel, A read transposed. */
 function gradWeights(a: Float64Array, g: Float64Array, n: number, K: number, J: number, gw: Float64Array) {
-  const J8 = J - (J % 8);
-  for (let k = 0; k < K; k++) {
-    const wk = k * J;
-    for (let j = 0; j < J8; j += 8) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let r = 0; r < n; r++) {
-        const x = a[r * K + k]!;
-        const q = r * J + j;
-        s0 += x * g[q]!;
-        s1 += x * g[q + 1]!;
-        s2 += x * g[q + 2]!;
-        s3 += x * g[q + 3]!;
-        s4 += x * g[q + 4]!;
-        s5 += x * g[q + 5]!;
-        s6 += x * g[q + 6]!;
-        s7 += x * g[q + 7]!;
-      }
-      gw[wk + j] = s0;
-      gw[wk + j + 1] = s1;
-      gw[wk + j + 2] = s2;
-      gw[wk + j + 3] = s3;
-      gw[wk + j + 4] = s4;
-      gw[wk + j + 5] = s5;
-      gw[wk + j + 6] = s6;
-      gw[wk + j + 7] = s7;
-    }
-    for (let j = J8; j < J; j++) {
-      let s = 0;
-      for (let r = 0; r < n; r++) s += a[r * K + k]! * g[r * J + j]!;
-      gw[wk + j] = s;
-    }
-  }
+  blockedProduct(a, 1, K, K, n, g, J, undefined, gw);
 }
 
 /** dA = G·Wᵀ masked by the ReLU (`h > 0`), for the layer below; four partial sums per dot product. */

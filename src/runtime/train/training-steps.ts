@@ -20,6 +20,7 @@ import { formatTimestamp } from '../time-format.js';
 import { type MetricsByModel, metricsToJson, type TrainingResult } from '../training-result.js';
 import type { TrainingLogger as Logger, TrainingBackend } from './backend.js';
 import { type FitResult, fitForecaster, modelLabels } from './fit.js';
+import { FOURIER_TUNING_KEY, type TuneOptions } from './tune-fourier.js';
 
 export { REFERENCE_FILE };
 
@@ -31,7 +32,7 @@ export interface FitInput {
   split: SplitRows;
   valFraction: number;
   ensemble: EnsembleStrategy;
-  tune?: { numTrials: number; seed: number } | undefined;
+  tune?: TuneOptions | undefined;
   /** Where the conformal residuals come from (default `split`). */
   conformal?: ConformalConfig | undefined;
   /** Serving options recorded in pipeline.json. */
@@ -186,7 +187,15 @@ export function trainingResult(
       test_start: formatTimestamp(frame.time[split.testStart]!),
     },
     models: fit.models.map(({ label, kind, seconds, windows }) => ({ label, kind, seconds, windows })),
-    ...(tuning.length > 0 ? { tuning: Object.fromEntries(tuning.map((m) => [m.label, m.tuning!])) } : {}),
+    ...(tuning.length > 0 || fit.fourierTuning
+      ? {
+          tuning: {
+            ...Object.fromEntries(tuning.map((m) => [m.label, m.tuning!])),
+            // Not a model label (labels have no dot): the pipeline's Fourier-order search.
+            ...(fit.fourierTuning ? { [FOURIER_TUNING_KEY]: fit.fourierTuning } : {}),
+          },
+        }
+      : {}),
     data,
   };
 }
