@@ -57,14 +57,17 @@ import { loadPanel } from './src/node/data/panel.ts';
 const [path, engine] = process.argv.slice(-2);
 const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'], engine };
 let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
+const rss = process.resourceUsage().maxRSS / 1024;
 t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
 const used = Object.values(a.report.series)[0].engine;
-console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, series: a.series.length, rows: a.report.rowsRead, engine: used }));
+console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, max_rss_mb: rss, series: a.series.length, rows: a.report.rowsRead, engine: used }));
 `;
 
 interface LoadTimes {
   cold_s: number;
   warm_s: number;
+  /** Peak resident memory of the child after the cold load (the process, runtime included). */
+  max_rss_mb: number;
   series: number;
   rows: number;
   engine: string;
@@ -81,8 +84,8 @@ function loadInChild(path: string, engine: 'auto' | 'duckdb'): LoadTimes {
 }
 
 /**
- * Panel loading per size: the default engine choice against duckdb-wasm (today's path, the anchor) on
- * the same file in the same run; past `JS_MAX_BYTES` both are duckdb and the anchor is not repeated.
+ * Panel loading per size: the default engine choice against duckdb-wasm (the anchor) on the same file
+ * in the same run, with the child's peak memory (the JS path streams: ~8 bytes a cell plus the runtime).
  */
 async function loadBench(dir: string, loadRows: readonly number[]): Promise<Array<Record<string, unknown>>> {
   const loads: Array<Record<string, unknown>> = [];
@@ -95,6 +98,7 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
     const bytes = statSync(file).size;
     const t = loadInChild(file, 'auto');
     const anchor = t.engine === 'duckdb' ? t : loadInChild(file, 'duckdb');
+    const base = loads[0] ?? { rows: t.rows, cold_s: t.cold_s };
     const row = {
       rows: t.rows,
       series: t.series,
@@ -103,17 +107,20 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
       cold_s: t.cold_s,
       warm_s: t.warm_s,
       cold_us_per_row: (t.cold_s * 1e6) / t.rows,
+      warm_us_per_row: (t.warm_s * 1e6) / t.rows,
+      max_rss_mb: t.max_rss_mb,
+      anchor_duckdb_max_rss_mb: anchor.max_rss_mb,
       anchor_duckdb_cold_s: anchor.cold_s,
       anchor_duckdb_warm_s: anchor.warm_s,
       ratio_cold_to_duckdb: t.cold_s / anchor.cold_s,
     };
     loads.push(row);
-    const base = loads[0]!;
     console.log(
       `load ${String(t.rows).padStart(9)} rows (${t.series} series, ${row.mb.toFixed(1)} MB) on ${t.engine.padEnd(6)}: ` +
-        `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold); ` +
+        `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold, ` +
+        `${row.warm_us_per_row.toFixed(2)} warm), peak RSS ${t.max_rss_mb.toFixed(0)} MB; ` +
         `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${row.ratio_cold_to_duckdb.toFixed(3)}; ` +
-        `×${(t.cold_s / (base['cold_s'] as number)).toFixed(1)} the ${base['rows']}-row time for ×${(t.rows / (base['rows'] as number)).toFixed(0)} rows`,
+        `×${(t.cold_s / (base.cold_s as number)).toFixed(1)} the ${base.rows}-row time for ×${(t.rows / (base.rows as number)).toFixed(0)} rows`,
     );
     rmSync(file, { force: true });
   }

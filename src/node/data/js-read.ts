@@ -16,7 +16,7 @@ import { checkColumns, type FileFormat } from './read-file.js';
 import type { InvalidValues } from './repair.js';
 
 /** Bytes read at a time; a block is this much cut back to its last line end. */
-const CHUNK = 4 * 1024 * 1024;
+export const CHUNK = 4 * 1024 * 1024;
 /** A line longer than this is not a plain table row (and would make carrying it quadratic). */
 const MAX_LINE = 64 * 1024 * 1024;
 const MEMO_LIMIT = 200_000;
@@ -66,6 +66,8 @@ const SPACE = /\s/;
 const isSpace = (code: number) => code <= 32 || (code > 127 && SPACE.test(String.fromCharCode(code)));
 const isPadded = (cell: string) =>
   cell !== '' && (isSpace(cell.charCodeAt(0)) || isSpace(cell.charCodeAt(cell.length - 1)));
+
+const padded = (i: number) => new EngineNeeded(`row ${i + 1} has a padded cell`);
 
 const BYTE = { lf: 10, cr: 13, nul: 0, quote: 0x22, tab: 9, semicolon: 0x3b, bar: 0x7c } as const;
 
@@ -162,10 +164,9 @@ export async function readDsvStream(
     await forEachBlock(path, (block) => {
       parseRows(block.toString('utf8'), (row) => {
         if (next >= 0) {
-          needEngineUnless(
-            row.length === width,
-            `row ${next + 1} has ${row.length} cells, the header ${width}`,
-          );
+          // Messages are built only on failure: a template per row would cost more than the parse.
+          if (row.length !== width)
+            throw new EngineNeeded(`row ${next + 1} has ${row.length} cells, the header ${width}`);
           visit(row, next);
         }
         next++;
@@ -206,7 +207,7 @@ export async function readDsvStream(
   if (idAt < 0) groups.set('', group);
   await forEachRow((row, i) => {
     const cell = row[timeAt]!;
-    needEngineUnless(!isPadded(cell), `row ${i + 1} has a padded cell`);
+    if (isPadded(cell)) throw padded(i);
     let ms = memo.get(cell);
     if (ms === undefined) {
       const parsed = parse(cell);
@@ -221,7 +222,7 @@ export async function readDsvStream(
     if (idAt >= 0) {
       const id = row[idAt]!;
       needEngineUnless(id !== '', 'an empty series id');
-      needEngineUnless(!isPadded(id), `row ${i + 1} has a padded cell`);
+      if (isPadded(id)) throw padded(i);
       // Long panels come grouped by id: the last group is almost always the row's.
       if (id !== groupId) {
         groupId = id;
@@ -233,7 +234,7 @@ export async function readDsvStream(
     group.rows.push(i);
     for (let c = 0; c < at.length; c++) {
       const raw = row[at[c]!]!;
-      needEngineUnless(!isPadded(raw), `row ${i + 1} has a padded cell`);
+      if (isPadded(raw)) throw padded(i);
       const x = numberCell(raw);
       if (x === undefined) throw new EngineNeeded('a value cell needs duckdb');
       if (x === null) {
