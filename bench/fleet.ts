@@ -2,7 +2,8 @@
  * Fleet benchmark, training half: training time per series for a synthetic fleet (per-series linear, global
  * linear, global GBDT) against one single-series fit measured in the same run, and panel loading time for
  * 4k, 100k and 10M rows (cold: the first load in a process, duckdb-wasm start-up included; warm: the next).
- * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000] [--only load]`
+ * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000] [--only load]
+ * [--anchor-max-rows N]` (no duckdb anchor above N rows)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -87,7 +88,11 @@ function loadInChild(path: string, engine: 'auto' | 'duckdb'): LoadTimes {
  * Panel loading per size: the default engine choice against duckdb-wasm (the anchor) on the same file
  * in the same run, with the child's peak memory (the JS path streams: ~8 bytes a cell plus the runtime).
  */
-async function loadBench(dir: string, loadRows: readonly number[]): Promise<Array<Record<string, unknown>>> {
+async function loadBench(
+  dir: string,
+  loadRows: readonly number[],
+  anchorMaxRows: number,
+): Promise<Array<Record<string, unknown>>> {
   const loads: Array<Record<string, unknown>> = [];
   for (const rows of loadRows) {
     // 200 rows (hours) per series up to 4k rows, then more series: 10M rows = 5,000 series × 2,000 hours.
@@ -97,8 +102,11 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
     await writeFleetCsv(file, panel);
     const bytes = statSync(file).size;
     const t = loadInChild(file, 'auto');
-    const anchor = t.engine === 'duckdb' ? t : loadInChild(file, 'duckdb');
-    const base = loads[0] ?? { rows: t.rows, cold_s: t.cold_s };
+    // duckdb-wasm on 10M rows takes minutes on a shared machine: `--anchor-max-rows` skips it there, and
+    // the smallest size loaded in the same run is the anchor that growth is read against.
+    const anchor = t.engine === 'duckdb' || t.rows > anchorMaxRows ? undefined : loadInChild(file, 'duckdb');
+    const prev = loads[loads.length - 1] ?? { rows: t.rows, cold_s: t.cold_s };
+    const prevUs = ((prev.cold_s as number) * 1e6) / (prev.rows as number);
     const row = {
       rows: t.rows,
       series: t.series,
@@ -109,18 +117,22 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
       cold_us_per_row: (t.cold_s * 1e6) / t.rows,
       warm_us_per_row: (t.warm_s * 1e6) / t.rows,
       max_rss_mb: t.max_rss_mb,
-      anchor_duckdb_max_rss_mb: anchor.max_rss_mb,
-      anchor_duckdb_cold_s: anchor.cold_s,
-      anchor_duckdb_warm_s: anchor.warm_s,
-      ratio_cold_to_duckdb: t.cold_s / anchor.cold_s,
+      anchor_duckdb_max_rss_mb: anchor?.max_rss_mb ?? null,
+      anchor_duckdb_cold_s: anchor?.cold_s ?? null,
+      anchor_duckdb_warm_s: anchor?.warm_s ?? null,
+      ratio_cold_to_duckdb: anchor ? t.cold_s / anchor.cold_s : null,
+      // Linear growth: µs a row against the next smaller size of the same run (1 = flat).
+      ratio_us_per_row_to_previous: (t.cold_s * 1e6) / t.rows / prevUs,
     };
     loads.push(row);
     console.log(
       `load ${String(t.rows).padStart(9)} rows (${t.series} series, ${row.mb.toFixed(1)} MB) on ${t.engine.padEnd(6)}: ` +
         `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold, ` +
         `${row.warm_us_per_row.toFixed(2)} warm), peak RSS ${t.max_rss_mb.toFixed(0)} MB; ` +
-        `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${row.ratio_cold_to_duckdb.toFixed(3)}; ` +
-        `×${(t.cold_s / (base.cold_s as number)).toFixed(1)} the ${base.rows}-row time for ×${(t.rows / (base.rows as number)).toFixed(0)} rows`,
+        (anchor
+          ? `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${(t.cold_s / anchor.cold_s).toFixed(3)}; `
+          : 'no duckdb anchor at this size; ') +
+        `µs/row ×${row.ratio_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure (${prevUs.toFixed(2)})`,
     );
     rmSync(file, { force: true });
   }
@@ -132,6 +144,7 @@ export async function run(args: string[]): Promise<void> {
   const days = Number(flag(args, 'days', '21'));
   const trees = Number(flag(args, 'trees', '30'));
   const loadRows = flag(args, 'load-rows', '4000,100000,10000000').split(',').filter(Boolean).map(Number);
+  const anchorMaxRows = Number(flag(args, 'anchor-max-rows', 'Infinity'));
   const dir = mkdtempSync(join(tmpdir(), 'twiga-bench-fleet-'));
   const cores = availableParallelism();
   console.log(
@@ -139,7 +152,7 @@ export async function run(args: string[]): Promise<void> {
   );
   try {
     if (flag(args, 'only', '') === 'load') {
-      const loads = await loadBench(dir, loadRows);
+      const loads = await loadBench(dir, loadRows, anchorMaxRows);
       const out = join(RESULTS, '..', 'fleet-load.json');
       mkdirSync(join(RESULTS, '..'), { recursive: true });
       writeFileSync(
@@ -226,7 +239,7 @@ export async function run(args: string[]): Promise<void> {
       );
     }
 
-    const loads = await loadBench(dir, loadRows);
+    const loads = await loadBench(dir, loadRows, anchorMaxRows);
     mkdirSync(join(RESULTS, '..'), { recursive: true });
     writeFileSync(
       RESULTS,
