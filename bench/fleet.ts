@@ -57,16 +57,20 @@ const LOAD_CHILD = `
 import { loadPanel } from './src/node/data/panel.ts';
 const [path, engine] = process.argv.slice(-2);
 const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'], engine };
-let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
-const rss = process.resourceUsage().maxRSS / 1024;
-t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
+let c = process.cpuUsage(); let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
+const coldCpu = process.cpuUsage(c); const rss = process.resourceUsage().maxRSS / 1024;
+c = process.cpuUsage(); t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
+const warmCpu = process.cpuUsage(c); const cpu = (u) => (u.user + u.system) / 1e6;
 const used = Object.values(a.report.series)[0].engine;
-console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, max_rss_mb: rss, series: a.series.length, rows: a.report.rowsRead, engine: used }));
+console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, cold_cpu_s: cpu(coldCpu), warm_cpu_s: cpu(warmCpu), max_rss_mb: rss, series: a.series.length, rows: a.report.rowsRead, engine: used }));
 `;
 
 interface LoadTimes {
   cold_s: number;
   warm_s: number;
+  /** CPU time (user + system, all threads) of each load: on a shared machine, steadier than wall time. */
+  cold_cpu_s: number;
+  warm_cpu_s: number;
   /** Peak resident memory of the child after the cold load (the process, runtime included). */
   max_rss_mb: number;
   series: number;
@@ -105,8 +109,9 @@ async function loadBench(
     // duckdb-wasm on 10M rows takes minutes on a shared machine: `--anchor-max-rows` skips it there, and
     // the smallest size loaded in the same run is the anchor that growth is read against.
     const anchor = t.engine === 'duckdb' || t.rows > anchorMaxRows ? undefined : loadInChild(file, 'duckdb');
-    const prev = loads[loads.length - 1] ?? { rows: t.rows, cold_s: t.cold_s };
+    const prev = loads[loads.length - 1] ?? { rows: t.rows, cold_s: t.cold_s, warm_cpu_s: t.warm_cpu_s };
     const prevUs = ((prev.cold_s as number) * 1e6) / (prev.rows as number);
+    const prevCpuUs = ((prev.warm_cpu_s as number) * 1e6) / (prev.rows as number);
     const row = {
       rows: t.rows,
       series: t.series,
@@ -116,6 +121,9 @@ async function loadBench(
       warm_s: t.warm_s,
       cold_us_per_row: (t.cold_s * 1e6) / t.rows,
       warm_us_per_row: (t.warm_s * 1e6) / t.rows,
+      cold_cpu_s: t.cold_cpu_s,
+      warm_cpu_s: t.warm_cpu_s,
+      warm_cpu_us_per_row: (t.warm_cpu_s * 1e6) / t.rows,
       max_rss_mb: t.max_rss_mb,
       anchor_duckdb_max_rss_mb: anchor?.max_rss_mb ?? null,
       anchor_duckdb_cold_s: anchor?.cold_s ?? null,
@@ -123,6 +131,7 @@ async function loadBench(
       ratio_cold_to_duckdb: anchor ? t.cold_s / anchor.cold_s : null,
       // Linear growth: µs a row against the next smaller size of the same run (1 = flat).
       ratio_us_per_row_to_previous: (t.cold_s * 1e6) / t.rows / prevUs,
+      ratio_warm_cpu_us_per_row_to_previous: (t.warm_cpu_s * 1e6) / t.rows / prevCpuUs,
     };
     loads.push(row);
     console.log(
@@ -132,7 +141,8 @@ async function loadBench(
         (anchor
           ? `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${(t.cold_s / anchor.cold_s).toFixed(3)}; `
           : 'no duckdb anchor at this size; ') +
-        `µs/row ×${row.ratio_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure (${prevUs.toFixed(2)})`,
+        `µs/row ×${row.ratio_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure (${prevUs.toFixed(2)}); ` +
+        `CPU warm ${row.warm_cpu_us_per_row.toFixed(2)} µs/row, ×${row.ratio_warm_cpu_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure`,
     );
     rmSync(file, { force: true });
   }
