@@ -2,7 +2,8 @@
  * Fleet benchmark, training half: training time per series for a synthetic fleet (per-series linear, global
  * linear, global GBDT) against one single-series fit measured in the same run, and panel loading time for
  * 4k, 100k and 10M rows (cold: the first load in a process, duckdb-wasm start-up included; warm: the next).
- * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000] [--only load]`
+ * `npm run bench -- fleet [--series 1000] [--days 21] [--trees 30] [--load-rows 4000,100000,10000000] [--only load]
+ * [--anchor-max-rows N]` (no duckdb anchor above N rows)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -56,15 +57,22 @@ const LOAD_CHILD = `
 import { loadPanel } from './src/node/data/panel.ts';
 const [path, engine] = process.argv.slice(-2);
 const o = { idColumn: 'unique_id', timeColumn: 'timestamp', columns: ['net_load'], engine };
-let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
-t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
+let c = process.cpuUsage(); let t = performance.now(); const a = await loadPanel(path, o); const cold = performance.now() - t;
+const coldCpu = process.cpuUsage(c); const rss = process.resourceUsage().maxRSS / 1024;
+c = process.cpuUsage(); t = performance.now(); await loadPanel(path, o); const warm = performance.now() - t;
+const warmCpu = process.cpuUsage(c); const cpu = (u) => (u.user + u.system) / 1e6;
 const used = Object.values(a.report.series)[0].engine;
-console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, series: a.series.length, rows: a.report.rowsRead, engine: used }));
+console.log(JSON.stringify({ cold_s: cold / 1000, warm_s: warm / 1000, cold_cpu_s: cpu(coldCpu), warm_cpu_s: cpu(warmCpu), max_rss_mb: rss, series: a.series.length, rows: a.report.rowsRead, engine: used }));
 `;
 
 interface LoadTimes {
   cold_s: number;
   warm_s: number;
+  /** CPU time (user + system, all threads) of each load: on a shared machine, steadier than wall time. */
+  cold_cpu_s: number;
+  warm_cpu_s: number;
+  /** Peak resident memory of the child after the cold load (the process, runtime included). */
+  max_rss_mb: number;
   series: number;
   rows: number;
   engine: string;
@@ -81,10 +89,14 @@ function loadInChild(path: string, engine: 'auto' | 'duckdb'): LoadTimes {
 }
 
 /**
- * Panel loading per size: the default engine choice against duckdb-wasm (today's path, the anchor) on
- * the same file in the same run; past `JS_MAX_BYTES` both are duckdb and the anchor is not repeated.
+ * Panel loading per size: the default engine choice against duckdb-wasm (the anchor) on the same file
+ * in the same run, with the child's peak memory (the JS path streams: ~8 bytes a cell plus the runtime).
  */
-async function loadBench(dir: string, loadRows: readonly number[]): Promise<Array<Record<string, unknown>>> {
+async function loadBench(
+  dir: string,
+  loadRows: readonly number[],
+  anchorMaxRows: number,
+): Promise<Array<Record<string, unknown>>> {
   const loads: Array<Record<string, unknown>> = [];
   for (const rows of loadRows) {
     // 200 rows (hours) per series up to 4k rows, then more series: 10M rows = 5,000 series × 2,000 hours.
@@ -94,7 +106,12 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
     await writeFleetCsv(file, panel);
     const bytes = statSync(file).size;
     const t = loadInChild(file, 'auto');
-    const anchor = t.engine === 'duckdb' ? t : loadInChild(file, 'duckdb');
+    // duckdb-wasm on 10M rows takes minutes on a shared machine: `--anchor-max-rows` skips it there, and
+    // the smallest size loaded in the same run is the anchor that growth is read against.
+    const anchor = t.engine === 'duckdb' || t.rows > anchorMaxRows ? undefined : loadInChild(file, 'duckdb');
+    const prev = loads[loads.length - 1] ?? { rows: t.rows, cold_s: t.cold_s, warm_cpu_s: t.warm_cpu_s };
+    const prevUs = ((prev.cold_s as number) * 1e6) / (prev.rows as number);
+    const prevCpuUs = ((prev.warm_cpu_s as number) * 1e6) / (prev.rows as number);
     const row = {
       rows: t.rows,
       series: t.series,
@@ -103,17 +120,29 @@ async function loadBench(dir: string, loadRows: readonly number[]): Promise<Arra
       cold_s: t.cold_s,
       warm_s: t.warm_s,
       cold_us_per_row: (t.cold_s * 1e6) / t.rows,
-      anchor_duckdb_cold_s: anchor.cold_s,
-      anchor_duckdb_warm_s: anchor.warm_s,
-      ratio_cold_to_duckdb: t.cold_s / anchor.cold_s,
+      warm_us_per_row: (t.warm_s * 1e6) / t.rows,
+      cold_cpu_s: t.cold_cpu_s,
+      warm_cpu_s: t.warm_cpu_s,
+      warm_cpu_us_per_row: (t.warm_cpu_s * 1e6) / t.rows,
+      max_rss_mb: t.max_rss_mb,
+      anchor_duckdb_max_rss_mb: anchor?.max_rss_mb ?? null,
+      anchor_duckdb_cold_s: anchor?.cold_s ?? null,
+      anchor_duckdb_warm_s: anchor?.warm_s ?? null,
+      ratio_cold_to_duckdb: anchor ? t.cold_s / anchor.cold_s : null,
+      // Linear growth: µs a row against the next smaller size of the same run (1 = flat).
+      ratio_us_per_row_to_previous: (t.cold_s * 1e6) / t.rows / prevUs,
+      ratio_warm_cpu_us_per_row_to_previous: (t.warm_cpu_s * 1e6) / t.rows / prevCpuUs,
     };
     loads.push(row);
-    const base = loads[0]!;
     console.log(
       `load ${String(t.rows).padStart(9)} rows (${t.series} series, ${row.mb.toFixed(1)} MB) on ${t.engine.padEnd(6)}: ` +
-        `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold); ` +
-        `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${row.ratio_cold_to_duckdb.toFixed(3)}; ` +
-        `×${(t.cold_s / (base['cold_s'] as number)).toFixed(1)} the ${base['rows']}-row time for ×${(t.rows / (base['rows'] as number)).toFixed(0)} rows`,
+        `cold ${t.cold_s.toFixed(3)} s, warm ${t.warm_s.toFixed(3)} s (${row.cold_us_per_row.toFixed(2)} µs/row cold, ` +
+        `${row.warm_us_per_row.toFixed(2)} warm), peak RSS ${t.max_rss_mb.toFixed(0)} MB; ` +
+        (anchor
+          ? `duckdb anchor cold ${anchor.cold_s.toFixed(3)} s, warm ${anchor.warm_s.toFixed(3)} s → ratio cold ${(t.cold_s / anchor.cold_s).toFixed(3)}; `
+          : 'no duckdb anchor at this size; ') +
+        `µs/row ×${row.ratio_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure (${prevUs.toFixed(2)}); ` +
+        `CPU warm ${row.warm_cpu_us_per_row.toFixed(2)} µs/row, ×${row.ratio_warm_cpu_us_per_row_to_previous.toFixed(2)} the ${prev.rows}-row figure`,
     );
     rmSync(file, { force: true });
   }
@@ -125,6 +154,7 @@ export async function run(args: string[]): Promise<void> {
   const days = Number(flag(args, 'days', '21'));
   const trees = Number(flag(args, 'trees', '30'));
   const loadRows = flag(args, 'load-rows', '4000,100000,10000000').split(',').filter(Boolean).map(Number);
+  const anchorMaxRows = Number(flag(args, 'anchor-max-rows', 'Infinity'));
   const dir = mkdtempSync(join(tmpdir(), 'twiga-bench-fleet-'));
   const cores = availableParallelism();
   console.log(
@@ -132,7 +162,7 @@ export async function run(args: string[]): Promise<void> {
   );
   try {
     if (flag(args, 'only', '') === 'load') {
-      const loads = await loadBench(dir, loadRows);
+      const loads = await loadBench(dir, loadRows, anchorMaxRows);
       const out = join(RESULTS, '..', 'fleet-load.json');
       mkdirSync(join(RESULTS, '..'), { recursive: true });
       writeFileSync(
@@ -219,7 +249,7 @@ export async function run(args: string[]): Promise<void> {
       );
     }
 
-    const loads = await loadBench(dir, loadRows);
+    const loads = await loadBench(dir, loadRows, anchorMaxRows);
     mkdirSync(join(RESULTS, '..'), { recursive: true });
     writeFileSync(
       RESULTS,

@@ -10,6 +10,7 @@ import { listModels } from '../runtime/checkpoint/models.js';
 import { decodeReference, REFERENCE_FILE } from '../runtime/drift/checkpoint-reference.js';
 import { ForecastMonitor } from '../runtime/drift/monitor.js';
 import type { DriftReference } from '../runtime/drift/reference.js';
+import { renderFleetDriftReport } from '../runtime/drift/report/fleet-report.js';
 import type { DriftSummary } from '../runtime/drift/summary.js';
 import { CheckpointError, ConfigError } from '../runtime/errors.js';
 import { decodePipelineFile, PIPELINE_FILE } from '../runtime/forecaster-files.js';
@@ -18,9 +19,11 @@ import { loadPanel, type SkippedSeries } from './data/index.js';
 import type { RunDriftOptions } from './drift.js';
 import { initNodeDriftWasm } from './drift-wasm.js';
 import { FsCheckpointStore } from './fs-store.js';
+import { fileReportSink } from './report-sink.js';
+import { loadSettings } from './settings.js';
 
 /** `runDrift`'s options plus the panel's id column (and a wide file's series columns). */
-export interface PanelDriftOptions extends Omit<RunDriftOptions, 'reportDir'> {
+export interface PanelDriftOptions extends RunDriftOptions {
   idColumn: string;
   /**
    * A wide current (and reference) file: these columns are the series, melted into the first tested column
@@ -45,6 +48,8 @@ export interface PanelDriftResult {
   fleet: FleetDriftCounts;
   /** Series of the current panel with no reference (or the reverse), and series the load skipped. */
   skipped: SkippedSeries[];
+  /** The fleet page (per-series table linking each series' own report, written beside it); null without a report folder. */
+  report_path: string | null;
 }
 
 type References =
@@ -91,7 +96,9 @@ async function checkpointReferences(
 
 /**
  * Tests every series of the current panel for drift against its own reference (Evidently's default test per
- * column, WASM core) and counts the fleet.
+ * column, WASM core) and counts the fleet. With a report folder (`reportDir`, else TWIGA_SERVE_REPORT_DIR)
+ * it writes each series' HTML report (`<id>_data_drift_<time>.html`) and one fleet page linking them
+ * (`fleet_drift_<time>.html`, `report_path`).
  * @example
  * const r = await runPanelDrift({ reference: 'checkpoints/feeders', current: 'last-week.csv', idColumn: 'unique_id', columns: ['net_load'] });
  * console.log(r.fleet); // { series: 7, drifted: 3, share: 0.43, drifted_series: [...] }
@@ -138,11 +145,8 @@ export async function runPanelDrift(options: PanelDriftOptions): Promise<PanelDr
   }
   const current = await load(options.current);
   skipped.push(...current.report.skipped);
-  const monitor = new ForecastMonitor({
-    ...(options.method ? { method: options.method } : {}),
-    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
-    ...(options.driftShare !== undefined ? { driftShare: options.driftShare } : {}),
-  });
+  const reportDir = options.reportDir ?? (await loadSettings()).reportDir;
+  const sink = reportDir ? fileReportSink(reportDir) : undefined;
   const series: Record<string, DriftSummary> = {};
   for (const s of current.series) {
     const ref = refs.data.get(s.id);
@@ -150,12 +154,35 @@ export async function runPanelDrift(options: PanelDriftOptions): Promise<PanelDr
       skipped.push({ id: s.id, rows: s.frame.time.length, reason: 'no reference for this series' });
       continue;
     }
+    // Each series' report is named after it (ids are checked: no '/', '..'), beside the fleet page.
+    const monitor = new ForecastMonitor(
+      {
+        ...(options.method ? { method: options.method } : {}),
+        ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+        ...(options.driftShare !== undefined ? { driftShare: options.driftShare } : {}),
+      },
+      sink ? { writeReport: (name, html) => sink.writeReport(`${s.id}_${name}`, html) } : {},
+    );
     monitor.setReference(ref);
     const [, summary] = await monitor.runDataDrift(s.frame.columns, columns);
     series[s.id] = summary;
   }
   const ids = Object.keys(series);
   const drifted = ids.filter((id) => series[id]!.dataset_drift);
+  const reportPath = sink
+    ? await sink.writeReport(
+        `fleet_drift_${new Date().toISOString().replace(/[:.]/g, '-')}.html`,
+        renderFleetDriftReport({
+          idColumn: options.idColumn,
+          series,
+          skipped,
+          link: (id) => {
+            const path = series[id]?.report_path;
+            return path ? basename(path) : null;
+          },
+        }),
+      )
+    : null;
   return {
     id_column: options.idColumn,
     series,
@@ -166,5 +193,6 @@ export async function runPanelDrift(options: PanelDriftOptions): Promise<PanelDr
       drifted_series: drifted,
     },
     skipped,
+    report_path: reportPath,
   };
 }

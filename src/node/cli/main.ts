@@ -286,7 +286,10 @@ export function buildProgram(): Command {
     .option('--columns <cols>', 'columns to test, comma-separated (default: every non-time column)', (v) =>
       v.split(',').map((c) => c.trim()),
     )
-    .option('--report-dir <dir>', 'write the HTML report here (default: TWIGA_SERVE_REPORT_DIR)')
+    .option(
+      '--report-dir <dir>',
+      'write the HTML report here (with --id-col: one per series and a fleet page; default: TWIGA_SERVE_REPORT_DIR)',
+    )
     .option(
       '--time-col <col>',
       "time column (default: the checkpoint's, else timestamp/date/datetime/time/ds)",
@@ -305,13 +308,12 @@ export function buildProgram(): Command {
     .option('--melt <cols>', 'with --id-col: wide files, these comma-separated columns are the series')
     .action(async (flags) => {
       if (flags.idCol) {
-        const { reportDir: _r, ...rest } = flags;
         const melt = flags.melt
           ? String(flags.melt)
               .split(',')
               .map((c: string) => c.trim())
           : undefined;
-        printJson(await runPanelDrift({ ...rest, idColumn: flags.idCol, melt, timeColumn: flags.timeCol }));
+        printJson(await runPanelDrift({ ...flags, idColumn: flags.idCol, melt, timeColumn: flags.timeCol }));
         return;
       }
       printJson(await runDrift({ ...flags, timeColumn: flags.timeCol, logger: createLogger() }));

@@ -1,9 +1,8 @@
 /**
- * Data loading for Node: CSV, TSV and Parquet into a repaired Frame and Arrow table — d3-dsv and plain
- * loops for plain CSV/TSV up to `JS_MAX_BYTES`, duckdb-wasm for the rest, with the same result either way.
+ * Data loading for Node: CSV, TSV and Parquet into a repaired Frame and Arrow table — plain CSV/TSV of
+ * any size streamed through d3-dsv into typed columns and repaired in loops, duckdb-wasm for the rest, with the same result either way.
  */
 export { closeDuckDB, getDuckDB } from './duckdb.js';
-export { JS_MAX_BYTES } from './js-read.js';
 export { type LoadOptions, LoadOptionsSchema, type LoadResult, loadData } from './load.js';
 export {
   loadPanel,

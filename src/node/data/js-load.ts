@@ -1,11 +1,11 @@
-/** The JS load path end to end: one file, or one panel file split into series, read with d3-dsv and repaired in loops. */
+/** The JS load path end to end: one file, or one panel file split into series, streamed through d3-dsv and repaired in loops. */
 import { checkSeriesId } from '../../runtime/fleet/series-id.js';
 import { parsePeriod } from '../../runtime/period.js';
 import type { AssembledLoad } from './assemble.js';
-import { needEngineUnless } from './engine-needed.js';
-import { readDsvColumns } from './js-read.js';
-import { parseTimes, type RawSeries, type RepairJsOptions, repairJs, resolveTimeJs } from './js-repair.js';
+import { type RowGroup, readDsvStream, type StreamRequest } from './js-read.js';
+import { type RawSeries, type RepairJsOptions, repairJs, resolveTimeJs } from './js-repair.js';
 import type { FileFormat } from './read-file.js';
+import type { ResolvedTime } from './time-column.js';
 
 /** Parsed options both JS entry points read. */
 export interface JsLoadOptions {
@@ -22,21 +22,40 @@ const repairOptions = (o: JsLoadOptions): RepairJsOptions => ({
   periodMs: o.period === undefined ? undefined : parsePeriod(o.period),
 });
 
-const counting = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+/** Reads the file, settling its time format on the way (kept for the reports). */
+async function readResolving(
+  path: string,
+  format: FileFormat,
+  o: JsLoadOptions,
+  request: Omit<StreamRequest, 'timeParser' | 'timeColumn'>,
+) {
+  let time: ResolvedTime | undefined;
+  const raw = await readDsvStream(path, format, {
+    ...request,
+    timeColumn: o.timeColumn,
+    timeParser: async (source) => {
+      const resolved = await resolveTimeJs(source, o.timeFormat);
+      time = resolved;
+      return resolved.parse;
+    },
+  });
+  return { raw, time: time! };
+}
 
 /** `loadData` on the JS path; throws EngineNeeded when duckdb must decide. */
 export async function loadDataJs(
   path: string,
-  file: { format: FileFormat; size: number },
+  file: { format: FileFormat },
   o: JsLoadOptions,
   started: number,
 ): Promise<AssembledLoad> {
-  const raw = await readDsvColumns(path, file.format, file.size, o.timeColumn, o.columns);
-  const time = resolveTimeJs(raw.time, o.timeFormat);
+  const { raw, time } = await readResolving(path, file.format, o, { columns: o.columns });
+  const all = raw.groups.get('')!;
   const series: RawSeries = {
-    index: counting(raw.rows),
-    time: parseTimes(raw.time, time.parse),
-    columns: raw.columns,
+    index: all.rows.view(),
+    time: raw.time,
+    values: raw.values,
+    examples: all.examples,
   };
   return repairJs(series, time, repairOptions(o), path, raw.format, started);
 }
@@ -64,37 +83,33 @@ function byCodePoint(a: string, b: string): number {
  */
 export async function loadPanelSeriesJs(
   path: string,
-  file: { format: FileFormat; size: number },
+  file: { format: FileFormat },
   o: JsLoadOptions & { idColumn: string; melt?: readonly string[] | undefined },
   label: (id: string) => string,
 ): Promise<PanelLoads> {
-  const read = o.melt ? [...o.melt, ...o.columns.slice(1)] : [o.idColumn, ...o.columns];
-  const raw = await readDsvColumns(path, file.format, file.size, o.timeColumn, read);
-  const time = resolveTimeJs(raw.time, o.timeFormat);
-  const times = parseTimes(raw.time, time.parse);
+  const { raw, time } = o.melt
+    ? await readResolving(path, file.format, o, { columns: [...o.melt, ...o.columns.slice(1)] })
+    : await readResolving(path, file.format, o, { idColumn: o.idColumn, columns: o.columns });
   const ro = repairOptions(o);
-  const groups = new Map<string, number[]>();
-  if (o.melt) {
-    const all = Array.from(counting(raw.rows));
-    for (const id of o.melt) groups.set(id, all);
-  } else {
-    const ids = raw.columns[0]!;
-    for (let i = 0; i < raw.rows; i++) {
-      const id = ids[i]!;
-      needEngineUnless(id !== '', 'an empty series id');
-      const rows = groups.get(id);
-      if (rows) rows.push(i);
-      else groups.set(id, [i]);
-    }
-  }
+  const groups: ReadonlyMap<string, RowGroup> = o.melt
+    ? new Map(o.melt.map((id) => [id, raw.groups.get('')!]))
+    : raw.groups;
+  const width = raw.values.length;
   const ids = [...groups.keys()].sort(byCodePoint);
   for (const id of ids) checkSeriesId(id, o.idColumn);
   const series = ids.map((id) => {
     const started = performance.now();
-    const columns = o.melt
-      ? [raw.columns[o.melt.indexOf(id)]!, ...raw.columns.slice(o.melt.length)]
-      : raw.columns.slice(1);
-    const one: RawSeries = { index: groups.get(id)!, time: times, columns };
+    const group = groups.get(id)!;
+    // Melted: series m is file column m, the shared columns follow the melted ones.
+    const pick = o.melt
+      ? [o.melt.indexOf(id), ...Array.from({ length: width - o.melt.length }, (_, j) => o.melt!.length + j)]
+      : undefined;
+    const one: RawSeries = {
+      index: group.rows.view(),
+      time: raw.time,
+      values: pick ? pick.map((c) => raw.values[c]!) : raw.values,
+      examples: pick ? pick.map((c) => group.examples[c]) : group.examples,
+    };
     return { id, loaded: repairJs(one, time, ro, label(id), raw.format, started) };
   });
   return { rowsRead: raw.rows, series };

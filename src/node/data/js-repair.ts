@@ -3,10 +3,10 @@
  * steps, same report. Every case that would be an error there hands over to duckdb (EngineNeeded),
  * so error messages come from one place.
  */
-import { MAX_TIME_MS, MIN_TIME_MS } from '../../runtime/time-range.js';
 import { type AssembledLoad, type AssembleOptions, assembleResult } from './assemble.js';
 import { EngineNeeded, needEngineUnless } from './engine-needed.js';
-import { numberCell, type TimeCellParser, timeCellParser } from './js-cells.js';
+import { type TimeCellParser, timeCellParser } from './js-cells.js';
+import type { TimeSource } from './js-read.js';
 import type { FileFormat } from './read-file.js';
 import type { Gaps, InvalidValues } from './repair.js';
 import type { ResolvedTime } from './time-column.js';
@@ -18,23 +18,23 @@ const EXAMPLES = 5;
 const MAX_ROWS = 50_000_000;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The time format of a text column, as `resolveTimeFormat` settles it, with its strict JS reader. */
-export function resolveTimeJs(
-  cells: readonly string[],
+/**
+ * The time format of a text column, as `resolveTimeFormat` settles it (the same sample: the first
+ * rows and rows spread evenly; day-first or month-first from a scan of the whole column), with its
+ * strict JS reader.
+ */
+export async function resolveTimeJs(
+  source: TimeSource,
   given: string | undefined,
-): ResolvedTime & { parse: TimeCellParser } {
+): Promise<ResolvedTime & { parse: TimeCellParser }> {
   let format: ResolvedTime['format'];
   if (given !== undefined) format = parseTimeFormat(given);
   else {
-    const step = Math.max(1, Math.ceil(cells.length / SAMPLE_SPREAD));
-    const sample: string[] = [];
-    cells.forEach((v, i) => {
-      const row = i + 1;
-      if (v.trim() !== '' && (row <= SAMPLE_HEAD || row % step === 0)) sample.push(v);
-    });
-    const found = detectTimeFormat(sample);
+    const step = Math.max(1, Math.ceil(source.rows / SAMPLE_SPREAD));
+    const found = detectTimeFormat(await source.sample((row) => row <= SAMPLE_HEAD || row % step === 0));
     needEngineUnless(found.kind !== 'none', 'time format not detected');
-    if (found.kind === 'day-or-month') format = { kind: 'strptime', pattern: dayOrMonth(cells, found) };
+    if (found.kind === 'day-or-month')
+      format = { kind: 'strptime', pattern: await dayOrMonth(source, found) };
     else format = found.format;
   }
   const parse = timeCellParser(format);
@@ -48,15 +48,18 @@ export function resolveTimeJs(
 const LEADING_FIELDS = /^\s*(\d{1,2})\D(\d{1,2})\D/;
 
 /** Day-first or month-first by the largest first and second fields over the whole column. */
-function dayOrMonth(cells: readonly string[], found: { dayFirst: string; monthFirst: string }): string {
+async function dayOrMonth(
+  source: TimeSource,
+  found: { dayFirst: string; monthFirst: string },
+): Promise<string> {
   let a = 0;
   let b = 0;
-  for (const v of cells) {
+  await source.forEachCell((v) => {
     const m = LEADING_FIELDS.exec(v);
-    if (!m) continue;
+    if (!m) return;
     a = Math.max(a, Number(m[1]));
     b = Math.max(b, Number(m[2]));
-  }
+  });
   if (a > 12 && b <= 12) return found.dayFirst;
   if (b > 12 && a <= 12) return found.monthFirst;
   throw new EngineNeeded('day-first or month-first is ambiguous');
@@ -64,39 +67,14 @@ function dayOrMonth(cells: readonly string[], found: { dayFirst: string; monthFi
 
 /**
  * One series as rows of the whole file's columns (nothing copied): `index` holds its 0-based data rows
- * in file order; `time` (from `parseTimes`) and `columns` are the file's.
+ * in file order; `time` and `values` are the file's (NaN where a cell is not a number), `examples` the
+ * series' first such cell per column.
  */
 export interface RawSeries {
   readonly index: ArrayLike<number>;
   readonly time: Float64Array;
-  readonly columns: readonly (readonly string[])[];
-}
-
-const MEMO_LIMIT = 200_000;
-
-/**
- * A whole time column as epoch ms, each cell parsed by the strict reader (repeats, as in a panel where
- * every series has the same hours, from a memo). Any cell it does not read, or outside the supported
- * range, hands over to duckdb.
- */
-export function parseTimes(cells: readonly string[], parse: TimeCellParser): Float64Array {
-  const out = new Float64Array(cells.length);
-  const memo = new Map<string, number>();
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    let ms = memo.get(cell);
-    if (ms === undefined) {
-      const parsed = parse(cell);
-      needEngineUnless(
-        parsed !== undefined && parsed >= MIN_TIME_MS && parsed <= MAX_TIME_MS,
-        'a timestamp needs duckdb',
-      );
-      ms = parsed;
-      if (memo.size < MEMO_LIMIT) memo.set(cell, ms);
-    }
-    out[i] = ms;
-  }
-  return out;
+  readonly values: readonly Float64Array[];
+  readonly examples: ReadonlyArray<InvalidValues['example']>;
 }
 
 /** Parsed load options `repairJs` reads. */
@@ -115,38 +93,36 @@ export function repairJs(
 ): AssembledLoad {
   const { index } = raw;
   const n = index.length;
-  const k = raw.columns.length;
+  const k = raw.values.length;
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = raw.time[index[i]!]!;
   const invalid: InvalidValues[] = [];
   const values: Float64Array[] = [];
   for (let c = 0; c < k; c++) {
-    const cells = raw.columns[c]!;
+    const column = raw.values[c]!;
     const v = new Float64Array(n);
     let count = 0;
-    let example: InvalidValues['example'];
     for (let i = 0; i < n; i++) {
-      const cell = cells[index[i]!]!;
-      const x = numberCell(cell);
-      needEngineUnless(x !== undefined, 'a value cell needs duckdb');
-      if (x === null) {
-        v[i] = Number.NaN;
-        count++;
-        example ??= { value: cell, row: index[i]! + 1 };
-      } else v[i] = x;
+      const x = column[index[i]!]!;
+      if (Number.isNaN(x)) count++;
+      v[i] = x;
     }
     needEngineUnless(count < n, 'a column has no numeric values');
-    invalid.push(example ? { count, example } : { count });
+    const example = raw.examples[c];
+    invalid.push(count > 0 && example ? { count, example } : { count });
     values.push(v);
   }
   let outOfOrder = 0;
   for (let i = 1; i < n; i++) if (t[i]! < t[i - 1]!) outOfOrder++;
 
   // Stable sort by time: ties keep file order, which `first` / `last` rely on.
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   if (outOfOrder > 0) order.sort((x, y) => t[x]! - t[y]! || x - y);
-  const times: number[] = [];
-  const merged: number[][] = values.map(() => []);
+  // Typed and sized for the worst case (no duplicates): ~8 bytes a cell however large the series.
+  const times = new Float64Array(n);
+  const merged = values.map(() => new Float64Array(n));
+  let m = 0;
   let dupCount = 0;
   let extraRows = 0;
   const dupExamples: string[] = [];
@@ -160,13 +136,19 @@ export function repairJs(
       extraRows += size - 1;
       if (dupExamples.length < EXAMPLES) dupExamples.push(`${formatTimestamp(t[order[s]!]!)} (${size} rows)`);
     }
-    times.push(t[order[s]!]!);
-    for (let c = 0; c < k; c++) merged[c]!.push(mergeGroup(values[c]!, order, s, e, o.duplicates));
+    times[m] = t[order[s]!]!;
+    for (let c = 0; c < k; c++) merged[c]![m] = mergeGroup(values[c]!, order, s, e, o.duplicates);
+    m++;
     s = e;
   }
-  const gaps = findGapsJs(times, o.periodMs);
+  const unique = times.subarray(0, m);
+  const gaps = findGapsJs(unique, o.periodMs);
   needEngineUnless(gaps.count === 0 || o.gaps !== 'error', 'gaps under the error policy');
-  const rows = regularJs(times, merged, gaps);
+  const rows = regularJs(
+    unique,
+    merged.map((v) => v.subarray(0, m)),
+    gaps,
+  );
   return assembleResult({
     path,
     format,
@@ -184,7 +166,7 @@ export function repairJs(
 }
 
 /** One value for the rows `order[s..e)` sharing a timestamp: mean of the valid ones, or the first / last. */
-function mergeGroup(v: Float64Array, order: number[], s: number, e: number, policy: string): number {
+function mergeGroup(v: Float64Array, order: Uint32Array, s: number, e: number, policy: string): number {
   if (e - s === 1) return v[order[s]!]!;
   if (policy === 'first') return v[order[s]!]!;
   if (policy === 'last') return v[order[e - 1]!]!;
@@ -201,7 +183,7 @@ function mergeGroup(v: Float64Array, order: number[], s: number, e: number, poli
 }
 
 /** `findGaps` over sorted unique times. */
-function findGapsJs(times: readonly number[], periodMs: number | undefined): Gaps {
+function findGapsJs(times: Float64Array, periodMs: number | undefined): Gaps {
   let p = periodMs;
   if (p === undefined) {
     const counts = new Map<number, number>();
@@ -245,12 +227,11 @@ function findGapsJs(times: readonly number[], periodMs: number | undefined): Gap
 
 /** The rows on the full grid, missing periods as NaN. */
 function regularJs(
-  times: readonly number[],
-  values: readonly number[][],
+  times: Float64Array,
+  values: readonly Float64Array[],
   gaps: Gaps,
 ): { time: Float64Array; values: Float64Array[] } {
-  if (gaps.missingRows === 0)
-    return { time: Float64Array.from(times), values: values.map((v) => Float64Array.from(v)) };
+  if (gaps.missingRows === 0) return { time: times.slice(), values: values.map((v) => v.slice()) };
   const p = gaps.periodMs;
   const first = times[0]!;
   const n = (times[times.length - 1]! - first) / p + 1;
@@ -258,9 +239,7 @@ function regularJs(
   for (let i = 0; i < n; i++) time[i] = first + i * p;
   const out = values.map((v) => {
     const column = new Float64Array(n).fill(Number.NaN);
-    times.forEach((ms, j) => {
-      column[(ms - first) / p] = v[j]!;
-    });
+    for (let j = 0; j < times.length; j++) column[(times[j]! - first) / p] = v[j]!;
     return column;
   });
   return { time, values: out };

@@ -45,7 +45,7 @@ export interface LoadOptions {
    * as NaN; `error` fails. Invalid values stay NaN unless interpolated.
    */
   gaps?: GapPolicy | undefined;
-  /** `auto` (default): the JS path for plain CSV/TSV up to `JS_MAX_BYTES`, duckdb otherwise; `duckdb`: always duckdb. */
+  /** `auto` (default): the JS path for plain CSV/TSV, duckdb otherwise; `duckdb`: always duckdb. */
   engine?: 'auto' | 'duckdb' | undefined;
 }
 
@@ -88,8 +88,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Read `path` (.csv, .tsv, .txt, .parquet; .csv.gz, .tsv.gz), parse its time column, sort,
- * merge duplicated timestamps, regularise to the period and fill gaps by policy. Plain CSV/TSV up to
- * `JS_MAX_BYTES` is read with d3-dsv and repaired in JS (no duckdb start-up); everything else, and any
+ * merge duplicated timestamps, regularise to the period and fill gaps by policy. Plain CSV/TSV of any
+ * size is streamed through d3-dsv and repaired in JS (no duckdb start-up, ~8 bytes a cell); everything else, and any
  * file the JS path will not decide (odd shapes, every data error), goes through duckdb-wasm, so the
  * result and the errors are the same either way (`report.engine` says which ran).
  * @example

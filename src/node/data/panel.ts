@@ -210,7 +210,7 @@ function cleanSeries(
 
 /**
  * Read a panel file once and repair each series separately (sort, duplicates, gaps, regularising — on
- * the same engine `loadData` would pick: d3-dsv + JS for plain CSV/TSV up to `JS_MAX_BYTES`, else
+ * the same engine `loadData` would pick: d3-dsv streaming + JS for plain CSV/TSV, else
  * duckdb SQL), reporting per series. Series too short for `minRows` are skipped and listed in
  * `report.skipped`, never dropped silently. Series ids are checked (no `/`, `..`, control characters,
  * at most 128 characters): a bad one fails the load naming it.

@@ -12,7 +12,7 @@ export interface LoadReport {
   file: string;
   format: FileFormat;
   /**
-   * What did the reading and repairs: `js` (d3-dsv and plain loops, for CSV/TSV up to `JS_MAX_BYTES`) or
+   * What did the reading and repairs: `js` (streamed through d3-dsv, plain loops; plain CSV/TSV of any size) or
    * `duckdb` (duckdb-wasm SQL: Parquet, gzip, large files, and any file the JS path hands over).
    */
   engine: LoadEngine;

@@ -5,7 +5,6 @@
  * its own holdout and promoted by compare-and-swap. One child tracking run per model under a parent run.
  */
 import { z } from 'zod';
-import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
 import { listModels } from '../../runtime/checkpoint/models.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
 import { decodeReference, REFERENCE_FILE } from '../../runtime/drift/checkpoint-reference.js';
@@ -13,24 +12,15 @@ import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
 import { CheckpointError, ConfigError } from '../../runtime/errors.js';
 import { requiredColumns } from '../../runtime/features/pipeline.js';
-import {
-  beatsIncumbent,
-  metricValue,
-  type RetrainPolicy,
-  type RetrainReason,
-  retrainPolicy,
-} from '../../runtime/flows/decision.js';
+import type { RetrainPolicy, RetrainReason } from '../../runtime/flows/decision.js';
 import type { Frame } from '../../runtime/frame.js';
-import { createOnnxEngine, type OnnxEngine } from '../../runtime/onnx/engine.js';
+import type { OnnxEngine } from '../../runtime/onnx/engine.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
-import type { MetricsByModel } from '../../runtime/training-result.js';
 import { loadPanel, type PanelReport, panelActions } from '../data/index.js';
 import { initNodeDriftWasm } from '../drift-wasm.js';
-import { FsCheckpointStore } from '../fs-store.js';
 import { logEvaluation } from '../tracking/steps.js';
 import type { TrackedRun } from '../tracking/tracker.js';
-import { checkpointFiles } from '../training-steps.js';
 import { errorField } from './flow-log.js';
 import {
   CommonFlowOptionsSchema,
@@ -43,13 +33,14 @@ import { type Incumbent, loadIncumbentTask } from './incumbent.js';
 import { decide } from './retraining-flow.js';
 import {
   evaluateForecasterTask,
-  promoteTask,
+  fitAndCompare,
   type RetrainSpec,
+  retrainingParts,
+  saveAndPromote,
   specOfIncumbent,
 } from './retraining-tasks.js';
 import { startFlowRun, startRunTask } from './run-tasks.js';
 import { task } from './task.js';
-import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
 
 /** Options of `fleetRetrainingFlow`: the fleet, the panel of recent data, the rules. */
 export const FleetRetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
@@ -255,47 +246,19 @@ async function retrainModel(
     };
   }
   const holdoutFrom = formatTimestamp(frame.time[holdoutStart]!);
-  const candidate = await fitTask.run(
-    {
+  const { candidate, evaluated, holdoutMetrics, candidateMetric, incumbentMetric, wins, verdict } =
+    await fitAndCompare(setup, {
+      spec,
       frame,
-      pipelineConfig: pc,
-      models: spec.models,
-      split: {
-        trainEnd: holdoutStart,
-        testStart: holdoutStart,
-        rule: `window before ${holdoutFrom}; holdout after`,
-      },
-      valFraction: spec.valFraction,
-      ensemble: spec.ensemble,
-      conformal: spec.conformal,
-      ...(spec.intervals ? { intervals: spec.intervals } : {}),
-      runId: log.flowRunId,
-      source: `${c.dataPath} [${series}]`,
+      holdoutStart,
+      rule: `window before ${holdoutFrom}; holdout after`,
+      incumbent,
+      policy,
       engine: c.engine,
-      log: log.logger('fit'),
-    },
-    log,
-    retry,
-  );
-  const evaluated = await evaluateTask.run(candidate, log, retry);
-  const holdoutMetrics: MetricsByModel | null =
-    incumbent.status === 'loaded'
-      ? await evaluateForecasterTask.run(
-          { forecaster: incumbent.forecaster, frame, startRow: holdoutStart },
-          log,
-          retry,
-        )
-      : null;
+      source: `${c.dataPath} [${series}]`,
+    });
   await logEvaluation(run, evaluated.metrics);
   if (holdoutMetrics) await logEvaluation(run, holdoutMetrics, { prefix: 'incumbent' });
-  const candidateMetric = metricValue(evaluated.metrics, policy.metricKey);
-  const incumbentMetric = holdoutMetrics ? metricValue(holdoutMetrics, policy.metricKey) : null;
-  const wins = beatsIncumbent(
-    candidateMetric,
-    incumbent.status === 'loaded' ? incumbentMetric : undefined,
-    policy,
-  );
-  const verdict = `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6)} vs incumbent ${incumbentMetric?.toPrecision(6) ?? '(none)'} on the holdout from ${holdoutFrom}`;
   const retrained = {
     ...base,
     retrained: true,
@@ -308,27 +271,16 @@ async function retrainModel(
       ...retrained,
       outcome: 'kept',
       reason: decision.reason,
-      detail: `${decision.detail}; not promoted: ${verdict}`,
+      detail: `${decision.detail}; not promoted: ${verdict} from ${holdoutFrom}`,
     };
   }
-  const files = checkpointFiles(candidate, evaluated);
-  const saved = await saveCheckpointTask.run(
-    { store, name: model, model: candidate, evaluated, files, activate: false },
-    log,
-    retry,
-  );
-  try {
-    await promoteTask.run(
-      { store, name: model, version: saved.version, ifMatch: incumbent.etag },
-      log,
-      retry,
-    );
-  } catch (error) {
-    await deleteVersion(store, model, saved.version).catch((e: unknown) =>
-      log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
-    );
-    throw error;
-  }
+  const { saved } = await saveAndPromote(setup, {
+    store,
+    name: model,
+    candidate,
+    evaluated,
+    ifMatch: incumbent.etag,
+  });
   const path = store.describe(saved.key);
   await run.setTags({ 'twiga.checkpoint.path': path, 'twiga.checkpoint.version': String(saved.version) });
   log.info(`${model}: promoted version ${saved.version}: ${verdict}`, { task: 'promote' });
@@ -337,7 +289,7 @@ async function retrainModel(
     outcome: 'promoted',
     promoted: true,
     reason: decision.reason,
-    detail: `${decision.detail}; promoted: ${verdict}`,
+    detail: `${decision.detail}; promoted: ${verdict} from ${holdoutFrom}`,
     version: saved.version,
     checkpoint_path: path,
   };
@@ -360,16 +312,8 @@ export async function fleetRetrainingFlow(
     'fleet retraining flow options',
   );
   const setup = await setUpFlow('retraining', o, options);
-  const { log, retry, settings } = setup;
-  const policy = retrainPolicy({
-    ...settings.retrain,
-    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
-    ...(o.performanceThreshold !== undefined ? { performanceThreshold: o.performanceThreshold } : {}),
-    ...(o.metricKey !== undefined ? { metricKey: o.metricKey } : {}),
-    ...(o.minimize !== undefined ? { minimize: o.minimize } : {}),
-  });
-  const store = options.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
-  const engine = options.engine ?? createOnnxEngine();
+  const { log, retry } = setup;
+  const { policy, store, engine } = retrainingParts(setup, o, options);
   log.emit('info', 'flow.start', {
     message: `fleet retraining of ${store.describe(o.name)} on ${o.dataPath}`,
     policy,

@@ -5,29 +5,23 @@
  * (compare-and-swap against the manifest the decision was made on), log the run, POST /reload.
  */
 import { z } from 'zod';
-import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
-import type { SplitRows } from '../../runtime/features/split.js';
 import {
-  beatsIncumbent,
   driftDecision,
   metricValue,
   performanceDecision,
   type RetrainDecision,
   type RetrainPolicy,
-  retrainPolicy,
 } from '../../runtime/flows/decision.js';
 import type { RetrainingResult } from '../../runtime/flows/retraining-result.js';
 import type { Forecaster } from '../../runtime/forecaster.js';
-import { createOnnxEngine } from '../../runtime/onnx/engine.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { normaliseKeys, type TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
 import type { MetricsByModel } from '../../runtime/training-result.js';
 import { readConfigFile } from '../cli/train-flags.js';
-import { FsCheckpointStore } from '../fs-store.js';
-import { checkpointFiles, type Evaluated, type FittedModel } from '../training-steps.js';
+import type { Evaluated, FittedModel } from '../training-steps.js';
 import { errorField, type FlowLog } from './flow-log.js';
 import {
   CommonFlowOptionsSchema,
@@ -42,13 +36,14 @@ import { type ReloadOutcome, reloadTask } from './reload.js';
 import {
   checkDriftTask,
   evaluateForecasterTask,
+  fitAndCompare,
   loadWindowsTask,
-  promoteTask,
   type RetrainData,
+  retrainingParts,
+  saveAndPromote,
   specOfIncumbent,
 } from './retraining-tasks.js';
 import { logTrainingTask, publishReportTask, startFlowRun } from './run-tasks.js';
-import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
 
 /** twiga's `retraining_flow` parameters: reference and current data, thresholds, holdout, reload URL. */
 export const RetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
@@ -137,15 +132,7 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
   const o = parseWith(RetrainingFlowOptionsSchema, plainOptions(options), 'retraining flow options');
   const setup = await setUpFlow('retraining', o, options);
   const { log, retry, settings } = setup;
-  const policy = retrainPolicy({
-    ...settings.retrain,
-    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
-    ...(o.performanceThreshold !== undefined ? { performanceThreshold: o.performanceThreshold } : {}),
-    ...(o.metricKey !== undefined ? { metricKey: o.metricKey } : {}),
-    ...(o.minimize !== undefined ? { minimize: o.minimize } : {}),
-  });
-  const store = options.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
-  const engine = options.engine ?? createOnnxEngine();
+  const { policy, store, engine } = retrainingParts(setup, o, options);
   const reloadUrl = o.reloadUrl ?? settings.reloadUrl;
   log.emit('info', 'flow.start', {
     message: `retraining check of ${store.describe(o.name)} on ${o.currentPath}`,
@@ -229,50 +216,19 @@ export async function retrainingFlow(options: RetrainingFlowOptions): Promise<Re
     }
 
     // Retrain on everything before the holdout; score candidate and incumbent on the same holdout windows.
-    const split: SplitRows = {
-      trainEnd: data.holdoutStart,
-      testStart: data.holdoutStart,
+    const compared = await fitAndCompare(setup, {
+      spec: data.spec,
+      frame: data.all,
+      holdoutStart: data.holdoutStart,
       rule: `reference + current before ${holdout.start} for training; the last ${holdout.rows} rows of current as holdout`,
-    };
-    const candidate = await fitTask.run(
-      {
-        frame: data.all,
-        pipelineConfig: data.spec.pipelineConfig,
-        models: data.spec.models,
-        split,
-        valFraction: data.spec.valFraction,
-        ensemble: data.spec.ensemble,
-        conformal: data.spec.conformal,
-        ...(data.spec.intervals ? { intervals: data.spec.intervals } : {}),
-        tune: o.tune ? { numTrials: o.numTrials, seed: 42 } : undefined,
-        runId: log.flowRunId,
-        source: `${o.referencePath} + ${o.currentPath}`,
-        engine,
-        log: log.logger('fit'),
-      },
-      log,
-      retry,
-    );
-    const evaluated = await evaluateTask.run(candidate, log, retry);
-    const holdoutMetrics =
-      incumbent.status === 'loaded'
-        ? await evaluateForecasterTask.run(
-            { forecaster: incumbent.forecaster, frame: data.all, startRow: data.holdoutStart },
-            log,
-            retry,
-          )
-        : null;
-    const candidateMetric = metricValue(evaluated.metrics, policy.metricKey);
-    const incumbentMetric = holdoutMetrics ? metricValue(holdoutMetrics, policy.metricKey) : null;
-    const wins = beatsIncumbent(
-      candidateMetric,
-      incumbent.status === 'loaded' ? incumbentMetric : undefined,
+      incumbent,
       policy,
-    );
-    const verdict =
-      incumbent.status === 'loaded'
-        ? `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6) ?? 'undefined'} vs incumbent v${incumbent.version} ${incumbentMetric?.toPrecision(6) ?? 'undefined'} on the holdout (${policy.minimize ? 'lower' : 'higher'} is better)`
-        : `candidate ${policy.metricKey} ${candidateMetric?.toPrecision(6) ?? 'undefined'} on the holdout; no incumbent to beat`;
+      engine,
+      source: `${o.referencePath} + ${o.currentPath}`,
+      tune: o.tune ? { numTrials: o.numTrials, seed: 42 } : undefined,
+    });
+    const { candidate, evaluated, holdoutMetrics, candidateMetric, incumbentMetric, wins, verdict } =
+      compared;
     log.info(`${wins ? 'promote' : 'keep the incumbent'}: ${verdict}`);
 
     const table =
@@ -354,24 +310,13 @@ async function promoteCandidate(
 ): Promise<Pick<RetrainingResult, 'checkpoint_path' | 'version' | 'reload'> & { mlflow_run_id: string }> {
   const { setup, o, store, incumbent, data, candidate, evaluated } = p;
   const { log, retry } = setup;
-  const files = checkpointFiles(candidate, evaluated);
-  const saved = await saveCheckpointTask.run(
-    { store, name: o.name, model: candidate, evaluated, files, activate: false },
-    log,
-    retry,
-  );
-  try {
-    await promoteTask.run(
-      { store, name: o.name, version: saved.version, ifMatch: incumbent.etag },
-      log,
-      retry,
-    );
-  } catch (error) {
-    await deleteVersion(store, o.name, saved.version).catch((e: unknown) =>
-      log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
-    );
-    throw error;
-  }
+  const { saved, files } = await saveAndPromote(setup, {
+    store,
+    name: o.name,
+    candidate,
+    evaluated,
+    ifMatch: incumbent.etag,
+  });
   const checkpointPath = store.describe(saved.key);
   log.info(`promoted version ${saved.version}: ${checkpointPath}`, { task: 'promote' });
 

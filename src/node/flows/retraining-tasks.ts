@@ -1,21 +1,35 @@
-/** The retraining flow's own tasks: load both windows, test drift, score a forecaster, promote. */
+/** The retraining flows' own tasks, shared by the single-model and fleet flows: load, drift, fit and compare, promote. */
 import { basename } from 'node:path';
+import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
 import { promote } from '../../runtime/checkpoint/promote.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
 import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { requiredColumns } from '../../runtime/features/pipeline.js';
+import {
+  beatsIncumbent,
+  metricValue,
+  type RetrainPolicy,
+  retrainPolicy,
+} from '../../runtime/flows/decision.js';
 import type { Forecaster } from '../../runtime/forecaster.js';
 import { appendFrame, type Frame, lowerBound } from '../../runtime/frame.js';
+import { createOnnxEngine, type OnnxEngine } from '../../runtime/onnx/engine.js';
 import { holdoutStart, type RetrainSpec, specOfIncumbent } from '../../runtime/retrain/recipe.js';
 import type { TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { type MetricsByModel, metricsToJson } from '../../runtime/training-result.js';
 import { loadData } from '../data/index.js';
 import { initNodeDriftWasm } from '../drift-wasm.js';
+import { FsCheckpointStore } from '../fs-store.js';
 import { fileReportSink } from '../report-sink.js';
 import { loadTrainingData } from '../training-data.js';
+import { checkpointFiles, type Evaluated, type FittedModel } from '../training-steps.js';
+import { errorField } from './flow-log.js';
+import type { FlowDeps, FlowSetup } from './flow-setup.js';
+import type { Incumbent } from './incumbent.js';
 import { task } from './task.js';
+import { evaluateTask, fitTask, saveCheckpointTask } from './training-tasks.js';
 
 export type { RetrainSpec } from '../../runtime/retrain/recipe.js';
 export { specOfIncumbent };
@@ -126,3 +140,134 @@ export const promoteTask = task(
   async (input: { store: CheckpointStore; name: string; version: number; ifMatch: string | null }) =>
     promote(input.store, input.name, input.version, { ifMatch: input.ifMatch }),
 );
+
+/** The rule and location options both retraining flows take. */
+export interface RetrainRuleOptions {
+  checkpointDir?: string | undefined;
+  driftThreshold?: number | undefined;
+  performanceThreshold?: number | undefined;
+  metricKey?: string | undefined;
+  minimize?: boolean | undefined;
+}
+
+/** A retraining flow's policy (the settings' rules, overridden by the options), store and engine. */
+export function retrainingParts(
+  setup: FlowSetup,
+  o: RetrainRuleOptions,
+  deps: FlowDeps,
+): { policy: RetrainPolicy; store: CheckpointStore; engine: OnnxEngine } {
+  const { settings } = setup;
+  const policy = retrainPolicy({
+    ...settings.retrain,
+    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
+    ...(o.performanceThreshold !== undefined ? { performanceThreshold: o.performanceThreshold } : {}),
+    ...(o.metricKey !== undefined ? { metricKey: o.metricKey } : {}),
+    ...(o.minimize !== undefined ? { minimize: o.minimize } : {}),
+  });
+  const store = deps.store ?? new FsCheckpointStore(o.checkpointDir ?? settings.model.checkpointDir);
+  return { policy, store, engine: deps.engine ?? createOnnxEngine() };
+}
+
+/** A candidate fitted before the holdout, and it and the incumbent scored on that same holdout. */
+export interface HoldoutComparison {
+  candidate: FittedModel;
+  evaluated: Evaluated;
+  /** The incumbent's metrics on the holdout (null without a loaded incumbent). */
+  holdoutMetrics: MetricsByModel | null;
+  candidateMetric: number | null;
+  incumbentMetric: number | null;
+  wins: boolean;
+  /** One line saying both metrics and which way is better. */
+  verdict: string;
+}
+
+/**
+ * Fit the spec's pipeline and models on `frame` before `holdoutStart`, score the candidate and the
+ * incumbent on the same holdout windows, and decide by the policy whether the candidate wins.
+ */
+export async function fitAndCompare(
+  setup: FlowSetup,
+  input: {
+    spec: RetrainSpec;
+    frame: Frame;
+    holdoutStart: number;
+    rule: string;
+    incumbent: Incumbent;
+    policy: RetrainPolicy;
+    engine: OnnxEngine;
+    source: string;
+    tune?: { numTrials: number; seed: number } | undefined;
+  },
+): Promise<HoldoutComparison> {
+  const { log, retry } = setup;
+  const { spec, frame, holdoutStart, incumbent, policy } = input;
+  const candidate = await fitTask.run(
+    {
+      frame,
+      pipelineConfig: spec.pipelineConfig,
+      models: spec.models,
+      split: { trainEnd: holdoutStart, testStart: holdoutStart, rule: input.rule },
+      valFraction: spec.valFraction,
+      ensemble: spec.ensemble,
+      conformal: spec.conformal,
+      ...(spec.intervals ? { intervals: spec.intervals } : {}),
+      tune: input.tune,
+      runId: log.flowRunId,
+      source: input.source,
+      engine: input.engine,
+      log: log.logger('fit'),
+    },
+    log,
+    retry,
+  );
+  const evaluated = await evaluateTask.run(candidate, log, retry);
+  const loaded = incumbent.status === 'loaded' ? incumbent : undefined;
+  const holdoutMetrics = loaded
+    ? await evaluateForecasterTask.run(
+        { forecaster: loaded.forecaster, frame, startRow: holdoutStart },
+        log,
+        retry,
+      )
+    : null;
+  const candidateMetric = metricValue(evaluated.metrics, policy.metricKey);
+  const incumbentMetric = holdoutMetrics ? metricValue(holdoutMetrics, policy.metricKey) : null;
+  const wins = beatsIncumbent(candidateMetric, loaded ? incumbentMetric : undefined, policy);
+  const shown = (x: number | null) => x?.toPrecision(6) ?? 'undefined';
+  const verdict = loaded
+    ? `candidate ${policy.metricKey} ${shown(candidateMetric)} vs incumbent v${loaded.version} ${shown(incumbentMetric)} on the holdout (${policy.minimize ? 'lower' : 'higher'} is better)`
+    : `candidate ${policy.metricKey} ${shown(candidateMetric)} on the holdout; no incumbent to beat`;
+  return { candidate, evaluated, holdoutMetrics, candidateMetric, incumbentMetric, wins, verdict };
+}
+
+/**
+ * Save the candidate inactive, then one compare-and-swap of the manifest against `ifMatch` (the etag
+ * read before deciding); a lost race removes the unreferenced version and fails: decide again.
+ */
+export async function saveAndPromote(
+  setup: FlowSetup,
+  input: {
+    store: CheckpointStore;
+    name: string;
+    candidate: FittedModel;
+    evaluated: Evaluated;
+    ifMatch: string | null;
+  },
+): Promise<{ saved: Awaited<ReturnType<typeof saveCheckpointTask.run>>; files: Record<string, Uint8Array> }> {
+  const { log, retry } = setup;
+  const { store, name, candidate, evaluated } = input;
+  const files = checkpointFiles(candidate, evaluated);
+  const saved = await saveCheckpointTask.run(
+    { store, name, model: candidate, evaluated, files, activate: false },
+    log,
+    retry,
+  );
+  try {
+    await promoteTask.run({ store, name, version: saved.version, ifMatch: input.ifMatch }, log, retry);
+  } catch (error) {
+    await deleteVersion(store, name, saved.version).catch((e: unknown) =>
+      log.warn(`could not remove the unpromoted version ${saved.key}`, { error: errorField(e) }),
+    );
+    throw error;
+  }
+  return { saved, files };
+}

@@ -4,10 +4,12 @@
  * every repair (disorder, duplicates under each policy, gaps under each policy, invalid cells, several
  * time formats), on the loader fuzz's hostile files, on panels (long and melted) and on the real files.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDuckDB, type LoadOptions, loadData, loadPanel } from '../../../src/node/data/index.js';
+import { CHUNK } from '../../../src/node/data/js-read.js';
 import { DataError } from '../../../src/runtime/errors.js';
 import { hostileFile } from '../../fuzz/files.js';
 import { SHARED_DATA, tempFiles } from './fixtures.js';
@@ -148,6 +150,37 @@ describe('the JS and duckdb engines give the same loads and errors', () => {
     expect(melted.series.map((s) => s.id)).toEqual(['u', 'v']);
     expect(strip(melted)).toEqual(strip(await loadPanel(wide, { ...melt, engine: 'duckdb' })));
   }, 120_000);
+
+  it('on a panel file of several read blocks (lines cut across blocks, CRLF, per-series repairs)', async () => {
+    const rows = ['id,time,y,t'];
+    for (let k = 0; k < 60; k++) {
+      const id = `s-${String(k).padStart(2, '0')}`;
+      const hours = Array.from({ length: 2500 }, (_, h) => h).filter((h) => !(k === 7 && h === 1500));
+      if (k === 3) hours.reverse(); // one series out of order
+      for (const h of hours) {
+        const y = k === 11 && h === 2000 ? 'NA' : ((k * 7919 + h * 104729) % 100_000) / 100;
+        rows.push(`${id},${FORMATS['iso']!(T0 + h * HOUR)},${y},${h % 24}`);
+      }
+      if (k === 5) rows.push(`${id},${FORMATS['iso']!(T0 + 100 * HOUR)},1.5,4`); // a duplicate
+    }
+    const path = files.file('panel-big.csv', `${rows.join('\r\n')}\r\n`);
+    expect(statSync(path).size).toBeGreaterThan(CHUNK);
+    const long = { idColumn: 'id', timeColumn: 'time', columns: ['y', 't'] };
+    const strip = (r: Awaited<ReturnType<typeof loadPanel>>) => ({
+      ids: r.series.map((s) => s.id),
+      frames: r.series.map((s) => [Array.from(s.frame.time), Array.from(s.frame.columns['y']!)]),
+      reports: Object.values(r.report.series).map(({ elapsedMs: _e, engine: _n, ...rest }) => rest),
+    });
+    const js = await loadPanel(path, long);
+    expect(new Set(Object.values(js.report.series).map((r) => r.engine))).toEqual(new Set(['js']));
+    expect(js.report.rowsRead).toBe(rows.length - 1);
+    expect(js.report.series['s-07']!.gaps.count).toBe(1);
+    expect(js.report.series['s-05']!.duplicates.count).toBe(1);
+    expect(js.report.series['s-03']!.sorted).toBe(true);
+    expect(js.report.series['s-11']!.invalidValues['y']).toBe(1);
+    expect(js.report.series['s-11']!.actions.join('\n')).toContain('"NA"');
+    expect(strip(js)).toEqual(strip(await loadPanel(path, { ...long, engine: 'duckdb' })));
+  }, 300_000);
 
   it('on a missing column: the same error, naming the available columns', async () => {
     const path = files.file('plain.csv', 'timestamp,value\n2024-01-01 00:00,1\n2024-01-01 01:00,2\n');

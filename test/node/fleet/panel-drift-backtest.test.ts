@@ -4,8 +4,9 @@
  * own per-series samples — and a rolling-origin backtest per series plus the aggregate. Each series'
  * figures equal the single-series command run on that column alone; the CLI prints the same.
  */
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtest } from '../../../src/node/backtest.js';
 import { backtestFleet, type FleetBacktestResult } from '../../../src/node/backtest-fleet.js';
@@ -96,6 +97,39 @@ describe('drift per series', () => {
     ]);
     expect(cli.fleet).toEqual(r.fleet);
   }, 300_000);
+
+  it('writes one fleet HTML page naming every series and its verdict, linking each series report', async () => {
+    const reportDir = join(files.dir, 'reports');
+    const r = await runPanelDrift({
+      reference: first,
+      current: recent,
+      idColumn: 'unique_id',
+      melt: COLUMNS,
+      timeColumn: 'date',
+      reportDir,
+    });
+    expect(r.report_path).not.toBeNull();
+    expect(dirname(r.report_path!)).toBe(reportDir);
+    const html = await readFile(r.report_path!, 'utf8');
+    const table = html.slice(
+      html.indexOf('<caption>Series</caption>'),
+      html.indexOf('</table>', html.indexOf('<caption>Series</caption>')),
+    );
+    const rows = table.split('<tr>').slice(2);
+    expect(rows).toHaveLength(COLUMNS.length);
+    for (const id of COLUMNS) {
+      const line = rows.find((row) => row.includes(`>${id}</a>`))!;
+      expect(line, id).toBeDefined();
+      // The verdict in the row is the series' own, and its link opens that series' report.
+      expect(line).toContain(r.series[id]!.dataset_drift ? '▲ </span>Drift' : '✓ </span>No drift');
+      const own = r.series[id]!.report_path!;
+      expect(basename(own)).toMatch(new RegExp(`^${id}_data_drift_`));
+      expect(line).toContain(`href="${basename(own)}"`);
+      expect(readdirSync(reportDir)).toContain(basename(own));
+      expect(html).toContain(`unique_id = ${id}`);
+    }
+    expect(html).toContain(`${r.fleet.drifted} of 7 series drifted`);
+  }, 120_000);
 });
 
 describe('backtest per series', () => {
