@@ -17,14 +17,14 @@ const sample = (residuals: number[], scale: number): ResidualSample => ({
 
 describe('cross-conformal calibration', () => {
   it('tiles the second half of the rows before validation with equal blocks, the last one up to it', () => {
-    expect(foldBlocks(1000, 4, 100)).toEqual([
+    expect(foldBlocks(1000, 4, 100, 'second_half')).toEqual([
       { fold: 0, cut: 500, end: 625 },
       { fold: 1, cut: 625, end: 750 },
       { fold: 2, cut: 750, end: 875 },
       { fold: 3, cut: 875, end: 1000 },
     ]);
     // A cut that leaves no room for a training window is dropped; the others keep their fold number.
-    expect(foldBlocks(1000, 2, 600)).toEqual([{ fold: 1, cut: 750, end: 1000 }]);
+    expect(foldBlocks(1000, 2, 600, 'second_half')).toEqual([{ fold: 1, cut: 750, end: 1000 }]);
   });
 
   it('spreads expanding-window origins over the whole span with `whole`', () => {

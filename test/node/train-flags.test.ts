@@ -41,7 +41,7 @@ describe('train --conformal', () => {
       folds: 8,
       foldStride: 2,
       rescale: true,
-      span: 'second_half',
+      span: 'whole',
     });
     const folds = TrainConfigSchema.parse(await trainConfigFromFlags({ config, conformalFolds: 3 }));
     expect(folds.train.conformal).toMatchObject({ method: 'cv_plus', folds: 3, foldStride: 2 });

@@ -64,10 +64,11 @@ export const ConformalConfigSchema = z
      */
     rescale: z.boolean().default(true),
     /**
-     * Where the fold cuts fall: `second_half` — equal blocks over the second half of the rows before validation;
-     * `whole` — expanding-window origins over the whole span (the first fold trains on 1/(folds + 1) of it).
+     * Where the fold cuts fall: `whole` (default) — expanding-window origins over the whole span (the first fold
+     * trains on 1/(folds + 1) of it), so early folds forecast levels their models never saw, as the test split
+     * may; `second_half` — equal blocks over the second half of the rows before validation.
      */
-    span: z.enum(CONFORMAL_SPANS).default('second_half'),
+    span: z.enum(CONFORMAL_SPANS).default('whole'),
   })
   .strict();
 /** A parsed conformal config. */
@@ -109,7 +110,7 @@ export const ForecasterConfigSchema = z
       folds: 4,
       foldStride: 4,
       rescale: true,
-      span: 'second_half',
+      span: 'whole',
     }),
     intervals: IntervalsConfigSchema.default({}),
     /**

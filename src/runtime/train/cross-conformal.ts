@@ -134,7 +134,7 @@ export function conformalFromSamples(
     folds: folds.count,
     fold_stride: folds.stride,
     rescaled: rescale,
-    ...(folds.span && folds.span !== 'second_half' ? { fold_span: folds.span } : {}),
+    ...(folds.span ? { fold_span: folds.span } : {}),
     levels: [...CONFORMAL_GRID],
     models,
   };
@@ -156,7 +156,7 @@ export function foldBlocks(
   valStart: number,
   folds: number,
   minRows: number,
-  span: ConformalConfig['span'] = 'second_half',
+  span: ConformalConfig['span'],
 ): Fold[] {
   const start = span === 'whole' ? Math.floor(valStart / (folds + 1)) : Math.floor(valStart / 2);
   const size = Math.floor((valStart - start) / folds);
