@@ -202,6 +202,8 @@ export async function run(args: string[]): Promise<void> {
         split: one.split,
         valFraction: 0.1,
         ensemble: 'mean',
+        // Calibrated as the fleet calibrates each series (train.conformal), so the ratio compares like with like.
+        conformal: fleetData.config.train.conformal,
         runId: 'bench',
         source: data,
         engine,

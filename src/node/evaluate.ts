@@ -139,6 +139,34 @@ async function evaluateFrame(forecaster: Forecaster, frame: Frame, options: Eval
   return { report, result, intervals };
 }
 
+/** How a series' intervals were calibrated (pipeline.json `conformal`) and their 90 % coverage on its test split. */
+export interface SeriesCalibration {
+  /** `split-conformal-absolute-residual` or `cv-plus-absolute-residual`. */
+  method: string;
+  /** Rolling origins pooled with the validation tail (cv_plus). */
+  folds?: number;
+  /** 90 % test coverage per model (and `ensemble`). */
+  coverage90: Record<string, number>;
+}
+
+/** The calibration of `forecaster` (a series' own, or a global model's view) scored on `test`; none without a table. */
+export function seriesCalibration(
+  forecaster: Forecaster,
+  test: EvaluationResult,
+): SeriesCalibration | undefined {
+  const conformal = forecaster.manifest.conformal;
+  if (!conformal) return undefined;
+  const scored = scoreIntervals(forecaster.intervals(test.batch, [0.9]), test.actual);
+  const coverage90 = Object.fromEntries(
+    Object.entries(scored).map(([label, byLevel]) => [label, byLevel['0.9']!.coverage]),
+  );
+  return {
+    method: conformal.method,
+    ...(conformal.folds !== undefined ? { folds: conformal.folds } : {}),
+    coverage90,
+  };
+}
+
 /** Empirical coverage (actual within [lower, upper]) and mean width, over finite actuals. */
 export function scoreIntervals(
   intervals: Intervals,

@@ -15,18 +15,21 @@ import { type EvaluationResult, Forecaster } from '../runtime/forecaster.js';
 import { encodePipelineFile, type ForecasterManifest, PIPELINE_FILE } from '../runtime/forecaster-files.js';
 import type { Frame } from '../runtime/frame.js';
 import type { OnnxEngine } from '../runtime/onnx/engine.js';
-import type { EnsembleStrategy } from '../runtime/schemas/forecaster-config.js';
+import {
+  type ConformalConfig,
+  type EnsembleStrategy,
+  SPLIT_CONFORMAL,
+} from '../runtime/schemas/forecaster-config.js';
 import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
 import type { TuneOptions } from '../runtime/train/tune-fourier.js';
 import {
-  conformalFrom,
-  type FitResult,
-  fitWindows,
-  modelLabels,
-  noTrainingWindows,
-  trainModels,
-} from './fit.js';
+  conformalFromSamples,
+  foldSamples,
+  type ResidualSample,
+  residualSample,
+} from '../runtime/train/cross-conformal.js';
+import { type FitResult, fitWindows, modelLabels, noTrainingWindows, trainModels } from './fit.js';
 import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
 
@@ -51,6 +54,8 @@ export interface GlobalFitOptions {
   staticFeatures?: readonly string[];
   trained?: Record<string, unknown>;
   tune?: TuneOptions | undefined;
+  /** How each series' conformal table is calibrated (default `split`); `cv_plus` refits the global model per fold. */
+  conformal?: ConformalConfig | undefined;
 }
 
 /** A global fit's files, forecaster, model summaries and per-series split and validation. */
@@ -161,7 +166,7 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
   const fit: number[] = [];
   const validation: number[] = [];
   const specs: GlobalSeries[] = [];
-  const spans: Array<{ valStart: number; valOrigins: number[] }> = [];
+  const spans: Array<{ valStart: number; valOrigins: number[]; offset: number }> = [];
   let offset = 0;
   let layoutOf: FittedPipeline | undefined;
   const codes = targetMeanRanks(o.series, config.target[0]!);
@@ -176,8 +181,8 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
     if (w.fitOrigins.length === 0) throw noTrainingWindows(config, w.valStart);
     for (const origin of w.fitOrigins) fit.push(origin + offset);
     for (const origin of w.valOrigins) validation.push(origin + offset);
+    spans.push({ valStart: w.valStart, valOrigins: w.valOrigins, offset });
     offset += s.frame.time.length;
-    spans.push({ valStart: w.valStart, valOrigins: w.valOrigins });
     specs.push({ id: s.id, code, scalers: pipeline.scalers, static: { ...values } });
   }
   if (!layoutOf) throw noTrainingWindows(config, 0);
@@ -186,7 +191,8 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
   );
   // The trainers see scaled windows only; the shared pipeline has no scalers of its own.
   const shared: FittedPipeline = { config, layout: layoutOf.layout, scalers: { target: {}, inputs: {} } };
-  const trained = await trainModels(o.models, labels, shared, concatPrepared(prepared, config.horizon), {
+  const pooled = concatPrepared(prepared, config.horizon);
+  const trained = await trainModels(o.models, labels, shared, pooled, {
     windows: { fit, validation },
     tune: o.tune,
     log,
@@ -209,20 +215,60 @@ export async function fitGlobal(o: GlobalFitOptions): Promise<GlobalFitResult> {
   let forecaster = await Forecaster.fromFiles(files, o.engine);
 
   const series: GlobalFitResult['series'] = [];
-  const withConformal: GlobalSeries[] = [];
+  const tails: Array<ResidualSample | undefined> = [];
   for (const [i, s] of o.series.entries()) {
     const { valStart, valOrigins } = spans[i]!;
     const view = forecaster.forSeries(s.id);
     const out: GlobalFitResult['series'][number] = { id: s.id, valStart, trainEnd: s.trainEnd };
     if (valOrigins.length > 0) {
       out.validation = await view.evaluate(s.frame, valStart, { endRow: s.trainEnd });
-      withConformal.push({ ...specs[i]!, conformal: await conformalFrom(view, s.frame, valOrigins) });
+      tails.push(await residualSample(view, s.frame, valOrigins, { from: valStart, to: s.trainEnd }));
     } else {
       log.warn(`series ${s.id}: no validation windows, so no validation metrics or prediction intervals`);
-      withConformal.push(specs[i]!);
+      tails.push(undefined);
     }
     series.push(out);
   }
+  // Each series' table from its own residuals: its validation tail, and (cv_plus) the global model refit at
+  // each fold on every series' rows before their cuts, forecasting each series' block.
+  const method = o.conformal ?? SPLIT_CONFORMAL;
+  const calibrated = o.series.filter((_, i) => tails[i]);
+  const folds = await foldSamples(
+    {
+      series: o.series.flatMap((s, i) =>
+        tails[i]
+          ? [
+              {
+                frame: s.frame,
+                valStart: spans[i]!.valStart,
+                offset: spans[i]!.offset,
+                view: (f: Forecaster) => f.forSeries(s.id),
+                windows: (end: number) => fitWindows(config, s.frame.time.length, end, o.valFraction),
+              },
+            ]
+          : [],
+      ),
+      pipeline: shared,
+      manifest,
+      engine: o.engine,
+      log,
+      train: (windows, quiet) => trainModels(o.models, labels, shared, pooled, { windows, log: quiet }),
+    },
+    method,
+  );
+  const nOut = config.horizon * config.target.length;
+  const withConformal: GlobalSeries[] = specs.map((spec, i) => {
+    const tail = tails[i];
+    if (!tail) return spec;
+    const j = calibrated.indexOf(o.series[i]!);
+    const conformal = conformalFromSamples([tail, ...folds.samples[j]!], nOut, {
+      count: folds.folds[j]!,
+      stride: method.foldStride,
+      rescale: method.rescale,
+      span: method.span,
+    });
+    return { ...spec, conformal };
+  });
   files[PIPELINE_FILE] = encodePipelineFile({ ...manifest, global: { ...global, series: withConformal } });
   const draft = forecaster;
   forecaster = await Forecaster.fromFiles(files, o.engine);

@@ -2,6 +2,7 @@
 import type { SeriesScore } from '../runtime/fleet/fleet-metrics.js';
 import type { Reply } from '../runtime/serving/error-wire.js';
 import type { MetricsByModel } from '../runtime/training-result.js';
+import type { SeriesCalibration } from './evaluate.js';
 import type { FitInput } from './training-steps.js';
 
 /** One series to fit: everything `fitModels` takes except what the thread owns (engine, logger). */
@@ -18,6 +19,8 @@ export interface SeriesFit {
   validationMetrics: MetricsByModel;
   testWindows: number;
   score: SeriesScore;
+  /** The series' calibration method and 90 % test coverage (absent without a conformal table). */
+  calibration?: SeriesCalibration;
   models: Array<{ label: string; kind: string; seconds: number; windows: number }>;
   /** What the fit logged (warnings, split), for the caller to pass on. */
   log: string[];

@@ -25,6 +25,7 @@ import type { TrainConfigInput } from '../runtime/schemas/train-config.js';
 import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
 import type { PanelReport, SkippedSeries } from './data/index.js';
+import { type SeriesCalibration, seriesCalibration } from './evaluate.js';
 import { fitGlobal } from './fit-global.js';
 import { fitSeriesJob } from './fit-series.js';
 import { type FleetData, loadFleetData } from './fleet-data.js';
@@ -46,6 +47,8 @@ export interface FleetSeriesResult {
   test_start: string;
   /** Seconds spent fitting this series (per_series). */
   seconds?: number;
+  /** How this series' intervals were calibrated and their 90 % test coverage per model. */
+  calibration?: SeriesCalibration;
 }
 
 /** What a fleet training run returns: per series, the aggregate, and what was skipped. */
@@ -157,6 +160,9 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
       split: s.split,
       valFraction: cfg.train.split.valFraction,
       ensemble: cfg.train.ensemble,
+      // Each series calibrated by the configured method on its own rows (CV+ refits per series).
+      conformal: cfg.train.conformal,
+      intervals: cfg.train.intervals,
       tune: tuneOptions(cfg.train),
       runId,
       source: `${data.path} [${data.idColumn}=${s.id}]`,
@@ -196,6 +202,7 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
         test_windows: fit.testWindows,
         test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
         seconds: fit.models.reduce((t, m) => t + m.seconds, 0) + (performance.now() - started) / 1000,
+        ...(fit.calibration ? { calibration: fit.calibration } : {}),
       },
     });
   };
@@ -247,13 +254,15 @@ async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRu
       strategy: 'global',
       val_fraction: cfg.train.split.valFraction,
     },
+    conformal: cfg.train.conformal,
     tune: tuneOptions(cfg.train),
   });
   const series: Record<string, FleetSeriesResult> = {};
   const scores: SeriesScore[] = [];
   const validationScores: SeriesScore[] = [];
   for (const [i, s] of data.series.entries()) {
-    const test = await fit.forecaster.forSeries(s.id).evaluate(s.frame, s.split.testStart);
+    const view = fit.forecaster.forSeries(s.id);
+    const test = await view.evaluate(s.frame, s.split.testStart);
     if (test.batch.origins.length === 0) {
       throw new DataError(
         `series ${s.id}: no complete test window after ${formatTimestamp(s.frame.time[s.split.testStart]!)}`,
@@ -265,7 +274,9 @@ async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRu
     const validation = fit.series[i]!.validation;
     scores.push(seriesScore(s.id, test));
     if (validation) validationScores.push(seriesScore(s.id, validation));
+    const calibration = seriesCalibration(view, test);
     series[s.id] = {
+      ...(calibration ? { calibration } : {}),
       metrics: metricsToJson(test.metrics),
       validation_metrics: validation ? metricsToJson(validation.metrics) : {},
       train_rows: s.split.trainEnd,

@@ -31,6 +31,9 @@ export const CONFORMAL_TABLE_METHODS = [
   'cv-plus-absolute-residual',
 ] as const;
 
+/** Where `cv_plus` fold cuts fall (see `ConformalConfigSchema.span`). */
+export const CONFORMAL_SPANS = ['second_half', 'whole'] as const;
+
 /** Conformal residual quantiles per model, step and target at the levels of `CONFORMAL_GRID` (pipeline.json). */
 export const ConformalSchema = z.object({
   method: z.enum(CONFORMAL_TABLE_METHODS),
@@ -40,6 +43,8 @@ export const ConformalSchema = z.object({
   fold_stride: z.int().min(1).optional(),
   /** Fold residuals were put on the validation tail's volatility. */
   rescaled: z.boolean().optional(),
+  /** Where the fold cuts fell (`ConformalConfig.span`); absent: `second_half`. */
+  fold_span: z.enum(CONFORMAL_SPANS).optional(),
   levels: z.array(z.number().gt(0).lt(1)),
   /** Per model label (and `ensemble`). */
   models: z.record(z.string(), ConformalTableSchema),

@@ -33,13 +33,30 @@ export const REFERENCE_MODELS: ModelConfigInput[] = [
   { name: 'linear' },
 ];
 
+/**
+ * GBDT without and with its default target transform: small boosters (80 trees at rate 0.1) that still show the
+ * untransformed trees' failure on levels they did not see (docs/evaluation.md).
+ */
+export const GBDT_MODELS: ModelConfigInput[] = [
+  { name: 'gbdt', label: 'gbdt_none', transform: 'none', numTrees: 80, learningRate: 0.1 },
+  { name: 'gbdt', label: 'gbdt_auto', numTrees: 80, learningRate: 0.1 },
+];
+
+/** Every ensemble strategy's key in `coverage90`'s result. */
+export const ENSEMBLE_KEYS = ['mean', 'median', 'weighted', 'best'].map((s) => `ensemble (${s})`);
+
 /** Test-split 90 % coverage per model, and per ensemble strategy as `ensemble (S)`; plus the stored table method. */
 export async function coverage90(
   dataset: keyof typeof PROTOCOL,
   models: ModelConfigInput[],
   dir: string,
   conformal?: Partial<ConformalConfig>,
-): Promise<{ coverage: Record<string, number>; method: string; folds: number | undefined }> {
+): Promise<{
+  coverage: Record<string, number>;
+  method: string;
+  folds: number | undefined;
+  span: string | undefined;
+}> {
   const d = PROTOCOL[dataset];
   const data = join(SHARED_DATA, d.file);
   await train({
@@ -66,7 +83,8 @@ export async function coverage90(
     }
   }
   const pipeline = JSON.parse(readFileSync(join(dir, dataset, 'v0001', 'pipeline.json'), 'utf8')) as {
-    conformal: { method: string; folds?: number };
+    conformal: { method: string; folds?: number; fold_span?: string };
   };
-  return { coverage, method: pipeline.conformal.method, folds: pipeline.conformal.folds };
+  const { method, folds, fold_span: span } = pipeline.conformal;
+  return { coverage, method, folds, span };
 }

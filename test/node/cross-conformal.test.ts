@@ -17,14 +17,23 @@ const sample = (residuals: number[], scale: number): ResidualSample => ({
 
 describe('cross-conformal calibration', () => {
   it('tiles the second half of the rows before validation with equal blocks, the last one up to it', () => {
-    expect(foldBlocks(1000, 4, 100)).toEqual([
-      { cut: 500, end: 625 },
-      { cut: 625, end: 750 },
-      { cut: 750, end: 875 },
-      { cut: 875, end: 1000 },
+    expect(foldBlocks(1000, 4, 100, 'second_half')).toEqual([
+      { fold: 0, cut: 500, end: 625 },
+      { fold: 1, cut: 625, end: 750 },
+      { fold: 2, cut: 750, end: 875 },
+      { fold: 3, cut: 875, end: 1000 },
     ]);
-    // A cut that leaves no room for a training window is dropped.
-    expect(foldBlocks(1000, 2, 600).map((f) => f.cut)).toEqual([750]);
+    // A cut that leaves no room for a training window is dropped; the others keep their fold number.
+    expect(foldBlocks(1000, 2, 600, 'second_half')).toEqual([{ fold: 1, cut: 750, end: 1000 }]);
+  });
+
+  it('spreads expanding-window origins over the whole span with `whole`', () => {
+    expect(foldBlocks(1000, 4, 100, 'whole')).toEqual([
+      { fold: 0, cut: 200, end: 400 },
+      { fold: 1, cut: 400, end: 600 },
+      { fold: 2, cut: 600, end: 800 },
+      { fold: 3, cut: 800, end: 1000 },
+    ]);
   });
 
   it('measures volatility as the mean |y[t] − y[t − lag]|, skipping missing values', () => {

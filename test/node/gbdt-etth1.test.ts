@@ -22,7 +22,8 @@ describe('ETTh1 OT, --models gbdt (protocol of ../shared/data/README.md)', () =>
       intervals: Record<string, Record<string, { coverage: number }>>;
     }>(['evaluate', '--checkpoint', join(checkpoints, 'gbdt'), '--data', data]);
     // Measured: 1.592 with the default transform (auto → seasonal_residual, 1 day), 2.340 with transform none;
-    // 90 % coverage 0.881 under the default cv_plus calibration (0.866 under split).
+    // 90 % coverage 0.881 under cv_plus with folds on the second half (0.866 under split); asserted here under
+    // the default (folds over the whole span), which passed.
     expect(metrics['gbdt']!['mae']).toBeLessThan(1.646);
     const coverage = intervals['gbdt']!['0.9']!.coverage;
     expect(coverage).toBeGreaterThanOrEqual(0.85);

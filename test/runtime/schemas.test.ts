@@ -105,7 +105,7 @@ describe('forecaster and train configs', () => {
       tune: false,
       numTrials: 20,
       // Cross-conformal calibration by default (issue 14); adaptive intervals off.
-      conformal: { method: 'cv_plus', folds: 4, foldStride: 4, rescale: true },
+      conformal: { method: 'cv_plus', folds: 4, foldStride: 4, rescale: true, span: 'whole' },
       intervals: {},
     });
   });

@@ -1,7 +1,7 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
-import { ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
+import { CONFORMAL_METHODS, ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
 import { PACKAGE_VERSION } from '../../runtime/version.js';
 import { backtest, writeBacktestCsv } from '../backtest.js';
 import { backtestFleet, writeFleetBacktestCsv } from '../backtest-fleet.js';
@@ -122,6 +122,17 @@ export function buildProgram(): Command {
       'checkpoint root folder (default: TWIGA_MODEL_CHECKPOINT_DIR, else ./checkpoints)',
     )
     .option('--name <name>', 'checkpoint name (default twiga)')
+    .addOption(
+      new Option(
+        '--conformal <method>',
+        'where conformal residuals come from: the validation tail, or also rolling refits (default cv_plus)',
+      ).choices([...CONFORMAL_METHODS]),
+    )
+    .option(
+      '--conformal-folds <n>',
+      'rolling origins of cv_plus, each a refit of every model (default 4)',
+      positiveInt,
+    )
     .action(trainCommand);
   addRetrainCommand(program);
 

@@ -37,6 +37,8 @@ export interface TrainFlags {
   strategy?: string;
   melt?: string;
   static?: string;
+  conformal?: string;
+  conformalFolds?: number;
 }
 
 /** `24` stays a number of periods; `1D` stays a duration. */
@@ -107,6 +109,8 @@ export interface ConfigOverrides {
   pipeline?: Record<string, unknown>;
   /** Goes to `train.split`. */
   split?: Record<string, unknown>;
+  /** Goes to `train.conformal`. */
+  conformal?: Record<string, unknown>;
   train?: Record<string, unknown>;
 }
 
@@ -132,6 +136,8 @@ export function layerTrainConfig(
   lay(train, over.train);
   lay(split, over.split);
   if (Object.keys(split).length > 0) train['split'] = split;
+  const conformal = lay(section(train['conformal']), over.conformal);
+  if (Object.keys(conformal).length > 0) train['conformal'] = conformal;
   return {
     ...file,
     data: lay(section(file['data']), over.data),
@@ -170,6 +176,7 @@ export async function trainConfigFromFlags(flags: TrainFlags): Promise<TrainConf
       longitude: flags.longitude && num(flags.longitude),
     },
     split: { trainEnd: flags.trainEnd, testStart: flags.testStart },
+    conformal: { method: flags.conformal, folds: flags.conformalFolds },
     train: {
       checkpointRoot: flags.checkpoints,
       name: flags.name,

@@ -4,7 +4,12 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Forecaster } from '../forecaster.js';
-import type { ConformalConfig, EnsembleStrategy, IntervalsConfig } from '../schemas/forecaster-config.js';
+import {
+  type ConformalConfig,
+  type EnsembleStrategy,
+  type IntervalsConfig,
+  SPLIT_CONFORMAL,
+} from '../schemas/forecaster-config.js';
 import { type ModelConfig, ModelConfigSchema } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 
@@ -25,13 +30,14 @@ export interface RetrainSpec {
 function conformalOf(forecaster: Forecaster): ConformalConfig {
   const c = forecaster.manifest.conformal;
   if (c?.method !== 'cv-plus-absolute-residual') {
-    return { method: 'split', folds: 0, foldStride: 1, rescale: true };
+    return SPLIT_CONFORMAL;
   }
   return {
     method: 'cv_plus',
     folds: c.folds ?? 4,
     foldStride: c.fold_stride ?? 1,
     rescale: c.rescaled ?? false,
+    span: c.fold_span ?? 'second_half',
   };
 }
 

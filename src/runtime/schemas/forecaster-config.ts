@@ -1,6 +1,7 @@
 /** ForecasterConfig: where checkpoints go, how data is split, how models are combined. */
 import { z } from 'zod';
 import { AciOptionsSchema } from '../aci.js';
+import { CONFORMAL_SPANS } from '../conformal.js';
 import { ConfigError } from '../errors.js';
 import { type FourierOrders, FourierOrdersSchema } from './pipeline-config.js';
 
@@ -64,10 +65,25 @@ export const ConformalConfigSchema = z
      * the series was back then.
      */
     rescale: z.boolean().default(true),
+    /**
+     * Where the fold cuts fall: `whole` (default) — expanding-window origins over the whole span (the first fold
+     * trains on 1/(folds + 1) of it), so early folds forecast levels their models never saw, as the test split
+     * may; `second_half` — equal blocks over the second half of the rows before validation.
+     */
+    span: z.enum(CONFORMAL_SPANS).default('whole'),
   })
   .strict();
 /** A parsed conformal config. */
 export type ConformalConfig = z.output<typeof ConformalConfigSchema>;
+
+/** Calibration on the validation tail alone (also what a table from before CV+ records). */
+export const SPLIT_CONFORMAL: ConformalConfig = {
+  method: 'split',
+  folds: 0,
+  foldStride: 1,
+  rescale: true,
+  span: 'second_half',
+};
 
 /** Adaptive conformal inference served by `/predict-interval` and fed by `/monitor/performance`. */
 export const IntervalsConfigSchema = z
@@ -91,7 +107,13 @@ export const ForecasterConfigSchema = z
       .default('twiga'),
     split: SplitConfigSchema.default({ testFraction: 0.2, valFraction: 0.1 }),
     ensemble: z.enum(ENSEMBLE_STRATEGIES).default('mean'),
-    conformal: ConformalConfigSchema.default({ method: 'cv_plus', folds: 4, foldStride: 4, rescale: true }),
+    conformal: ConformalConfigSchema.default({
+      method: 'cv_plus',
+      folds: 4,
+      foldStride: 4,
+      rescale: true,
+      span: 'whole',
+    }),
     intervals: IntervalsConfigSchema.default({}),
     /**
      * With an id column: `per_series` trains one checkpoint per series under `<name>/<series>/`; `global`

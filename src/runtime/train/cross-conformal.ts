@@ -114,7 +114,7 @@ function rescaledActual(sample: ResidualSample, key: string, to: Float64Array, n
 export function conformalFromSamples(
   samples: readonly ResidualSample[],
   nOut: number,
-  folds: { count: number; stride: number; rescale: boolean },
+  folds: { count: number; stride: number; rescale: boolean; span?: ConformalConfig['span'] },
 ): Conformal {
   const rescale = folds.rescale;
   const models: Conformal['models'] = {};
@@ -134,64 +134,90 @@ export function conformalFromSamples(
     folds: folds.count,
     fold_stride: folds.stride,
     rescaled: rescale,
+    ...(folds.span ? { fold_span: folds.span } : {}),
     levels: [...CONFORMAL_GRID],
     models,
   };
 }
 
-/** One fold: models see rows before `cut` and forecast the windows predicting rows `[cut, end)`. */
+/** Fold `fold`: models see rows before `cut` and forecast the windows predicting rows `[cut, end)`. */
 export interface Fold {
+  fold: number;
   cut: number;
   end: number;
 }
 
 /**
- * `folds` equal blocks tiling the second half of the rows before `valStart` (the validation tail is the
- * final models' own block). Folds whose cut leaves no room for a training window are dropped.
+ * `folds` equal blocks before `valStart` (the validation tail is the final models' own block), tiling its second
+ * half (`second_half`) or, expanding-window style, all of it after the first 1/(folds + 1) (`whole`). Folds whose
+ * cut leaves no room for a training window are dropped.
  */
-export function foldBlocks(valStart: number, folds: number, minRows: number): Fold[] {
-  const start = Math.floor(valStart / 2);
+export function foldBlocks(
+  valStart: number,
+  folds: number,
+  minRows: number,
+  span: ConformalConfig['span'],
+): Fold[] {
+  const start = span === 'whole' ? Math.floor(valStart / (folds + 1)) : Math.floor(valStart / 2);
   const size = Math.floor((valStart - start) / folds);
   const out: Fold[] = [];
   for (let k = 0; k < folds; k++) {
     const cut = start + k * size;
     const end = k === folds - 1 ? valStart : cut + size;
-    if (cut >= minRows && end > cut) out.push({ cut, end });
+    if (cut >= minRows && end > cut) out.push({ fold: k, cut, end });
   }
   return out;
 }
 
+/** One series the folds calibrate: its rows, where its validation starts, and where it sits among the windows. */
+export interface FoldSeries {
+  frame: Frame;
+  valStart: number;
+  /** Row of this series' first row among the pooled training rows (0 for a single series). */
+  offset: number;
+  /** This series' forecaster out of the fold's (itself for a single series; `forSeries(id)` for a global model). */
+  view: (forecaster: Forecaster) => Forecaster;
+  /** Training and validation windows of this series when its training rows end at `trainEnd`. */
+  windows: (trainEnd: number) => { fitOrigins: number[]; valOrigins: number[] };
+}
+
 /** What a fold needs from the final fit: how it trains its models, and the manifest it serves them with. */
 export interface FoldContext {
-  frame: Frame;
+  series: readonly FoldSeries[];
   pipeline: FittedPipeline;
-  /** The final manifest: its ensemble weights combine the fold models too. */
+  /** The final manifest: its ensemble weights (and a global model's series) serve the fold models too. */
   manifest: ForecasterManifest;
   engine: OnnxEngine;
   log: TrainingLogger;
-  /** Trains the models on the given windows (fit.ts's `trainModels`, passed in to keep the modules acyclic). */
+  /** Trains the models on the given pooled windows (fit.ts's `trainModels`, passed in to keep the modules acyclic). */
   train: (
     windows: { fit: number[]; validation: number[] },
     log: TrainingLogger,
   ) => Promise<{ files: Record<string, Uint8Array> }>;
-  /** Training and validation windows of a fit whose training rows end at `trainEnd`. */
-  windows: (trainEnd: number) => { fitOrigins: number[]; valOrigins: number[] };
+}
+
+/** A manifest without conformal tables (its own, or a global model's per series): the fold models carry none. */
+function withoutConformal(manifest: ForecasterManifest): ForecasterManifest {
+  const { conformal: _c, ...rest } = manifest;
+  if (!rest.global) return rest;
+  const series = rest.global.series.map(({ conformal: _s, ...s }) => s);
+  return { ...rest, global: { ...rest.global, series } };
 }
 
 /**
- * Residual samples of `config.folds` rolling origins (empty for `split`): each fold refits every model on the
- * rows before its cut (its own validation tail for early stopping) and forecasts its block at stride 1.
+ * Residual samples per series of `config.folds` rolling origins (none for `split`): at each fold every model is
+ * refit on every series' rows before its cut (their own validation tails for early stopping) and forecasts each
+ * series' block at stride 1. `folds` is how many fold samples each series got.
  */
 export async function foldSamples(
   ctx: FoldContext,
   config: ConformalConfig,
-  valStart: number,
-): Promise<{ samples: ResidualSample[]; folds: number }> {
-  if (config.method === 'split') return { samples: [], folds: 0 };
+): Promise<{ samples: ResidualSample[][]; folds: number[] }> {
+  const samples: ResidualSample[][] = ctx.series.map(() => []);
+  if (config.method === 'split') return { samples, folds: samples.map(() => 0) };
   const t0 = performance.now();
   const { lookback, horizon } = ctx.pipeline.config;
-  const samples: ResidualSample[] = [];
-  const blocks = foldBlocks(valStart, config.folds, lookback + horizon);
+  const blocks = ctx.series.map((s) => foldBlocks(s.valStart, config.folds, lookback + horizon, config.span));
   // Fold models log their warnings; their per-model steps would only repeat the final fit's.
   const quiet: TrainingLogger = {
     info: () => {},
@@ -199,27 +225,52 @@ export async function foldSamples(
     done: () => {},
     warn: (m) => ctx.log.warn(m),
   };
-  for (const [k, { cut, end }] of blocks.entries()) {
-    const { fitOrigins, valOrigins } = ctx.windows(cut);
-    if (fitOrigins.length === 0) continue;
+  const files0 = encodePipelineFile(withoutConformal(ctx.manifest));
+  for (let k = 0; k < config.folds; k++) {
+    const fit: number[] = [];
+    const validation: number[] = [];
+    const members: Array<{ i: number; block: Fold }> = [];
+    for (const [i, s] of ctx.series.entries()) {
+      const block = blocks[i]!.find((b) => b.fold === k);
+      if (!block) continue;
+      const { fitOrigins, valOrigins } = s.windows(block.cut);
+      if (fitOrigins.length === 0) continue;
+      members.push({ i, block });
+      for (const [j, o] of fitOrigins.entries()) if (j % config.foldStride === 0) fit.push(o + s.offset);
+      for (const o of valOrigins) validation.push(o + s.offset);
+    }
+    if (members.length === 0) continue;
+    const only = ctx.series.length === 1 ? members[0]!.block : undefined;
     ctx.log.info(
-      `conformal fold ${k + 1}/${blocks.length}: refit on rows < ${cut}, forecast rows ${cut}–${end - 1}`,
+      only
+        ? `conformal fold ${k + 1}/${config.folds}: refit on rows < ${only.cut}, forecast rows ${only.cut}–${only.end - 1}`
+        : `conformal fold ${k + 1}/${config.folds}: refit on ${members.length} series before their cuts`,
     );
-    const fit = fitOrigins.filter((_, i) => i % config.foldStride === 0);
-    const { files } = await ctx.train({ fit, validation: valOrigins }, quiet);
-    const { conformal: _c, ...manifest } = ctx.manifest;
-    files[PIPELINE_FILE] = encodePipelineFile(manifest);
+    const { files } = await ctx.train({ fit, validation }, quiet);
+    files[PIPELINE_FILE] = files0;
     const forecaster = await Forecaster.fromFiles(files, ctx.engine);
-    const first = Math.max(0, cut - lookback);
-    const origins = windowOrigins(ctx.frame.time.length, { lookback, horizon, stride: 1, first, last: end });
     try {
-      samples.push(await residualSample(forecaster, ctx.frame, origins, { from: cut, to: end }));
+      for (const { i, block } of members) {
+        const s = ctx.series[i]!;
+        const first = Math.max(0, block.cut - lookback);
+        const origins = windowOrigins(s.frame.time.length, {
+          lookback,
+          horizon,
+          stride: 1,
+          first,
+          last: block.end,
+        });
+        samples[i]!.push(
+          await residualSample(s.view(forecaster), s.frame, origins, { from: block.cut, to: block.end }),
+        );
+      }
     } finally {
       await forecaster.release();
     }
   }
+  const folds = samples.map((x) => x.length);
   ctx.log.info(
-    `conformal: ${samples.length} folds refit in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `conformal: ${Math.max(0, ...folds)} folds refit in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  return { samples, folds: samples.length };
+  return { samples, folds };
 }

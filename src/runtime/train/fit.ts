@@ -14,7 +14,12 @@ import type { Frame } from '../frame.js';
 import { exportModel } from '../models/export.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { OnnxEngine } from '../onnx/engine.js';
-import type { ConformalConfig, EnsembleStrategy, IntervalsConfig } from '../schemas/forecaster-config.js';
+import {
+  type ConformalConfig,
+  type EnsembleStrategy,
+  type IntervalsConfig,
+  SPLIT_CONFORMAL,
+} from '../schemas/forecaster-config.js';
 import { type ModelConfig, modelLabel } from '../schemas/model-config.js';
 import type { PipelineConfig } from '../schemas/pipeline-config.js';
 import { type TrainingLogger as Logger, type TrainingBackend, trainingBackend } from './backend.js';
@@ -304,10 +309,18 @@ async function calibrate(
     to: o.trainEnd,
   });
   const labels = modelLabels(o.models);
-  const config = o.conformal ?? { method: 'split', folds: 0, foldStride: 1, rescale: true };
+  const config = o.conformal ?? SPLIT_CONFORMAL;
   const folds = await foldSamples(
     {
-      frame,
+      series: [
+        {
+          frame,
+          valStart: fitted.valStart,
+          offset: 0,
+          view: (f) => f,
+          windows: (end) => fitWindows(pipelineConfig, frame.time.length, end, o.valFraction),
+        },
+      ],
       pipeline: fitted.pipeline,
       manifest: fitted.manifest,
       engine: o.engine,
@@ -318,30 +331,14 @@ async function calibrate(
           log,
           ...(o.backend ? { backend: o.backend } : {}),
         }),
-      windows: (end) => fitWindows(pipelineConfig, frame.time.length, end, o.valFraction),
     },
     config,
-    fitted.valStart,
   );
   const nOut = pipelineConfig.horizon * pipelineConfig.target.length;
-  return conformalFromSamples([tail, ...folds.samples], nOut, {
-    count: folds.folds,
+  return conformalFromSamples([tail, ...folds.samples[0]!], nOut, {
+    count: folds.folds[0]!,
     stride: config.foldStride,
     rescale: config.rescale,
+    span: config.span,
   });
-}
-
-/** Absolute-residual quantiles per model and step over the validation windows, through the ONNX models. */
-export async function conformalFrom(
-  forecaster: Forecaster,
-  frame: Frame,
-  origins: readonly number[],
-): Promise<Conformal> {
-  const nOut = forecaster.pipeline.config.horizon * forecaster.pipeline.config.target.length;
-  const rows = {
-    from: origins[0] ?? 0,
-    to: (origins[origins.length - 1] ?? 0) + forecaster.pipeline.config.horizon,
-  };
-  const sample = await residualSample(forecaster, frame, origins, rows);
-  return conformalFromSamples([sample], nOut, { count: 0, stride: 1, rescale: false });
 }

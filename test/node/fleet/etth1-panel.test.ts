@@ -30,6 +30,7 @@ const GBDT = {
 } as const;
 
 function config(path: string, strategy: 'per_series' | 'global', melt = COLUMNS): TrainConfigInput {
+  // The accuracy cases calibrate on the validation tail alone: CV+ refits are the calibration case's job.
   return {
     data: { path, melt },
     // The README's lookback (168 h); every 2nd training window and a small GBDT keep the suite quick.
@@ -42,7 +43,7 @@ function config(path: string, strategy: 'per_series' | 'global', melt = COLUMNS)
       trainStride: 2,
     },
     models: [{ name: 'seasonal_naive', season: '1D' }, { name: 'linear', alpha: 1 }, GBDT],
-    train: { strategy, split: { testFraction: 0.3, valFraction: 0.1 } },
+    train: { strategy, split: { testFraction: 0.3, valFraction: 0.1 }, conformal: { method: 'split' } },
   };
 }
 
@@ -85,6 +86,53 @@ describe('ETTh1 melted into 7 series', () => {
         expect(keys).toEqual(['twiga/_checkpoint_manifest.json']);
         expect(r.checkpoint_path).toMatch(/twiga\/v0001$/);
       }
+    });
+  }
+
+  for (const strategy of ['per_series', 'global'] as const) {
+    it(`${strategy}: each series is calibrated by cv_plus on its own rows, its 90 % coverage reported`, {
+      timeout: 600_000,
+    }, async () => {
+      const store = new MemoryCheckpointStore();
+      const base = config(ETTH1, strategy);
+      const r = await trainFleet({
+        store,
+        logger: memoryLogger(),
+        config: {
+          ...base,
+          models: [
+            { name: 'seasonal_naive', season: '1D' },
+            { name: 'linear', alpha: 1 },
+          ],
+          train: { ...base.train, conformal: { method: 'cv_plus', folds: 2 } },
+        },
+      });
+      const lines = Object.entries(r.series).map(
+        ([id, s]) => `  ${id.padEnd(5)} ${JSON.stringify(s.calibration?.coverage90)}`,
+      );
+      console.log(`${strategy} cv_plus, 90 % test coverage per series:\n${lines.join('\n')}`);
+      for (const [id, s] of Object.entries(r.series)) {
+        expect(s.calibration, id).toMatchObject({ method: 'cv-plus-absolute-residual', folds: 2 });
+        expect(Object.keys(s.calibration!.coverage90).sort(), id).toEqual([
+          'ensemble',
+          'linear',
+          'seasonal_naive_1D',
+        ]);
+        for (const c of Object.values(s.calibration!.coverage90)) expect(c, id).toBeGreaterThan(0.5);
+      }
+      // The tables recorded: one per series checkpoint, or one per series inside the global checkpoint.
+      const pipelines =
+        strategy === 'per_series'
+          ? await Promise.all(COLUMNS.map((id) => store.get(`twiga/${id}/v0001/pipeline.json`)))
+          : [await store.get('twiga/v0001/pipeline.json')];
+      const methods = pipelines.flatMap((bytes) => {
+        const p = JSON.parse(new TextDecoder().decode(bytes!.bytes)) as {
+          conformal?: { method: string } | null;
+          global?: { series: Array<{ conformal?: { method: string } | null }> };
+        };
+        return p.global ? p.global.series.map((s) => s.conformal?.method) : [p.conformal?.method];
+      });
+      expect(methods).toEqual(COLUMNS.map(() => 'cv-plus-absolute-residual'));
     });
   }
 
