@@ -22,13 +22,13 @@ import {
 } from '../runtime/schemas/forecaster-config.js';
 import type { ModelConfig } from '../runtime/schemas/model-config.js';
 import type { PipelineConfig } from '../runtime/schemas/pipeline-config.js';
-import type { TuneOptions } from '../runtime/train/tune-fourier.js';
 import {
   conformalFromSamples,
   foldSamples,
   type ResidualSample,
   residualSample,
 } from '../runtime/train/cross-conformal.js';
+import type { TuneOptions } from '../runtime/train/tune-fourier.js';
 import { type FitResult, fitWindows, modelLabels, noTrainingWindows, trainModels } from './fit.js';
 import { withHolidays } from './holidays.js';
 import type { Logger } from './log.js';
