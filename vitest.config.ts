@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, WORKERD_TESTS],
           environment: 'node',
+          // A run-wide folder for fits that several files read (test/node/shared-fit.ts).
+          globalSetup: ['test/node/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
