@@ -1,4 +1,5 @@
 /** Test projects: `node`, and `workerd` (the edge, inside the Workers runtime); `chromium` joins with the browser. */
+import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { ROUTE_SETTINGS } from './test/edge/route-settings.js';
@@ -8,6 +9,9 @@ const WORKERD_TESTS = 'test/edge/workerd/**';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
+    // Vitest's default (cores − 1) runs one file at a time on 2 cores, where a file mostly keeps one core busy
+    // or waits on a child process: run two files side by side there (more cores keep the default).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,

@@ -3,7 +3,7 @@
  * the one-day seasonal naive and our ridge, with the ensembles learned on validation (issue 14).
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { runCliJson } from './cli-run.js';
 import { PROTOCOL, protocolFit } from './conformal-protocol.js';
 import { SHARED_DATA } from './data/fixtures.js';
@@ -35,10 +35,13 @@ async function protocol(dataset: keyof typeof PROTOCOL) {
   return { weighted, best, mae };
 }
 
-describe('MLP figures (reference protocol, day-ahead)', () => {
+// The two datasets' fits are child processes: side by side (each test asserts with its own `expect`).
+describe.concurrent('MLP figures (reference protocol, day-ahead)', () => {
   // Measured (defaults, load ~18 on 2 cores): naive 1.6458, ridge 1.2847, mlp 1.4959 (coverage 0.915), weighted
   // ensemble 1.2796 (0.921), best 1.2847 (the ridge). ETTh1's 10,784 windows are few for the net.
-  it('ETTh1 OT: the MLP beats the one-day seasonal naive (1.646), intervals calibrated', async () => {
+  it('ETTh1 OT: the MLP beats the one-day seasonal naive (1.646), intervals calibrated', async ({
+    expect,
+  }) => {
     const { weighted, mae } = await protocol('etth1');
     expect(mae('seasonal_naive_1D')).toBeCloseTo(1.6458, 3);
     expect(mae('mlp')).toBeLessThan(mae('seasonal_naive_1D'));
@@ -53,7 +56,9 @@ describe('MLP figures (reference protocol, day-ahead)', () => {
 
   // Measured: naive 2226.5, ridge 1336.0, mlp 1270.3 (coverage 0.922), weighted ensemble 1216.8 (0.924), best 1270.3
   // (the MLP). ~11 minutes under load ~18 on 2 cores: 91,406 windows through ridge and the MLP.
-  it('PJME: the MLP beats the seasonal naive and our ridge; the weighted ensemble beats both references', async () => {
+  it('PJME: the MLP beats the seasonal naive and our ridge; the weighted ensemble beats both references', async ({
+    expect,
+  }) => {
     const { weighted, best, mae } = await protocol('pjme');
     expect(mae('seasonal_naive_1D')).toBeCloseTo(2226.5, 0);
     expect(mae('linear')).toBeCloseTo(1336.0, 0);
