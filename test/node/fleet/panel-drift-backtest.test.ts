@@ -74,13 +74,7 @@ describe('drift per series', () => {
         data: { path: first, melt: COLUMNS },
         pipeline: { target: 'y', timeColumn: 'date', idColumn: 'unique_id', horizon: 24, lookback: 48 },
         models: [{ name: 'linear', alpha: 1 }],
-        // The drift samples are what this reads: `split` calibration spares the fold refits.
-        train: {
-          strategy: 'global',
-          name: 'ett',
-          split: { testFraction: 0.2, valFraction: 0.1 },
-          conformal: { method: 'split' },
-        },
+        train: { strategy: 'global', name: 'ett', split: { testFraction: 0.2, valFraction: 0.1 } },
       },
     });
     const reference = JSON.parse(await readFile(join(root, 'ett', 'v0001', 'reference.json'), 'utf8'));

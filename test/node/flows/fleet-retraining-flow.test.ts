@@ -44,13 +44,7 @@ async function trainFleetIn(sub: string): Promise<void> {
       data: { path: first, melt: COLUMNS },
       pipeline: { target: 'y', timeColumn: 'date', idColumn: 'unique_id', horizon: 24, lookback: 48 },
       models: [{ name: 'linear', alpha: 1 }],
-      // Decisions on point metrics: `split` calibration (no fold refits), which the retraining keeps.
-      train: {
-        strategy: 'per_series',
-        name: 'ett',
-        split: { testFraction: 0.2, valFraction: 0.1 },
-        conformal: { method: 'split' },
-      },
+      train: { strategy: 'per_series', name: 'ett', split: { testFraction: 0.2, valFraction: 0.1 } },
     },
     settings: settingsIn(sub),
     log: memoryLogSink(),
