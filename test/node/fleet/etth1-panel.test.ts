@@ -40,8 +40,7 @@ function config(path: string, strategy: 'per_series' | 'global', melt = COLUMNS)
       trainStride: 2,
     },
     models: [{ name: 'seasonal_naive', season: '1D' }, { name: 'linear', alpha: 1 }, GBDT],
-    // Point metrics only: `split` calibration spares the fold refits (CV+ is conformal-*.test.ts's).
-    train: { strategy, split: { testFraction: 0.3, valFraction: 0.1 }, conformal: { method: 'split' } },
+    train: { strategy, split: { testFraction: 0.3, valFraction: 0.1 } },
   };
 }
 
@@ -108,7 +107,7 @@ describe('ETTh1 melted into 7 series', () => {
           { name: 'seasonal_naive', season: '1D' },
           { name: 'linear', alpha: 1 },
         ],
-        train: { split: { testFraction: 0.3, valFraction: 0.1 }, conformal: { method: 'split' } },
+        train: { split: { testFraction: 0.3, valFraction: 0.1 } },
       },
     });
     expect(Object.keys(r.series)).toEqual(['HUFL', 'OT']);
