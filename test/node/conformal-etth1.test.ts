@@ -3,20 +3,15 @@
  * 90 % intervals of every model — GBDT untransformed and with its default transform, the seasonal naives, ridge —
  * and every ensemble strategy within 85–95 % on the test split (issue 14).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coverage90, ENSEMBLE_KEYS, GBDT_MODELS, REFERENCE_MODELS } from './conformal-protocol.js';
-import { tempFiles } from './data/fixtures.js';
-
-const files = tempFiles();
-afterAll(() => files.cleanup());
 
 describe('ETTh1 OT: 90 % coverage under cv_plus (default)', () => {
   it('gbdt (transform none and default), seasonal naive 1D/7D, linear and every ensemble cover 0.85–0.95', async () => {
-    const { coverage, method, folds, span } = await coverage90(
-      'etth1',
-      [...GBDT_MODELS, ...REFERENCE_MODELS],
-      files.dir,
-    );
+    const { coverage, method, folds, span } = await coverage90('etth1', [
+      ...GBDT_MODELS,
+      ...REFERENCE_MODELS,
+    ]);
     console.log('ETTh1 90 % coverage (cv_plus):', coverage);
     expect({ method, folds, span }).toEqual({ method: 'cv-plus-absolute-residual', folds: 4, span: 'whole' });
     expect(Object.keys(coverage).sort()).toEqual(

@@ -2,16 +2,12 @@
  * PJME day-ahead (reference protocol): the default `cv_plus` calibration keeps the 90 % intervals of the
  * seasonal naives, ridge and every ensemble strategy within 85–95 % on the test split (issue 14).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coverage90, ENSEMBLE_KEYS, REFERENCE_MODELS } from './conformal-protocol.js';
-import { tempFiles } from './data/fixtures.js';
-
-const files = tempFiles();
-afterAll(() => files.cleanup());
 
 describe('PJME: 90 % coverage under cv_plus (default)', () => {
   it('seasonal naive 1D/7D, linear and the mean/median/weighted/best ensembles cover 0.85–0.95', async () => {
-    const { coverage, method, folds, span } = await coverage90('pjme', REFERENCE_MODELS, files.dir);
+    const { coverage, method, folds, span } = await coverage90('pjme', REFERENCE_MODELS);
     console.log('PJME 90 % coverage (cv_plus):', coverage);
     expect({ method, folds, span }).toEqual({ method: 'cv-plus-absolute-residual', folds: 4, span: 'whole' });
     expect(Object.keys(coverage).sort()).toEqual(

@@ -3,12 +3,10 @@
  * the one-day seasonal naive and our ridge, with the ensembles learned on validation (issue 14).
  */
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { runCliJson } from './cli-run.js';
-import { SHARED_DATA, tempFiles } from './data/fixtures.js';
-
-const files = tempFiles();
-afterAll(() => files.cleanup());
+import { PROTOCOL, protocolFit } from './conformal-protocol.js';
+import { SHARED_DATA } from './data/fixtures.js';
 
 interface Report {
   metrics: Record<string, Record<string, number>>;
@@ -16,36 +14,20 @@ interface Report {
 }
 
 /** Trains seasonal naive (1 day), ridge and the MLP day-ahead; evaluates under the weighted and best ensembles. */
-async function protocol(o: {
-  file: string;
-  target: string;
-  time: string;
-  trainEnd: string;
-  testStart: string;
-}) {
-  const data = join(SHARED_DATA, o.file);
-  const checkpoints = join(files.dir, o.file);
-  await runCliJson([
-    'train',
-    ...['--data', data, '--target', o.target, '--time-col', o.time, '--horizon', '24', '--lookback', '168'],
-    ...['--train-end', o.trainEnd, '--test-start', o.testStart, '--models', 'seasonal_naive:1D,linear,mlp'],
-    ...['--checkpoints', checkpoints, '--name', 'mlp', '--ensemble', 'weighted'],
+async function protocol(dataset: keyof typeof PROTOCOL) {
+  const data = join(SHARED_DATA, PROTOCOL[dataset].file);
+  const checkpoint = await protocolFit(dataset, [
+    { name: 'seasonal_naive', season: '1D' },
+    { name: 'linear' },
+    { name: 'mlp' },
   ]);
   const evaluate = (ensemble: string) =>
-    runCliJson<Report>([
-      'evaluate',
-      '--checkpoint',
-      join(checkpoints, 'mlp'),
-      '--data',
-      data,
-      '--ensemble',
-      ensemble,
-    ]);
-  const weighted = await evaluate('weighted');
-  const best = await evaluate('best');
+    runCliJson<Report>(['evaluate', '--checkpoint', checkpoint, '--data', data, '--ensemble', ensemble]);
+  // Two child processes: side by side.
+  const [weighted, best] = await Promise.all([evaluate('weighted'), evaluate('best')]);
   const mae = (m: string) => weighted.metrics[m]!['mae']!;
   console.info(
-    `${o.file}: seasonal naive 1D ${mae('seasonal_naive_1D').toFixed(4)}, ridge ${mae('linear').toFixed(4)}, ` +
+    `${PROTOCOL[dataset].file}: seasonal naive 1D ${mae('seasonal_naive_1D').toFixed(4)}, ridge ${mae('linear').toFixed(4)}, ` +
       `mlp ${mae('mlp').toFixed(4)} (${(mae('mlp') / mae('linear') - 1) * 100 > 0 ? '+' : ''}${((mae('mlp') / mae('linear') - 1) * 100).toFixed(1)} % of ridge, ` +
       `90 % coverage ${weighted.intervals['mlp']!['0.9']!.coverage.toFixed(3)}); ensemble weighted ${mae('ensemble').toFixed(4)} ` +
       `(coverage ${weighted.intervals['ensemble']!['0.9']!.coverage.toFixed(3)}), best ${best.metrics['ensemble']!['mae']!.toFixed(4)}`,
@@ -53,17 +35,14 @@ async function protocol(o: {
   return { weighted, best, mae };
 }
 
-describe('MLP figures (reference protocol, day-ahead)', () => {
+// The two datasets' fits are child processes: side by side (each test asserts with its own `expect`).
+describe.concurrent('MLP figures (reference protocol, day-ahead)', () => {
   // Measured (defaults, load ~18 on 2 cores): naive 1.6458, ridge 1.2847, mlp 1.4959 (coverage 0.915), weighted
   // ensemble 1.2796 (0.921), best 1.2847 (the ridge). ETTh1's 10,784 windows are few for the net.
-  it('ETTh1 OT: the MLP beats the one-day seasonal naive (1.646), intervals calibrated', async () => {
-    const { weighted, mae } = await protocol({
-      file: 'ETTh1.csv',
-      target: 'OT',
-      time: 'date',
-      trainEnd: '2017-11-21T01:00',
-      testStart: '2017-11-22',
-    });
+  it('ETTh1 OT: the MLP beats the one-day seasonal naive (1.646), intervals calibrated', async ({
+    expect,
+  }) => {
+    const { weighted, mae } = await protocol('etth1');
     expect(mae('seasonal_naive_1D')).toBeCloseTo(1.6458, 3);
     expect(mae('mlp')).toBeLessThan(mae('seasonal_naive_1D'));
     for (const model of ['mlp', 'ensemble']) {
@@ -77,14 +56,10 @@ describe('MLP figures (reference protocol, day-ahead)', () => {
 
   // Measured: naive 2226.5, ridge 1336.0, mlp 1270.3 (coverage 0.922), weighted ensemble 1216.8 (0.924), best 1270.3
   // (the MLP). ~11 minutes under load ~18 on 2 cores: 91,406 windows through ridge and the MLP.
-  it('PJME: the MLP beats the seasonal naive and our ridge; the weighted ensemble beats both references', async () => {
-    const { weighted, best, mae } = await protocol({
-      file: 'PJME_hourly.csv',
-      target: 'PJME_MW',
-      time: 'Datetime',
-      trainEnd: '2013-08-11T14:00',
-      testStart: '2013-08-12',
-    });
+  it('PJME: the MLP beats the seasonal naive and our ridge; the weighted ensemble beats both references', async ({
+    expect,
+  }) => {
+    const { weighted, best, mae } = await protocol('pjme');
     expect(mae('seasonal_naive_1D')).toBeCloseTo(2226.5, 0);
     expect(mae('linear')).toBeCloseTo(1336.0, 0);
     expect(mae('mlp')).toBeLessThan(mae('seasonal_naive_1D'));

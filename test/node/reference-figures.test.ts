@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliJson } from './cli-run.js';
+import { protocolFit } from './conformal-protocol.js';
 import { SHARED_DATA, tempFiles } from './data/fixtures.js';
 
 const files = tempFiles();
@@ -11,40 +12,14 @@ type Metrics = Record<string, Record<string, number>>;
 describe('PJME day-ahead (protocol of ../shared/data/README.md)', () => {
   it('linear beats the better seasonal naive and matches the ridge reference (1361.1) within 2 %; the weighted ensemble beats the reference', async () => {
     const data = join(SHARED_DATA, 'PJME_hourly.csv');
-    const checkpoints = join(files.dir, 'checkpoints');
     // 70 % of the 145,392 repaired rows end at 2013-08-11 14:00; forecasts start at every midnight after.
-    await runCliJson([
-      'train',
-      ...[
-        '--data',
-        data,
-        '--target',
-        'PJME_MW',
-        '--time-col',
-        'Datetime',
-        '--horizon',
-        '24',
-        '--lookback',
-        '168',
-      ],
-      ...[
-        '--train-end',
-        '2013-08-11T14:00',
-        '--test-start',
-        '2013-08-12',
-        '--checkpoints',
-        checkpoints,
-        '--name',
-        'pjme',
-        '--ensemble',
-        'weighted',
-      ],
-    ]);
+    // The same fit as conformal-pjme.test.ts's (default models, weighted ensemble): trained once per run.
+    const checkpoint = await protocolFit('pjme');
     const { metrics, points, intervals } = await runCliJson<{
       metrics: Metrics;
       points: number;
       intervals: Record<string, Record<string, { coverage: number }>>;
-    }>(['evaluate', ...['--checkpoint', join(checkpoints, 'pjme'), '--data', data]]);
+    }>(['evaluate', ...['--checkpoint', checkpoint, '--data', data]]);
     expect(points).toBe(43_608);
     expect(metrics['seasonal_naive_1D']!['mae']).toBeCloseTo(2226.5, 0);
     expect(metrics['seasonal_naive_7D']!['mae']).toBeCloseTo(3308.8, 0);
@@ -59,7 +34,7 @@ describe('PJME day-ahead (protocol of ../shared/data/README.md)', () => {
     expect(metrics['ensemble']!['mae']).toBeLessThan(1361.1);
     expect(intervals['ensemble']!['0.9']!.coverage).toBeGreaterThanOrEqual(0.85);
     expect(intervals['ensemble']!['0.9']!.coverage).toBeLessThanOrEqual(0.95);
-  });
+  }, 900_000); // the fit, or waiting for conformal-pjme.test.ts's: 145,392 rows, ridge and four fold refits
 });
 
 describe('twiga-edge demo', () => {

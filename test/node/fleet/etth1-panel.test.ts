@@ -4,15 +4,13 @@
  * printed. A copy of the data with one series broken by a gap and one cut short checks the reporting.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDuckDB, type FleetTrainingResult, memoryLogger, trainFleet } from '../../../src/node/index.js';
 import { MemoryCheckpointStore } from '../../../src/runtime/index.js';
 import type { TrainConfigInput } from '../../../src/runtime/schemas/train-config.js';
-import { SHARED_DATA, tempFiles } from '../data/fixtures.js';
+import { tempFiles } from '../data/fixtures.js';
+import { COLUMNS, ETTH1 } from './etth1-fixture.js';
 
-const ETTH1 = join(SHARED_DATA, 'ETTh1.csv');
-const COLUMNS = ['HUFL', 'HULL', 'MUFL', 'MULL', 'LUFL', 'LULL', 'OT'];
 const files = tempFiles();
 afterAll(async () => {
   await closeDuckDB();

@@ -17,16 +17,14 @@ import { FsCheckpointStore } from '../../../src/node/fs-store.js';
 import { memoryLogger } from '../../../src/node/log.js';
 import { trainFleet } from '../../../src/node/train-fleet.js';
 import { runCliJson } from '../cli-run.js';
-import { SHARED_DATA, tempFiles } from '../data/fixtures.js';
+import { tempFiles } from '../data/fixtures.js';
+import { COLUMNS, etth1Windows } from './etth1-fixture.js';
 
-const COLUMNS = ['HUFL', 'HULL', 'MUFL', 'MULL', 'LUFL', 'LULL', 'OT'];
 const files = tempFiles();
 let first: string;
 let recent: string;
 beforeAll(async () => {
-  const lines = (await readFile(join(SHARED_DATA, 'ETTh1.csv'), 'utf8')).trim().split(/\r?\n/);
-  first = files.file('first.csv', [lines[0], ...lines.slice(1, 3001)].join('\n'));
-  recent = files.file('recent.csv', [lines[0], ...lines.slice(3001, 7001)].join('\n'));
+  ({ first, recent } = await etth1Windows(files));
 });
 afterAll(async () => {
   await closeDuckDB();

@@ -17,16 +17,14 @@ import {
 import { memoryLogSink } from '../../../src/node/flows/flow-log.js';
 import { settingsFromEnv } from '../../../src/runtime/settings.js';
 import { runCliJson } from '../cli-run.js';
-import { SHARED_DATA, tempFiles } from '../data/fixtures.js';
+import { tempFiles } from '../data/fixtures.js';
+import { COLUMNS, etth1Windows } from '../fleet/etth1-fixture.js';
 
-const COLUMNS = ['HUFL', 'HULL', 'MUFL', 'MULL', 'LUFL', 'LULL', 'OT'];
 const files = tempFiles();
 let first: string;
 let recent: string;
 beforeAll(async () => {
-  const lines = (await readFile(join(SHARED_DATA, 'ETTh1.csv'), 'utf8')).trim().split(/\r?\n/);
-  first = files.file('etth1-first.csv', [lines[0], ...lines.slice(1, 3001)].join('\n'));
-  recent = files.file('etth1-recent.csv', [lines[0], ...lines.slice(3001, 7001)].join('\n'));
+  ({ first, recent } = await etth1Windows(files));
 });
 afterAll(async () => {
   await closeDuckDB();
