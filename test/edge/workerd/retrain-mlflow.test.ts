@@ -91,9 +91,10 @@ describe('retraining runs logged to MLflow from the Worker', () => {
     const { id, run } = await runOne('mlflow-down', 'complete');
     expect(run.outcome).toBe('kept');
     expect(run.errors).toHaveLength(1);
-    // The step's error as the Workflow rethrows it past its retries ("DataError: " in workerd).
+    // The step's error as the Workflow rethrows it past its retries ("TrackingError: " in workerd): a transient
+    // failure, retried, not cut short as a permanent one.
     expect(run.errors![0]).toMatch(
-      /^track: (DataError: )?MLflow POST \/api\/2\.0\/mlflow\/runs\/create failed \(503/,
+      /^track: (TrackingError: )?MLflow POST \/api\/2\.0\/mlflow\/runs\/create failed \(503/,
     );
     expect(await mlflowRuns(id)).toEqual([]);
   });
