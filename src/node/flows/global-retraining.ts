@@ -298,8 +298,8 @@ export async function retrainGlobal(
         candidate_metrics: metrics,
         incumbent_metrics: holdout.series[id]!,
       };
-      await logEvaluation(run, metrics, { prefix: `series/${id}` });
-      await logEvaluation(run, holdout.series[id]!, { prefix: `series/${id}/incumbent` });
+      await logEvaluation(run, metrics, { prefix: `series_${id}` });
+      await logEvaluation(run, holdout.series[id]!, { prefix: `series_${id}_incumbent` });
     }
     const shown = (x: number | null) => x?.toPrecision(6) ?? 'undefined';
     const verdict = `candidate mean ${policy.metricKey} ${shown(candidateMetric)} vs incumbent v${incumbent.version} ${shown(incumbentMetric)} over ${frames.size} series' holdouts (${policy.minimize ? 'lower' : 'higher'} is better)`;
