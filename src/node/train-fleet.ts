@@ -26,7 +26,7 @@ import { formatTimestamp } from '../runtime/time-format.js';
 import { type MetricsByModel, metricsToJson } from '../runtime/training-result.js';
 import type { PanelReport, SkippedSeries } from './data/index.js';
 import { type SeriesCalibration, seriesCalibration } from './evaluate.js';
-import { fitGlobal } from './fit-global.js';
+import { fitGlobal, type GlobalFitOptions } from './fit-global.js';
 import { fitSeriesJob } from './fit-series.js';
 import { type FleetData, loadFleetData } from './fleet-data.js';
 import { fitSeriesInThreads } from './fleet-pool.js';
@@ -224,23 +224,115 @@ async function trainPerSeries({ data, engine, store, runId, log, onModel }: Flee
 const SERIES_DRIFT_SAMPLES = 256;
 
 /** The training rows of every series end to end, for one pooled drift reference. */
-function pooledTrainingRows(data: FleetData, columns: readonly string[]): { frame: Frame; rows: number } {
-  const rows = data.series.reduce((n, s) => n + s.split.trainEnd, 0);
+function pooledTrainingRows(
+  series: readonly GlobalCheckpointSeries[],
+  columns: readonly string[],
+): { frame: Frame; rows: number } {
+  const rows = series.reduce((n, s) => n + s.trainEnd, 0);
   const time = new Float64Array(rows);
   const values = Object.fromEntries(columns.map((c) => [c, new Float64Array(rows)]));
   let at = 0;
-  for (const s of data.series) {
-    time.set(s.frame.time.subarray(0, s.split.trainEnd), at);
-    for (const c of columns) values[c]!.set(s.frame.columns[c]!.subarray(0, s.split.trainEnd), at);
-    at += s.split.trainEnd;
+  for (const s of series) {
+    time.set(s.frame.time.subarray(0, s.trainEnd), at);
+    for (const c of columns) values[c]!.set(s.frame.columns[c]!.subarray(0, s.trainEnd), at);
+    at += s.trainEnd;
   }
   return { frame: { time, columns: values }, rows };
 }
 
+/** One series of a global checkpoint fit: its rows, training end and test start. */
+export interface GlobalCheckpointSeries {
+  id: string;
+  frame: Frame;
+  trainEnd: number;
+  testStart: number;
+}
+
+/** A global fit, its test scores per series (and aggregated) and its checkpoint files (with the drift samples). */
+export interface GlobalCheckpointFit {
+  fit: Awaited<ReturnType<typeof fitGlobal>>;
+  files: Record<string, Uint8Array>;
+  series: Record<string, FleetSeriesResult>;
+  aggregate: FleetAggregate;
+  validationMean: MetricsByModel;
+}
+
+/**
+ * Fit one global model on every series before its `trainEnd`, score each series from its `testStart` on,
+ * and build the checkpoint files: `train --strategy global` and the retraining of a global checkpoint.
+ */
+export async function fitGlobalCheckpoint(
+  o: Omit<GlobalFitOptions, 'series'> & { series: readonly GlobalCheckpointSeries[] },
+): Promise<GlobalCheckpointFit> {
+  const fit = await fitGlobal(o);
+  const series: Record<string, FleetSeriesResult> = {};
+  const scores: SeriesScore[] = [];
+  const validationScores: SeriesScore[] = [];
+  for (const [i, s] of o.series.entries()) {
+    const view = fit.forecaster.forSeries(s.id);
+    const test = await view.evaluate(s.frame, s.testStart);
+    if (test.batch.origins.length === 0) {
+      throw new DataError(
+        `series ${s.id}: no complete test window after ${formatTimestamp(s.frame.time[s.testStart]!)}`,
+        {
+          series: s.id,
+        },
+      );
+    }
+    const validation = fit.series[i]!.validation;
+    scores.push(seriesScore(s.id, test));
+    if (validation) validationScores.push(seriesScore(s.id, validation));
+    const calibration = seriesCalibration(view, test);
+    series[s.id] = {
+      ...(calibration ? { calibration } : {}),
+      metrics: metricsToJson(test.metrics),
+      validation_metrics: validation ? metricsToJson(validation.metrics) : {},
+      train_rows: s.trainEnd,
+      test_windows: test.batch.origins.length,
+      test_start: formatTimestamp(s.frame.time[s.testStart]!),
+    };
+  }
+  const aggregate = aggregateFleet(scores);
+  const validationMean = aggregateFleet(validationScores).mean;
+  const columns = requiredColumns(o.pipelineConfig);
+  const pooled = pooledTrainingRows(o.series, columns);
+  const files = {
+    ...fit.files,
+    'reference.json': encodeReference(
+      o.pipelineConfig.target,
+      validationMean,
+      aggregate.mean,
+      trainingDriftReference(pooled.frame, columns, pooled.rows),
+      Object.fromEntries(
+        o.series.map((s) => [
+          s.id,
+          trainingDriftReference(s.frame, columns, s.trainEnd, { maxSamples: SERIES_DRIFT_SAMPLES }),
+        ]),
+      ),
+    ),
+  };
+  return { fit, files, series, aggregate, validationMean };
+}
+
+/** The manifest entry of a global checkpoint: its models, mean test metrics, run and series count. */
+export function globalSaveMeta(labels: readonly string[], aggregate: FleetAggregate, runId: string) {
+  return {
+    modelType: `global[${labels.join(',')}]`,
+    checkpointFile: PIPELINE_FILE,
+    metrics: finiteOnly(aggregate.mean),
+    extra: { run_id: runId, strategy: 'global', series: aggregate.series },
+  };
+}
+
 async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRun): Promise<Trained> {
   const cfg = data.config;
-  const fit = await fitGlobal({
-    series: data.series.map((s) => ({ id: s.id, frame: s.frame, trainEnd: s.split.trainEnd })),
+  const { fit, files, series, aggregate, validationMean } = await fitGlobalCheckpoint({
+    series: data.series.map((s) => ({
+      id: s.id,
+      frame: s.frame,
+      trainEnd: s.split.trainEnd,
+      testStart: s.split.testStart,
+    })),
     pipelineConfig: data.pipelineConfig,
     models: data.models,
     valFraction: cfg.train.split.valFraction,
@@ -257,62 +349,11 @@ async function trainGlobal({ data, engine, store, runId, log, onModel }: FleetRu
     conformal: cfg.train.conformal,
     tune: tuneOptions(cfg.train),
   });
-  const series: Record<string, FleetSeriesResult> = {};
-  const scores: SeriesScore[] = [];
-  const validationScores: SeriesScore[] = [];
-  for (const [i, s] of data.series.entries()) {
-    const view = fit.forecaster.forSeries(s.id);
-    const test = await view.evaluate(s.frame, s.split.testStart);
-    if (test.batch.origins.length === 0) {
-      throw new DataError(
-        `series ${s.id}: no complete test window after ${formatTimestamp(s.frame.time[s.split.testStart]!)}`,
-        {
-          series: s.id,
-        },
-      );
-    }
-    const validation = fit.series[i]!.validation;
-    scores.push(seriesScore(s.id, test));
-    if (validation) validationScores.push(seriesScore(s.id, validation));
-    const calibration = seriesCalibration(view, test);
-    series[s.id] = {
-      ...(calibration ? { calibration } : {}),
-      metrics: metricsToJson(test.metrics),
-      validation_metrics: validation ? metricsToJson(validation.metrics) : {},
-      train_rows: s.split.trainEnd,
-      test_windows: test.batch.origins.length,
-      test_start: formatTimestamp(s.frame.time[s.split.testStart]!),
-    };
-  }
-  const aggregate = aggregateFleet(scores);
-  const validationMean = aggregateFleet(validationScores).mean;
-  const columns = requiredColumns(data.pipelineConfig);
-  const pooled = pooledTrainingRows(data, columns);
-  const files = {
-    ...fit.files,
-    'reference.json': encodeReference(
-      data.pipelineConfig.target,
-      validationMean,
-      aggregate.mean,
-      trainingDriftReference(pooled.frame, columns, pooled.rows),
-      Object.fromEntries(
-        data.series.map((s) => [
-          s.id,
-          trainingDriftReference(s.frame, columns, s.split.trainEnd, { maxSamples: SERIES_DRIFT_SAMPLES }),
-        ]),
-      ),
-    ),
-  };
   const saved = await saveCheckpoint(
     store,
     cfg.train.name,
     files,
-    {
-      modelType: `global[${fit.labels.join(',')}]`,
-      checkpointFile: PIPELINE_FILE,
-      metrics: finiteOnly(aggregate.mean),
-      extra: { run_id: runId, strategy: 'global', series: data.series.length },
-    },
+    globalSaveMeta(fit.labels, aggregate, runId),
     { activate: true },
   );
   await fit.forecaster.release();

@@ -148,7 +148,7 @@ export function addRetrainCommand(program: Command): void {
       .option('--current <file>', 'the recent window, in the same columns (one model)')
       .option(
         '--data <file>',
-        'a fleet: the recent window of every series in one panel file; each model under <checkpoints>/<name>/ decides, retrains and promotes on its own series',
+        'a fleet: the recent window of every series in one panel file; each model under <checkpoints>/<name>/ decides, retrains and promotes on its own series (a global checkpoint: one decision, retrain when any series drifted)',
       )
       .option('--id-col <column>', 'with --data: the column naming the series (default unique_id)')
       .option('--melt <columns>', 'with --data: a wide file, these comma-separated columns are the series')

@@ -7,18 +7,16 @@
 import { z } from 'zod';
 import { listModels } from '../../runtime/checkpoint/models.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
-import { decodeReference, REFERENCE_FILE } from '../../runtime/drift/checkpoint-reference.js';
-import { ForecastMonitor } from '../../runtime/drift/monitor.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
-import { CheckpointError, ConfigError } from '../../runtime/errors.js';
+import { ConfigError } from '../../runtime/errors.js';
 import { requiredColumns } from '../../runtime/features/pipeline.js';
 import type { RetrainPolicy, RetrainReason } from '../../runtime/flows/decision.js';
 import type { Frame } from '../../runtime/frame.js';
 import type { OnnxEngine } from '../../runtime/onnx/engine.js';
 import { parseWith } from '../../runtime/schemas/parse.js';
 import { formatTimestamp } from '../../runtime/time-format.js';
-import { loadPanel, type PanelReport, panelActions } from '../data/index.js';
-import { initNodeDriftWasm } from '../drift-wasm.js';
+import type { MetricsByModel } from '../../runtime/training-result.js';
+import { type PanelReport, panelActions } from '../data/index.js';
 import { logEvaluation } from '../tracking/steps.js';
 import type { TrackedRun } from '../tracking/tracker.js';
 import { errorField } from './flow-log.js';
@@ -29,18 +27,22 @@ import {
   plainOptions,
   setUpFlow,
 } from './flow-setup.js';
+import { retrainGlobal } from './global-retraining.js';
 import { type Incumbent, loadIncumbentTask } from './incumbent.js';
 import { decide } from './retraining-flow.js';
 import {
+  checkpointReference,
   evaluateForecasterTask,
   fitAndCompare,
+  loadRecentPanelTask,
   type RetrainSpec,
   retrainingParts,
   saveAndPromote,
+  seriesDriftTask,
   specOfIncumbent,
+  windowHoldout,
 } from './retraining-tasks.js';
 import { startFlowRun, startRunTask } from './run-tasks.js';
-import { task } from './task.js';
 
 /** Options of `fleetRetrainingFlow`: the fleet, the panel of recent data, the rules. */
 export const FleetRetrainingFlowOptionsSchema = CommonFlowOptionsSchema.extend({
@@ -92,11 +94,23 @@ export interface FleetModelRetrainResult {
   /** The model's child run (absent for a skipped model). */
   mlflow_run_id: string | null;
   error?: { name: string; message: string };
+  /** A global model: each series' drift and, when retrained, candidate and incumbent holdout metrics. */
+  per_series?: Record<string, GlobalSeriesRetrainDetail>;
+}
+
+/** One series of a global model's retraining. */
+export interface GlobalSeriesRetrainDetail {
+  drifted: boolean;
+  drift_summary: DriftSummary;
+  candidate_metrics: MetricsByModel | null;
+  incumbent_metrics: MetricsByModel | null;
 }
 
 /** A fleet retraining run: one result per model and the totals. */
 export interface FleetRetrainingResult {
   name: string;
+  /** `per_series`: one result per model under `<name>/`; `global`: the one model at `<name>`. */
+  strategy: 'per_series' | 'global';
   id_column: string;
   /** The parent tracking run. */
   mlflow_run_id: string;
@@ -115,52 +129,6 @@ export interface FleetRetrainingResult {
   unmatched_series: string[];
   data: PanelReport;
 }
-
-/** Load the panel once in the fleet's columns and period. */
-const loadRecentPanelTask = task(
-  'load-panel',
-  async (input: {
-    path: string;
-    spec: RetrainSpec;
-    idColumn: string;
-    melt?: string[] | undefined;
-    timeFormat?: string | undefined;
-  }) => {
-    const pc = input.spec.pipelineConfig;
-    return loadPanel(input.path, {
-      idColumn: input.idColumn,
-      timeColumn: pc.timeColumn,
-      columns: requiredColumns(pc),
-      period: pc.period,
-      melt: input.melt,
-      minRows: pc.lookback + pc.horizon,
-      ...(input.timeFormat ? { timeFormat: input.timeFormat } : {}),
-    });
-  },
-);
-
-/** Drift of one series' window against the reference stored in its incumbent's checkpoint. */
-const seriesDriftTask = task(
-  'check-drift',
-  async (input: { files: Record<string, Uint8Array>; frame: Frame; columns: string[]; model: string }) => {
-    const bytes = input.files[REFERENCE_FILE];
-    const drift = bytes ? decodeReference(bytes, `${input.model}/${REFERENCE_FILE}`).drift : undefined;
-    if (!drift) {
-      throw new CheckpointError(
-        'CHECKPOINT_NOT_FOUND',
-        `${input.model} has no drift reference in ${REFERENCE_FILE}`,
-        {
-          model: input.model,
-        },
-      );
-    }
-    await initNodeDriftWasm();
-    const monitor = new ForecastMonitor({});
-    monitor.setReference(drift);
-    const [, summary] = await monitor.runDataDrift(input.frame.columns, input.columns);
-    return summary;
-  },
-);
 
 const empty = (series: string) => ({
   series,
@@ -201,7 +169,12 @@ async function retrainModel(
   const drift =
     incumbent.status === 'loaded'
       ? await seriesDriftTask.run(
-          { files: incumbent.files, frame, columns: requiredColumns(pc), model },
+          {
+            reference: checkpointReference(incumbent.files, model)?.drift,
+            frame,
+            columns: requiredColumns(pc),
+            model,
+          },
           log,
           retry,
         )
@@ -236,8 +209,8 @@ async function retrainModel(
     return { ...base, outcome: 'kept', reason: decision.reason, detail: decision.detail };
   }
   const n = frame.time.length;
-  const holdoutStart = Math.floor((n * (1 - c.holdoutFraction)) / pc.horizon) * pc.horizon;
-  if (n - holdoutStart < pc.horizon || holdoutStart < pc.lookback + pc.horizon) {
+  const holdoutStart = windowHoldout(n, pc, c.holdoutFraction);
+  if (holdoutStart === undefined) {
     return {
       ...base,
       outcome: 'skipped',
@@ -320,7 +293,18 @@ export async function fleetRetrainingFlow(
   });
   try {
     // A global checkpoint lists itself under its own prefix: only deeper names are per-series models.
-    const names = (await listModels(store, `${o.name}/`)).filter((m) => m.startsWith(`${o.name}/`));
+    const listed = await listModels(store, `${o.name}/`);
+    const names = listed.filter((m) => m.startsWith(`${o.name}/`));
+    if (names.length === 0 && listed.includes(o.name)) {
+      const incumbent = await loadIncumbentTask.run({ store, name: o.name, engine }, log, retry);
+      if (incumbent.status !== 'loaded' || !incumbent.forecaster.isGlobal) {
+        throw new ConfigError(
+          `${store.describe(o.name)} is ${incumbent.status === 'loaded' ? 'a single-series checkpoint: retrain it with --reference and --current' : `${incumbent.status}: ${incumbent.message}`}`,
+          [{ path: 'name', message: 'not a loadable global checkpoint' }],
+        );
+      }
+      return await retrainGlobal({ ...o, setup, store, engine, policy }, incumbent);
+    }
     if (names.length === 0) {
       throw new ConfigError(
         `no models under ${store.describe(o.name)}/: train the fleet first (strategy per_series)`,
@@ -430,6 +414,7 @@ export async function fleetRetrainingFlow(
       const known = new Set(names.map((n) => n.slice(o.name.length + 1)));
       return {
         name: o.name,
+        strategy: 'per_series',
         id_column: o.idColumn,
         mlflow_run_id: parent.runId,
         metric_key: policy.metricKey,

@@ -3,9 +3,15 @@ import { basename } from 'node:path';
 import { deleteVersion } from '../../runtime/checkpoint/checkpoint.js';
 import { promote } from '../../runtime/checkpoint/promote.js';
 import type { CheckpointStore } from '../../runtime/checkpoint/store.js';
+import {
+  type CheckpointReference,
+  decodeReference,
+  REFERENCE_FILE,
+} from '../../runtime/drift/checkpoint-reference.js';
 import { ForecastMonitor } from '../../runtime/drift/monitor.js';
+import type { DriftReference } from '../../runtime/drift/reference.js';
 import type { DriftSummary } from '../../runtime/drift/summary.js';
-import { ConfigError } from '../../runtime/errors.js';
+import { CheckpointError, ConfigError } from '../../runtime/errors.js';
 import { requiredColumns } from '../../runtime/features/pipeline.js';
 import {
   beatsIncumbent,
@@ -19,7 +25,7 @@ import { createOnnxEngine, type OnnxEngine } from '../../runtime/onnx/engine.js'
 import { holdoutStart, type RetrainSpec, specOfIncumbent } from '../../runtime/retrain/recipe.js';
 import type { TrainConfigInput } from '../../runtime/schemas/train-config.js';
 import { type MetricsByModel, metricsToJson } from '../../runtime/training-result.js';
-import { loadData } from '../data/index.js';
+import { loadData, loadPanel } from '../data/index.js';
 import { initNodeDriftWasm } from '../drift-wasm.js';
 import { FsCheckpointStore } from '../fs-store.js';
 import { fileReportSink } from '../report-sink.js';
@@ -261,6 +267,22 @@ export async function saveAndPromote(
     log,
     retry,
   );
+  await promoteOrRemove(setup, { store, name, saved, ifMatch: input.ifMatch });
+  return { saved, files };
+}
+
+/** One compare-and-swap of the manifest to a saved, inactive version; a lost race removes that version and fails. */
+export async function promoteOrRemove(
+  setup: FlowSetup,
+  input: {
+    store: CheckpointStore;
+    name: string;
+    saved: { version: number; key: string };
+    ifMatch: string | null;
+  },
+): Promise<void> {
+  const { log, retry } = setup;
+  const { store, name, saved } = input;
   try {
     await promoteTask.run({ store, name, version: saved.version, ifMatch: input.ifMatch }, log, retry);
   } catch (error) {
@@ -269,5 +291,72 @@ export async function saveAndPromote(
     );
     throw error;
   }
-  return { saved, files };
+}
+
+/** Load a fleet's panel of recent data once, in the columns and period of the spec. */
+export const loadRecentPanelTask = task(
+  'load-panel',
+  async (input: {
+    path: string;
+    spec: RetrainSpec;
+    idColumn: string;
+    melt?: string[] | undefined;
+    timeFormat?: string | undefined;
+  }) => {
+    const pc = input.spec.pipelineConfig;
+    return loadPanel(input.path, {
+      idColumn: input.idColumn,
+      timeColumn: pc.timeColumn,
+      columns: requiredColumns(pc),
+      period: pc.period,
+      melt: input.melt,
+      minRows: pc.lookback + pc.horizon,
+      ...(input.timeFormat ? { timeFormat: input.timeFormat } : {}),
+    });
+  },
+);
+
+/** A checkpoint's drift samples (reference.json), or undefined when it has none. */
+export function checkpointReference(
+  files: Record<string, Uint8Array>,
+  model: string,
+): CheckpointReference | undefined {
+  const bytes = files[REFERENCE_FILE];
+  return bytes ? decodeReference(bytes, `${model}/${REFERENCE_FILE}`) : undefined;
+}
+
+/** Drift of one series' window against its drift samples (a per-series checkpoint's, or a global one's for it). */
+export const seriesDriftTask = task(
+  'check-drift',
+  async (input: {
+    reference: DriftReference | undefined;
+    frame: Frame;
+    columns: string[];
+    model: string;
+    series?: string | undefined;
+  }) => {
+    if (!input.reference) {
+      const what = input.series === undefined ? '' : ` for series ${input.series}`;
+      throw new CheckpointError(
+        'CHECKPOINT_NOT_FOUND',
+        `${input.model} has no drift reference${what} in ${REFERENCE_FILE}`,
+        { model: input.model, ...(input.series === undefined ? {} : { series: input.series }) },
+      );
+    }
+    await initNodeDriftWasm();
+    const monitor = new ForecastMonitor({});
+    monitor.setReference(input.reference);
+    const [, summary] = await monitor.runDataDrift(input.frame.columns, input.columns);
+    return summary;
+  },
+);
+
+/** First holdout row of a window of `rows` rows (whole horizons), or undefined when it leaves no training part. */
+export function windowHoldout(
+  rows: number,
+  pc: { lookback: number; horizon: number },
+  holdoutFraction: number,
+): number | undefined {
+  const start = Math.floor((rows * (1 - holdoutFraction)) / pc.horizon) * pc.horizon;
+  return rows - start < pc.horizon || start < pc.lookback + pc.horizon ? undefined : start;
 }
