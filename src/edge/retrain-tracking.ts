@@ -110,6 +110,8 @@ export async function trackRun(
       const tracker = new HttpTracker({
         uri,
         sourceName: 'twiga-edge RetrainWorkflow',
+        // Called unbound: workerd refuses a `fetch` invoked with another `this`.
+        fetch: (input, init) => fetch(input, init),
         ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
       });
       return (await trackRunRecord(tracker, record, { experiment, metricKey })).runId;

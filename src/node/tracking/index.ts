@@ -1,6 +1,6 @@
 /** Experiment tracking (twiga's TwigaTracker): MLflow's file store on disk, or an MLflow server over REST. */
 export { FileStoreTracker, type FileStoreTrackerOptions } from './file-store.js';
-export { HttpTracker, type HttpTrackerOptions } from './http.js';
+export { HttpTracker, type HttpTrackerOptions, type NodeHttpTrackerOptions } from './http.js';
 export {
   keyProblem,
   newExperimentId,

@@ -50,7 +50,7 @@ export function runMetrics(record: RunRecord, metricKey: string): Record<string,
  * Log `record` on the MLflow server behind `tracker` and end the run.
  * @returns the MLflow run id and whether an earlier attempt's run was completed instead of a new one.
  * @example
- * const { runId } = await trackRunRecord(new HttpTracker({ uri }), record, { experiment: 'twiga', metricKey: 'mae' });
+ * const { runId } = await trackRunRecord(new HttpTracker({ uri, fetch }), record, { experiment: 'twiga', metricKey: 'mae' });
  */
 export async function trackRunRecord(
   tracker: HttpTracker,

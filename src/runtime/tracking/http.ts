@@ -26,7 +26,8 @@ export interface HttpTrackerOptions {
   user?: string;
   /** `mlflow.source.name`. @default 'twiga-edge' (Node's HttpTracker defaults to the script path). */
   sourceName?: string;
-  fetch?: typeof fetch;
+  /** The platform's HTTP client, passed in (the core uses no global): Node's or the Worker's `fetch`. */
+  fetch: typeof fetch;
   now?: () => number;
 }
 
@@ -45,7 +46,7 @@ const jsonDouble = (x: number): number | string =>
  * runs/update, and artifacts PUT to `/api/2.0/mlflow-artifacts/artifacts/<path>` (the server must
  * serve artifacts, i.e. run artifacts under `mlflow-artifacts:/`).
  * @example
- * const run = await new HttpTracker({ uri: 'http://127.0.0.1:5000' }).startRun({ experiment: 'net-load' });
+ * const run = await new HttpTracker({ uri: 'http://127.0.0.1:5000', fetch }).startRun({ experiment: 'net-load' });
  * await run.logMetrics({ 'linear/mae': 25.3 });
  * await run.end();
  */
@@ -59,7 +60,7 @@ export class HttpTracker implements Tracker {
         { path: 'uri', message: 'expected http:// or https://' },
       ]);
     this.base = options.uri.replace(/\/+$/u, '');
-    this.fetch = options.fetch ?? fetch;
+    this.fetch = options.fetch;
     this.now = options.now ?? Date.now;
   }
 

@@ -34,7 +34,7 @@ const record: RunRecord = {
 
 describe('trackRunRecord', () => {
   it('logs versions, candidate and incumbent metrics and step timings, once per instance', async () => {
-    const tracker = new HttpTracker({ uri: standIn.uri });
+    const tracker = new HttpTracker({ uri: standIn.uri, fetch });
     const first = await trackRunRecord(tracker, record, { experiment: 'fleet', metricKey: 'mae' });
     expect(first.resumed).toBe(false);
     const again = await trackRunRecord(tracker, record, { experiment: 'fleet', metricKey: 'mae' });
