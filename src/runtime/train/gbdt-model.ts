@@ -1,4 +1,5 @@
 /** The `gbdt` model: windows → histogram GBDT per horizon step, optionally tuned with TPE on the validation windows. */
+
 import { ConfigError, DataError } from '../errors.js';
 import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { seasonalNaiveIndices } from '../models/seasonal-naive.js';
@@ -7,6 +8,7 @@ import type { GbdtConfig } from '../schemas/model-config.js';
 import type { TrainingBackend } from './backend.js';
 import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
 import type { TrainingWindows } from './index.js';
+import { transformedData } from './residual-data.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
 import { type Params, type SearchSpace, type TpeResult, tpe } from './tpe.js';
 import { windowMatrix } from './window-matrix.js';
@@ -83,21 +85,6 @@ export function residualIndices(
   }
 }
 
-/** `y − x[index]` per output: the targets the trees learn under `seasonal_residual`. */
-function residualTargets(
-  x: Float64Array,
-  y: Float64Array,
-  n: number,
-  F: number,
-  index: Int32Array,
-): Float64Array {
-  const O = index.length;
-  const out = new Float64Array(y.length);
-  for (let r = 0; r < n; r++)
-    for (let o = 0; o < O; o++) out[r * O + o] = y[r * O + o]! - x[r * F + index[o]!]!;
-  return out;
-}
-
 export async function trainGbdtModel(
   config: GbdtConfig,
   label: string,
@@ -116,18 +103,7 @@ export async function trainGbdtModel(
   const O = p.config.horizon * p.config.target.length;
   const residualOf = residualIndices(config, label, p);
   // One data object per transform: the trainer caches its bins per object, so tuning bins each once.
-  const dataFor = (residual: Int32Array | undefined) => {
-    const learn = (m: { x: Float64Array; y: Float64Array; n: number }) =>
-      residual ? residualTargets(m.x, m.y, m.n, F, residual) : m.y;
-    return {
-      x: train.x,
-      y: learn(train),
-      n: train.n,
-      nFeatures: F,
-      nOutputs: O,
-      ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
-    };
-  };
+  const dataFor = (residual: Int32Array | undefined) => transformedData(train, valid, F, O, residual);
   const datasets = new Map<Int32Array | undefined, ReturnType<typeof dataFor>>();
   const data = (residual: Int32Array | undefined) => {
     if (!datasets.has(residual)) datasets.set(residual, dataFor(residual));

@@ -1,4 +1,5 @@
 /** The `mlp` model: windows → an MLP over every horizon step, optionally tuned with TPE on the validation windows. */
+
 import { DataError } from '../errors.js';
 import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { predictMlp } from '../models/mlp.js';
@@ -7,6 +8,7 @@ import type { MlpConfig } from '../schemas/model-config.js';
 import { residualIndices, TRANSFORM_KNOB, type TuningRecord } from './gbdt-model.js';
 import type { TrainingWindows } from './index.js';
 import { type MlpData, type MlpParams, trainMlp } from './mlp.js';
+import { transformedData } from './residual-data.js';
 import { type SearchSpace, tpe } from './tpe.js';
 import { windowMatrix } from './window-matrix.js';
 
@@ -52,15 +54,6 @@ function paramsOf(config: MlpConfig): MlpParams {
   };
 }
 
-/** `y − x[index]` per output: what the net learns under `seasonal_residual`. */
-function residualTargets(m: { x: Float64Array; y: Float64Array; n: number }, F: number, index: Int32Array) {
-  const O = index.length;
-  const out = new Float64Array(m.y.length);
-  for (let r = 0; r < m.n; r++)
-    for (let o = 0; o < O; o++) out[r * O + o] = m.y[r * O + o]! - m.x[r * F + index[o]!]!;
-  return out;
-}
-
 /** Validation MAE of a spec (target scaler's space): the TPE objective. */
 function validationMae(spec: MlpSpec, x: Float64Array, y: Float64Array, n: number): number {
   const pred = predictMlp(spec, x, n);
@@ -87,17 +80,7 @@ export async function trainMlpModel(
   // One data object per transform (tuning may try both): built once each.
   const datasets = new Map<Int32Array | undefined, MlpData>();
   const data = (residual: Int32Array | undefined): MlpData => {
-    const learn = (m: typeof train) => (residual ? residualTargets(m, F, residual) : m.y);
-    if (!datasets.has(residual)) {
-      datasets.set(residual, {
-        x: train.x,
-        y: learn(train),
-        n: train.n,
-        nFeatures: F,
-        nOutputs: O,
-        ...(valid.n > 0 ? { valid: { x: valid.x, y: learn(valid), n: valid.n } } : {}),
-      });
-    }
+    if (!datasets.has(residual)) datasets.set(residual, transformedData(train, valid, F, O, residual));
     return datasets.get(residual)!;
   };
   const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
