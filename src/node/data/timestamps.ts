@@ -1,5 +1,7 @@
 /** Time formats: detect one from sample values, name it, and format epoch milliseconds back to text. */
 
+import { fieldReader } from './strptime.js';
+
 /** How a time column is read: a strptime pattern, epoch numbers, or a typed timestamp column. */
 export type TimeFormat =
   | { kind: 'strptime'; pattern: string }
@@ -34,44 +36,12 @@ export const CANDIDATE_PATTERNS: readonly string[] = [
 ];
 
 const EPOCH_RE = /^\s*-?\d+(\.\d+)?\s*$/;
-const DIRECTIVE: Record<string, string> = {
-  Y: '(\\d{4})',
-  m: '(\\d{1,2})',
-  d: '(\\d{1,2})',
-  H: '(\\d{1,2})',
-  M: '(\\d{1,2})',
-  S: '(\\d{1,2})',
-  f: '(\\d{1,6})',
-};
-
 type Matcher = (text: string) => boolean;
 
 /** A strict checker for the candidate patterns (duckdb's strptime accepts at least as much). */
 function matcher(pattern: string): Matcher {
-  const fields: string[] = [];
-  let source = '^\\s*';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '%') {
-      const directive = pattern[++i]!;
-      fields.push(directive);
-      source += DIRECTIVE[directive];
-    } else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  // The compact %Y%m%d form needs fixed widths.
-  if (pattern === '%Y%m%d') source = '^\\s*(\\d{4})(\\d{2})(\\d{2})';
-  const re = new RegExp(`${source}\\s*$`);
-  return (text) => {
-    const match = re.exec(text);
-    if (!match) return false;
-    const value: Record<string, number> = { Y: 2000, m: 1, d: 1, H: 0, M: 0, S: 0 };
-    fields.forEach((field, k) => {
-      value[field] = Number(match[k + 1]);
-    });
-    const { Y, m, d, H, M, S } = value as Record<'Y' | 'm' | 'd' | 'H' | 'M' | 'S', number>;
-    const daysInMonth = new Date(Date.UTC(Y, m, 0)).getUTCDate();
-    return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && H <= 23 && M <= 59 && S <= 59;
-  };
+  const read = fieldReader(pattern, true)!;
+  return (text) => read(text) !== undefined;
 }
 
 const matchers = new Map(CANDIDATE_PATTERNS.map((p) => [p, matcher(p)]));
