@@ -59,6 +59,15 @@ interface FlowFlags {
   maxRuns?: number;
 }
 
+/** The retrain command's decision flags. */
+interface DecisionFlags {
+  driftThreshold?: number;
+  performanceThreshold?: number;
+  metricKey?: string;
+  maximize?: boolean;
+  holdoutFraction?: number;
+}
+
 function common(flags: FlowFlags) {
   return {
     ...(flags.experiment ? { experiment: flags.experiment } : {}),
@@ -68,6 +77,17 @@ function common(flags: FlowFlags) {
     ...(flags.reportDir ? { reportDir: flags.reportDir } : {}),
     ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
     ...(flags.retryDelay !== undefined ? { retryDelayMs: flags.retryDelay * 1000 } : {}),
+  };
+}
+
+/** The options deciding a retrain and a promotion, shared by the one-model and the fleet flow. */
+function decision(flags: DecisionFlags) {
+  return {
+    ...(flags.driftThreshold !== undefined ? { driftThreshold: flags.driftThreshold } : {}),
+    ...(flags.performanceThreshold !== undefined ? { performanceThreshold: flags.performanceThreshold } : {}),
+    ...(flags.metricKey ? { metricKey: flags.metricKey } : {}),
+    ...(flags.maximize ? { minimize: false } : {}),
+    ...(flags.holdoutFraction !== undefined ? { holdoutFraction: flags.holdoutFraction } : {}),
   };
 }
 
@@ -210,13 +230,7 @@ export function addRetrainCommand(program: Command): void {
               }
             : {}),
           ...(flags.checkpoints ? { checkpointDir: flags.checkpoints } : {}),
-          ...(flags.driftThreshold !== undefined ? { driftThreshold: flags.driftThreshold } : {}),
-          ...(flags.performanceThreshold !== undefined
-            ? { performanceThreshold: flags.performanceThreshold }
-            : {}),
-          ...(flags.metricKey ? { metricKey: flags.metricKey } : {}),
-          ...(flags.maximize ? { minimize: false } : {}),
-          ...(flags.holdoutFraction !== undefined ? { holdoutFraction: flags.holdoutFraction } : {}),
+          ...decision(flags),
           ...(flags.timeFormat ? { timeFormat: flags.timeFormat } : {}),
           ...common(flags),
           settings,
@@ -237,13 +251,7 @@ export function addRetrainCommand(program: Command): void {
         ...(flags.checkpoints ? { checkpointDir: flags.checkpoints } : {}),
         ...(flags.reloadUrl ? { reloadUrl: flags.reloadUrl } : {}),
         ...(flags.config ? { config: flags.config } : {}),
-        ...(flags.driftThreshold !== undefined ? { driftThreshold: flags.driftThreshold } : {}),
-        ...(flags.performanceThreshold !== undefined
-          ? { performanceThreshold: flags.performanceThreshold }
-          : {}),
-        ...(flags.metricKey ? { metricKey: flags.metricKey } : {}),
-        ...(flags.maximize ? { minimize: false } : {}),
-        ...(flags.holdoutFraction !== undefined ? { holdoutFraction: flags.holdoutFraction } : {}),
+        ...decision(flags),
         ...(flags.tune ? { tune: true } : {}),
         ...(flags.trials ? { numTrials: flags.trials } : {}),
         ...(flags.timeFormat ? { timeFormat: flags.timeFormat } : {}),

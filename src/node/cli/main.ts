@@ -1,4 +1,5 @@
 /** The `twiga-edge` command line: train, evaluate, predict, demo. */
+
 import { Command, Option } from 'commander';
 import { TwigaError } from '../../runtime/errors.js';
 import { CONFORMAL_METHODS, ENSEMBLE_STRATEGIES } from '../../runtime/schemas/forecaster-config.js';
@@ -25,6 +26,7 @@ import { publish } from '../publish.js';
 import { serve } from '../serve.js';
 import { parseLevels, wholeAtLeast } from './args.js';
 import { addFlowOptions, addRetrainCommand, trainCommand } from './flow-commands.js';
+import { withR2Bucket } from './r2-options.js';
 import { trainConfigFromFlags } from './train-flags.js';
 import { addWorkerCommand } from './worker-command.js';
 
@@ -260,32 +262,25 @@ export function buildProgram(): Command {
       printJson(await rollbackCheckpoint(flags.checkpoint, flags.version));
     });
 
-  program
-    .command('publish')
-    .description(
-      'copy a checkpoint folder, or every model under a root (a fleet), to R2 (the local wrangler dev state, ' +
-        'or a bucket over its S3 API); only missing files are copied, manifests last; prints a summary JSON',
-    )
-    .option('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
-    .option('--checkpoints <dir>', 'a checkpoint root: publish every model under it, under the same names')
-    .option('--prefix <prefix>', 'with --checkpoints: only names starting with this, e.g. feeders/')
-    .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
-    .option('--local', 'publish to the local R2 state that `wrangler dev` serves')
-    .option(
-      '--persist-to <dir>',
-      'with --local: the state folder, as wrangler dev --persist-to (default .wrangler/state)',
-    )
-    .option(
-      '--bucket <name>',
-      'a real R2 bucket, over its S3 API; credentials from R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY',
-    )
-    .option(
-      '--endpoint <url>',
-      'with --bucket: S3 endpoint (default https://<R2_ACCOUNT_ID>.r2.cloudflarestorage.com)',
-    )
-    .action(async (flags) => {
-      printJson(await publish(flags));
-    });
+  withR2Bucket(
+    program
+      .command('publish')
+      .description(
+        'copy a checkpoint folder, or every model under a root (a fleet), to R2 (the local wrangler dev state, ' +
+          'or a bucket over its S3 API); only missing files are copied, manifests last; prints a summary JSON',
+      )
+      .option('--checkpoint <dir>', 'checkpoint folder (<root>/<name>)')
+      .option('--checkpoints <dir>', 'a checkpoint root: publish every model under it, under the same names')
+      .option('--prefix <prefix>', 'with --checkpoints: only names starting with this, e.g. feeders/')
+      .option('--name <name>', 'checkpoint name in the bucket (default: the folder name)')
+      .option('--local', 'publish to the local R2 state that `wrangler dev` serves')
+      .option(
+        '--persist-to <dir>',
+        'with --local: the state folder, as wrangler dev --persist-to (default .wrangler/state)',
+      ),
+  ).action(async (flags) => {
+    printJson(await publish(flags));
+  });
 
   program
     .command('drift')

@@ -7,6 +7,7 @@ import { nodeFitCandidate, runJobWorker } from '../retrain-worker.js';
 import { s3StoreFromEnv } from '../s3-store.js';
 import { loadSettings } from '../settings.js';
 import { wholeAtLeast } from './args.js';
+import { withR2Bucket } from './r2-options.js';
 
 /** Seconds > 0 (fractions allowed, for short leases in tests). */
 function seconds(value: string): number {
@@ -30,25 +31,19 @@ interface WorkerFlags {
 
 /** Adds `worker` to the program. */
 export function addWorkerCommand(program: Command): void {
-  program
-    .command('worker')
-    .description(
-      'run the retraining jobs the edge handed to Node (jobs/pending/ in a checkpoint folder or R2 bucket): ' +
-        'claim one under a lease, run the same tasks as the Workflow, write jobs/done/<id>.json; several ' +
-        'workers share one store; prints a summary JSON when it stops (SIGTERM, or --once when drained)',
-    )
-    .option(
-      '--checkpoints <dir>',
-      'checkpoint root folder (default: TWIGA_MODEL_CHECKPOINT_DIR, else ./checkpoints)',
-    )
-    .option(
-      '--bucket <name>',
-      'a real R2 bucket, over its S3 API; credentials from R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY',
-    )
-    .option(
-      '--endpoint <url>',
-      'with --bucket: S3 endpoint (default https://<R2_ACCOUNT_ID>.r2.cloudflarestorage.com)',
-    )
+  withR2Bucket(
+    program
+      .command('worker')
+      .description(
+        'run the retraining jobs the edge handed to Node (jobs/pending/ in a checkpoint folder or R2 bucket): ' +
+          'claim one under a lease, run the same tasks as the Workflow, write jobs/done/<id>.json; several ' +
+          'workers share one store; prints a summary JSON when it stops (SIGTERM, or --once when drained)',
+      )
+      .option(
+        '--checkpoints <dir>',
+        'checkpoint root folder (default: TWIGA_MODEL_CHECKPOINT_DIR, else ./checkpoints)',
+      ),
+  )
     .option('--lease <seconds>', 'lease length; renewed every third of it while a job runs', seconds, 60)
     .option('--poll <seconds>', 'pause between scans when no job could be claimed', seconds, 5)
     .option('--once', 'run what can be claimed now, then exit (jobs leased by live workers are left to them)')

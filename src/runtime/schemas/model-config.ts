@@ -2,6 +2,12 @@
 import { z } from 'zod';
 import { tryParsePeriod } from '../period.js';
 
+/** A model's name in outputs and file names: letters, digits, `_` and `-`. */
+const label = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .optional();
+
 /** A season length as a duration (`1D`, `7D`) or a count of periods. */
 const season = z.union([
   z.int().positive(),
@@ -24,10 +30,7 @@ export const SeasonalNaiveConfig = z
     /** Season length as a duration (`1D`, `7D`) or a count of periods. */
     season: season.default('1D'),
     /** Label used in outputs and file names; defaults to `seasonal_naive_<season>`. */
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .optional(),
+    label,
   })
   .strict();
 
@@ -37,10 +40,7 @@ export const LinearConfig = z
     name: z.literal('linear'),
     /** Ridge penalty on standardised features (intercept unpenalised). */
     alpha: z.number().min(0).default(1),
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .optional(),
+    label,
   })
   .strict();
 
@@ -79,10 +79,7 @@ export const GbdtConfig = z
     transform: z.enum(GBDT_TRANSFORMS).default('auto'),
     /** Season of the `seasonal_residual` transform. */
     season: season.default('1D'),
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .optional(),
+    label,
   })
   .strict();
 
@@ -127,10 +124,7 @@ export const MlpConfig = z
     transform: z.enum(MLP_TRANSFORMS).default('auto'),
     /** Season of the `seasonal_residual` transform. */
     season: season.default('1D'),
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .optional(),
+    label,
   })
   .strict();
 

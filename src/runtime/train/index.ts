@@ -50,27 +50,24 @@ export async function trainModel(
         seconds: (performance.now() - t0) / 1000,
       };
     }
-    case 'gbdt': {
-      const fit = await trainGbdtModel(config, label, p, f, windows, tuning, backend);
-      const out: TrainedModel = {
-        spec: fit.spec,
-        windows: fit.windows,
-        skipped: fit.skipped,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      if (fit.tuning) out.tuning = fit.tuning;
-      return out;
-    }
-    case 'mlp': {
-      const fit = await trainMlpModel(config, label, p, f, windows, tuning);
-      const out: TrainedModel = {
-        spec: fit.spec,
-        windows: fit.windows,
-        skipped: fit.skipped,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      if (fit.tuning) out.tuning = fit.tuning;
-      return out;
-    }
+    case 'gbdt':
+      return trained(await trainGbdtModel(config, label, p, f, windows, tuning, backend), t0);
+    case 'mlp':
+      return trained(await trainMlpModel(config, label, p, f, windows, tuning), t0);
   }
+}
+
+/** A tunable learner's fit as a `TrainedModel`, timed from `t0`. */
+function trained(
+  fit: { spec: ModelSpec; windows: number; skipped: number; tuning?: TuningRecord | undefined },
+  t0: number,
+): TrainedModel {
+  const out: TrainedModel = {
+    spec: fit.spec,
+    windows: fit.windows,
+    skipped: fit.skipped,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  if (fit.tuning) out.tuning = fit.tuning;
+  return out;
 }
