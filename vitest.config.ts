@@ -20,7 +20,6 @@ const SLOW_FIRST = [
   'test/node/fleet/etth1-panel.test.ts',
   'test/node/docs.test.ts',
   'test/fuzz/crash.test.ts',
-  'test/node/gbdt-etth1.test.ts',
   'test/node/conformal-etth1.test.ts',
 ];
 

@@ -46,7 +46,9 @@ function checkSpec(spec: MlpSpec): number {
  * `out[i, j] = init[j] + Σ_t a(i, t) · b[t, j]` for `i < rows`, `t < inner`, `j < J`, where `a(i, t)` is
  * `a[i · rowStride + t · innerStride]` (so one kernel serves `X · W` and `Xᵀ · G`) and `b` is row-major `[inner, J]`;
  * `init` absent means 0. The one register-blocked product of the MLP (forward pass, reference and weight
- * gradients): eight outputs are accumulated in locals per pass over `t` (~2.5× plain loops in V8, measured).
+ * gradients): three rows by four outputs are accumulated in locals per pass over `t`, so each load of `b` feeds
+ * three rows (1.15–1.5× the one-row kernel, measured); every output still sums `init[j]` then `t = 0, 1, …` in
+ * order, so the result is bit for bit the one-row kernel's.
  */
 export function blockedProduct(
   a: Float64Array,
@@ -59,41 +61,83 @@ export function blockedProduct(
   init: Float64Array | undefined,
   out: Float64Array,
 ): void {
-  const J8 = J - (J % 8);
-  for (let i = 0; i < rows; i++) {
+  const J4 = J - (J % 4);
+  const R3 = rows - (rows % 3);
+  for (let i = 0; i < R3; i += 3) {
+    const a0 = i * rowStride;
+    const a1 = a0 + rowStride;
+    const a2 = a1 + rowStride;
+    const o0 = i * J;
+    const o1 = o0 + J;
+    const o2 = o1 + J;
+    for (let j = 0; j < J4; j += 4) {
+      let p0 = init ? init[j]! : 0;
+      let p1 = init ? init[j + 1]! : 0;
+      let p2 = init ? init[j + 2]! : 0;
+      let p3 = init ? init[j + 3]! : 0;
+      let q0 = p0;
+      let q1 = p1;
+      let q2 = p2;
+      let q3 = p3;
+      let r0 = p0;
+      let r1 = p1;
+      let r2 = p2;
+      let r3 = p3;
+      for (let t = 0; t < inner; t++) {
+        const x0 = a[a0 + t * innerStride]!;
+        const x1 = a[a1 + t * innerStride]!;
+        const x2 = a[a2 + t * innerStride]!;
+        const q = t * J + j;
+        const b0 = b[q]!;
+        const b1 = b[q + 1]!;
+        const b2 = b[q + 2]!;
+        const b3 = b[q + 3]!;
+        p0 += x0 * b0;
+        p1 += x0 * b1;
+        p2 += x0 * b2;
+        p3 += x0 * b3;
+        q0 += x1 * b0;
+        q1 += x1 * b1;
+        q2 += x1 * b2;
+        q3 += x1 * b3;
+        r0 += x2 * b0;
+        r1 += x2 * b1;
+        r2 += x2 * b2;
+        r3 += x2 * b3;
+      }
+      out[o0 + j] = p0;
+      out[o0 + j + 1] = p1;
+      out[o0 + j + 2] = p2;
+      out[o0 + j + 3] = p3;
+      out[o1 + j] = q0;
+      out[o1 + j + 1] = q1;
+      out[o1 + j + 2] = q2;
+      out[o1 + j + 3] = q3;
+      out[o2 + j] = r0;
+      out[o2 + j + 1] = r1;
+      out[o2 + j + 2] = r2;
+      out[o2 + j + 3] = r3;
+    }
+    for (let j = J4; j < J; j++) {
+      let p = init ? init[j]! : 0;
+      let q = p;
+      let r = p;
+      for (let t = 0; t < inner; t++) {
+        const bt = b[t * J + j]!;
+        p += a[a0 + t * innerStride]! * bt;
+        q += a[a1 + t * innerStride]! * bt;
+        r += a[a2 + t * innerStride]! * bt;
+      }
+      out[o0 + j] = p;
+      out[o1 + j] = q;
+      out[o2 + j] = r;
+    }
+  }
+  // The last rows (fewer than three), one at a time.
+  for (let i = R3; i < rows; i++) {
     const a0 = i * rowStride;
     const o = i * J;
-    for (let j = 0; j < J8; j += 8) {
-      let s0 = init ? init[j]! : 0;
-      let s1 = init ? init[j + 1]! : 0;
-      let s2 = init ? init[j + 2]! : 0;
-      let s3 = init ? init[j + 3]! : 0;
-      let s4 = init ? init[j + 4]! : 0;
-      let s5 = init ? init[j + 5]! : 0;
-      let s6 = init ? init[j + 6]! : 0;
-      let s7 = init ? init[j + 7]! : 0;
-      for (let t = 0; t < inner; t++) {
-        const x = a[a0 + t * innerStride]!;
-        const q = t * J + j;
-        s0 += x * b[q]!;
-        s1 += x * b[q + 1]!;
-        s2 += x * b[q + 2]!;
-        s3 += x * b[q + 3]!;
-        s4 += x * b[q + 4]!;
-        s5 += x * b[q + 5]!;
-        s6 += x * b[q + 6]!;
-        s7 += x * b[q + 7]!;
-      }
-      out[o + j] = s0;
-      out[o + j + 1] = s1;
-      out[o + j + 2] = s2;
-      out[o + j + 3] = s3;
-      out[o + j + 4] = s4;
-      out[o + j + 5] = s5;
-      out[o + j + 6] = s6;
-      out[o + j + 7] = s7;
-    }
-    for (let j = J8; j < J; j++) {
+    for (let j = 0; j < J; j++) {
       let s = init ? init[j]! : 0;
       for (let t = 0; t < inner; t++) s += a[a0 + t * innerStride]! * b[t * J + j]!;
       out[o + j] = s;

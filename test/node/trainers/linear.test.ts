@@ -35,6 +35,25 @@ describe('GramAccumulator', () => {
     }
     expect(acc.n).toBe(37);
   });
+
+  it('sums each entry in one fixed order (four partial sums by row mod 4), so refits are bit for bit the same', () => {
+    // Odd F and rows not a multiple of 4: the unpaired last column and the row tail are covered.
+    const n = 23;
+    const F = 7;
+    const { x, y } = randomProblem(n, F, 1, 3);
+    const acc = new GramAccumulator(F, 1);
+    acc.add(x, y, n);
+    for (let i = 0; i < F; i++) {
+      for (let j = i; j < F; j++) {
+        const s = [0, 0, 0, 0];
+        for (let r = 0; r < n; r++) s[r < n - (n % 4) ? r % 4 : 0]! += x[r * F + i]! * x[r * F + j]!;
+        expect(acc.xtx[i * F + j], `xtx[${i}, ${j}]`).toBe(s[0]! + s[1]! + s[2]! + s[3]!);
+      }
+      let s = 0;
+      for (let r = 0; r < n; r++) s += x[r * F + i]! * y[r]!;
+      expect(acc.xty[i], `xty[${i}]`).toBe(s);
+    }
+  });
 });
 
 describe('solveRidge', () => {
