@@ -43,13 +43,13 @@ const MODELS = {
   gbdt: { name: 'gbdt', numTrees: 60, learningRate: 0.2, threads: 1 },
   mlp: { name: 'mlp', hidden: [16], epochs: 30, batchesPerEpoch: 0, batchSize: 64 },
 };
-const fit = (family: keyof typeof MODELS, transform: string) =>
+const fitFamily = (family: keyof typeof MODELS, transform: string) =>
   fitForecaster({ ...base, models: [ModelConfigSchema.parse({ ...MODELS[family], transform })] });
 
 describe.each(Object.keys(MODELS) as (keyof typeof MODELS)[])('%s under window_norm', (family) => {
   it('follows an unseen level; ORT and the lean engine serve the trainer’s forecast', async () => {
-    const plain = await fit(family, 'none');
-    const normed = await fit(family, 'window_norm');
+    const plain = await fitFamily(family, 'none');
+    const normed = await fitFamily(family, 'window_norm');
     const spec = normed.models[0]!.spec;
     if (spec.kind !== 'gbdt' && spec.kind !== 'mlp') throw new Error('expected a gbdt or mlp spec');
     expect(spec.windowNorm).toMatchObject({ seasonSteps: 24, lookback: 48, targetLagOffset: 0 });
