@@ -34,8 +34,10 @@ function models(gbdt: 'fast' | 'default'): ModelConfigInput[] {
     { name: 'linear' },
     { name: 'gbdt', ...trees, transform: 'none', label: 'gbdt_none' },
     { name: 'gbdt', ...trees, transform: 'seasonal_residual', label: 'gbdt_seasonal_residual' },
+    { name: 'gbdt', ...trees, transform: 'window_norm', label: 'gbdt_window_norm' },
     { name: 'mlp', transform: 'none', label: 'mlp_none' },
     { name: 'mlp', transform: 'seasonal_residual', label: 'mlp_seasonal_residual' },
+    { name: 'mlp', transform: 'window_norm', label: 'mlp_window_norm' },
   ];
 }
 const ENSEMBLES = ['mean', 'median', 'weighted', 'best'] as const;

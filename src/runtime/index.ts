@@ -120,6 +120,7 @@ export type {
   MlpSpec,
   ModelSpec,
   SeasonalNaiveSpec,
+  WindowNorm,
 } from './models/spec.js';
 export { createOnnxEngine, type OnnxEngine, type OnnxEngineOptions, type OnnxModel } from './onnx/engine.js';
 export { parsePeriod, tryParsePeriod } from './period.js';

@@ -30,12 +30,20 @@ export const PIPELINE_INPUT = {
   exogenous: ['HUFL', 'MUFL'],
 };
 
-/** Seasonal naive, ridge, a small GBDT (two threads where the platform has them) and a small MLP. */
+const GBDT = { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 };
+const MLP = { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64, batchesPerEpoch: 0 };
+
+/**
+ * Seasonal naive, ridge, a small GBDT (two threads where the platform has them) and a small MLP, each of the last
+ * two also under `window_norm` (its in-graph normalisation must serve the same forecast everywhere).
+ */
 export const TRAIN_MODELS = [
   { name: 'seasonal_naive', season: '1D' },
   { name: 'linear', alpha: 1 },
-  { name: 'gbdt', numTrees: 20, numLeaves: 8, threads: 2 },
-  { name: 'mlp', hidden: [16, 16], epochs: 20, batchSize: 64, batchesPerEpoch: 0 },
+  GBDT,
+  { ...GBDT, transform: 'window_norm', label: 'gbdt_window_norm' },
+  MLP,
+  { ...MLP, transform: 'window_norm', label: 'mlp_window_norm' },
 ].map((m) => ModelConfigSchema.parse(m));
 
 /**

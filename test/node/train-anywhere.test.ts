@@ -36,7 +36,7 @@ describe('training anywhere', () => {
     expect(threadedFits).toBeGreaterThan(0);
     setTrainingBackend({ gbdtKernel: nodeTrainingBackend.gbdtKernel! });
     const bare = await fitSlice();
-    expect(onnx(threaded).length).toBe(4);
+    expect(onnx(threaded).length).toBe(6);
     expect(onnx(bare).map(([n]) => n)).toEqual(onnx(threaded).map(([n]) => n));
     for (const [i, [name, bytes]] of onnx(bare).entries()) {
       expect(Buffer.from(bytes).equals(Buffer.from(onnx(threaded)[i]![1])), name).toBe(true);

@@ -105,29 +105,40 @@ function jsForest(f: PackedForest): ForestRunner {
   };
 }
 
-/** Plain-JS product in MLAS's float32 order (see {@link MLAS_STRIDE_K}); the WASM kernel rounds identically. */
-function jsMatmul(b: Float32Array, k: number, m: number, bias: Float32Array | undefined): MatmulRunner {
+/**
+ * `bias + a · b` for `a: [n, k]`, `b: [k, m]` row-major, in MLAS's float32 order (see {@link MLAS_STRIDE_K}): what
+ * onnxruntime-web's MatMul computes, bit for bit. Trainers call it to compute in-graph features exactly as served.
+ */
+export function mlasProduct(
+  a: ArrayLike<number>,
+  n: number,
+  k: number,
+  b: ArrayLike<number>,
+  m: number,
+  bias: ArrayLike<number> | undefined,
+  out: Float32Array | Float64Array = new Float32Array(n * m),
+): Float32Array | Float64Array {
   const strideK = MLAS_STRIDE_K;
   const f = Math.fround;
-  return {
-    run(a, n) {
-      const out = new Float32Array(n * m);
-      for (let i = 0; i < n; i++) {
-        const ar = i * k;
-        for (let j = 0; j < m; j++) {
-          let c = bias ? bias[j]! : 0;
-          for (let k0 = 0; k0 < k; k0 += strideK) {
-            const k1 = Math.min(k, k0 + strideK);
-            let acc = 0;
-            for (let p = k0; p < k1; p++) acc = f(acc + f(a[ar + p]! * b[p * m + j]!));
-            c = f(c + acc);
-          }
-          out[i * m + j] = c;
-        }
+  for (let i = 0; i < n; i++) {
+    const ar = i * k;
+    for (let j = 0; j < m; j++) {
+      let c = bias ? f(bias[j]!) : 0;
+      for (let k0 = 0; k0 < k; k0 += strideK) {
+        const k1 = Math.min(k, k0 + strideK);
+        let acc = 0;
+        for (let p = k0; p < k1; p++) acc = f(acc + f(f(a[ar + p]!) * f(b[p * m + j]!)));
+        c = f(c + acc);
       }
-      return out;
-    },
-  };
+      out[i * m + j] = c;
+    }
+  }
+  return out;
+}
+
+/** Plain-JS product in MLAS's float32 order; the WASM kernel rounds identically. */
+function jsMatmul(b: Float32Array, k: number, m: number, bias: Float32Array | undefined): MatmulRunner {
+  return { run: (a, n) => mlasProduct(a, n, k, b, m, bias) as Float32Array };
 }
 
 /** The plain-JS kernels: what runs before (or without) the WASM module. */

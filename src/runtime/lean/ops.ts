@@ -184,6 +184,12 @@ const relu: OpCompiler = (node, ctx) => (inputs) => {
   return [{ type: 'float', dims: x.dims, data: (x.data as Float32Array).map((v) => (v > 0 ? v : 0)) }];
 };
 
+// A Float32Array store rounds the float64 root once: the correctly rounded float32 sqrt, as onnxruntime's.
+const sqrt: OpCompiler = (node, ctx) => (inputs) => {
+  const x = need(ctx, node, inputs[0], 'X', 'float');
+  return [{ type: 'float', dims: x.dims, data: (x.data as Float32Array).map(Math.sqrt) }];
+};
+
 const cast: OpCompiler = (node, ctx) => {
   const to = int(node, 'to', 0);
   if (to !== 1 && to !== 7) {
@@ -229,6 +235,7 @@ export const OPERATORS: ReadonlyMap<string, OpCompiler> = new Map<string, OpComp
   ['Unsqueeze', unsqueeze],
   ['Identity', identity],
   ['Relu', relu],
+  ['Sqrt', sqrt],
   ['Cast', cast],
   ['ai.onnx.ml.TreeEnsembleRegressor', treeEnsemble],
 ]);

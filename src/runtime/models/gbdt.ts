@@ -3,6 +3,13 @@
 import { ModelError } from '../errors.js';
 import { attr, buildModel } from '../onnx/writer.js';
 import type { GbdtSpec } from './spec.js';
+import {
+  invertWindowNorm,
+  normaliseWindows,
+  windowNormGraph,
+  windowNormInverse,
+  windowNormProblem,
+} from './window-norm.js';
 
 function fail(spec: GbdtSpec, message: string, context: Record<string, unknown> = {}): never {
   throw new ModelError(`gbdt "${spec.label}": ${message}`, { label: spec.label, ...context });
@@ -20,6 +27,11 @@ function checkSpec(spec: GbdtSpec): number {
       fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
     const bad = spec.residualOf.findIndex((f) => !(f >= 0 && f < spec.nFeatures));
     if (bad >= 0) fail(spec, `residualOf[${bad}] = ${spec.residualOf[bad]} is not a feature index`);
+  }
+  if (spec.windowNorm) {
+    if (spec.residualOf) fail(spec, 'residualOf and windowNorm are two transforms; a model has at most one');
+    const problem = windowNormProblem(spec.windowNorm, spec);
+    if (problem) fail(spec, problem);
   }
   if (
     spec.treeOffsets.length !== nTrees + 1 ||
@@ -142,12 +154,13 @@ function ensembleAttributes(spec: GbdtSpec, nOut: number) {
  */
 export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
   const nOut = checkSpec(spec);
+  const norm = spec.windowNorm;
   const trees = {
     opType: 'TreeEnsembleRegressor',
     domain: 'ai.onnx.ml',
     name: 'trees',
-    inputs: ['features'],
-    outputs: [spec.residualOf ? 'residual' : 'forecast'],
+    inputs: [norm ? 'normalised' : 'features'],
+    outputs: [spec.residualOf ? 'residual' : norm ? 'learner' : 'forecast'],
     attributes: ensembleAttributes(spec, nOut),
   };
   // seasonal_residual: forecast = trees + the lag one season back, gathered from the features (as seasonal naive).
@@ -163,17 +176,27 @@ export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
         { opType: 'Add', name: 'add_naive', inputs: ['residual', 'naive'], outputs: ['forecast'] },
       ]
     : [];
+  // window_norm: the trees read the normalised window; forecast = m + s · trees.
+  const before = norm ? windowNormGraph(norm, spec, 'normalised') : { nodes: [], initializers: [] };
+  const after = norm ? windowNormInverse(spec, 'learner', 'forecast') : { nodes: [], initializers: [] };
   return buildModel({
     graph: {
       name: spec.label,
-      nodes: [trees, ...residual],
-      ...(spec.residualOf
-        ? {
-            initializers: [
-              { name: 'naive_index', dataType: 'int64', dims: [nOut], values: Array.from(spec.residualOf) },
-            ],
-          }
-        : {}),
+      nodes: [...before.nodes, trees, ...residual, ...after.nodes],
+      initializers: [
+        ...before.initializers,
+        ...after.initializers,
+        ...(spec.residualOf
+          ? [
+              {
+                name: 'naive_index',
+                dataType: 'int64' as const,
+                dims: [nOut],
+                values: Array.from(spec.residualOf),
+              },
+            ]
+          : []),
+      ],
       inputs: [{ name: 'features', elemType: 'float', shape: ['N', spec.nFeatures] }],
       outputs: [{ name: 'forecast', elemType: 'float', shape: ['N', nOut] }],
     },
@@ -187,15 +210,20 @@ export function gbdtToOnnx(spec: GbdtSpec): Uint8Array {
       label: spec.label,
       objective: spec.objective,
       trees: String(spec.treeOutputs.length),
-      transform: spec.residualOf ? 'seasonal_residual' : 'none',
+      transform: transformName(spec),
       ...(spec.alpha === undefined ? {} : { alpha: String(spec.alpha) }),
     },
   });
 }
 
+/** The target transform a GBDT or MLP spec carries, as recorded in the ONNX metadata. */
+export function transformName(spec: Pick<GbdtSpec, 'residualOf' | 'windowNorm'>): string {
+  return spec.residualOf ? 'seasonal_residual' : spec.windowNorm ? 'window_norm' : 'none';
+}
+
 /**
  * In-memory float64 reference of {@link gbdtToOnnx}'s model: features are compared as float32, leaf values
- * summed in float64. `features` is row-major `[nRows, nFeatures]`; returns `[nRows, horizon * nTargets]`.
+ * summed in float64 (under `window_norm`, the normalised features are the graph's float32 values). `features` is row-major `[nRows, nFeatures]`; returns `[nRows, horizon * nTargets]`.
  */
 export function predictGbdtSpec(spec: GbdtSpec, features: Float64Array, nRows: number): Float64Array {
   const nOut = checkSpec(spec);
@@ -206,6 +234,8 @@ export function predictGbdtSpec(spec: GbdtSpec, features: Float64Array, nRows: n
       { label: spec.label, shape: [nRows, F], length: features.length },
     );
   }
+  const norm = spec.windowNorm ? normaliseWindows(spec.windowNorm, spec, features, nRows) : undefined;
+  const x = norm ? norm.x : features;
   const {
     treeOffsets,
     treeOutputs,
@@ -225,8 +255,8 @@ export function predictGbdtSpec(spec: GbdtSpec, features: Float64Array, nRows: n
       const row = r * F;
       let k = base;
       for (let f = nodeFeature[k]!; f >= 0; f = nodeFeature[k]!) {
-        const x = Math.fround(features[row + f]!);
-        const left = x <= nodeThreshold[k]! || (Number.isNaN(x) && nodeMissingLeft[k] === 1);
+        const v = Math.fround(x[row + f]!);
+        const left = v <= nodeThreshold[k]! || (Number.isNaN(v) && nodeMissingLeft[k] === 1);
         k = base + (left ? nodeLeft[k]! : nodeRight[k]!);
       }
       out[r * nOut + o]! += nodeValue[k]!;
@@ -237,5 +267,5 @@ export function predictGbdtSpec(spec: GbdtSpec, features: Float64Array, nRows: n
       for (let o = 0; o < nOut; o++) out[r * nOut + o]! += features[r * F + spec.residualOf[o]!]!;
     }
   }
-  return out;
+  return norm ? invertWindowNorm(out, norm, spec, nRows) : out;
 }

@@ -2,7 +2,15 @@
 
 import { ModelError } from '../errors.js';
 import { attr, buildModel, type OnnxNode, type OnnxTensor } from '../onnx/writer.js';
+import { transformName } from './gbdt.js';
 import type { DenseLayer, MlpSpec } from './spec.js';
+import {
+  invertWindowNorm,
+  normaliseWindows,
+  windowNormGraph,
+  windowNormInverse,
+  windowNormProblem,
+} from './window-norm.js';
 
 function fail(spec: MlpSpec, message: string, context: Record<string, unknown> = {}): never {
   throw new ModelError(`mlp "${spec.label}": ${message}`, { label: spec.label, ...context });
@@ -38,6 +46,11 @@ function checkSpec(spec: MlpSpec): number {
       fail(spec, `residualOf must hold ${nOut} indices, got ${spec.residualOf.length}`);
     const bad = spec.residualOf.findIndex((f) => !(f >= 0 && f < spec.nFeatures));
     if (bad >= 0) fail(spec, `residualOf[${bad}] = ${spec.residualOf[bad]} is not a feature index`);
+  }
+  if (spec.windowNorm) {
+    if (spec.residualOf) fail(spec, 'residualOf and windowNorm are two transforms; a model has at most one');
+    const problem = windowNormProblem(spec.windowNorm, spec);
+    if (problem) fail(spec, problem);
   }
   return nOut;
 }
@@ -184,24 +197,37 @@ export function standardise(
 /**
  * Exports the model as ONNX: `Sub(mean)` → `Mul(scale)` → `Gemm` (+ `Relu`) per layer,
  * optionally a linear shortcut (`MatMul` + `Add`), and under `seasonal_residual` an `Add` of the lag `Gather`ed
- * from the features. float32 throughout, opset 17.
+ * from the features; under `window_norm` the window subgraph before and `m + s · net` after. float32 throughout, opset 17.
  * @throws ModelError when the layers do not chain from nFeatures to horizon · nTargets.
  */
 export function mlpToOnnx(spec: MlpSpec): Uint8Array {
   const nOut = checkSpec(spec);
   const F = spec.nFeatures;
+  const norm = spec.windowNorm;
+  // window_norm: the net reads the normalised window and its output p is served as m + s · p.
+  const before = norm ? windowNormGraph(norm, spec, 'normalised') : { nodes: [], initializers: [] };
+  const after = norm ? windowNormInverse(spec, 'net', 'forecast') : { nodes: [], initializers: [] };
+  const transformed = spec.residualOf !== undefined || norm !== undefined;
   const nodes: OnnxNode[] = [
-    { opType: 'Sub', name: 'centre', inputs: ['features', 'input_mean'], outputs: ['centred'] },
+    ...before.nodes,
+    {
+      opType: 'Sub',
+      name: 'centre',
+      inputs: [norm ? 'normalised' : 'features', 'input_mean'],
+      outputs: ['centred'],
+    },
     { opType: 'Mul', name: 'standardise', inputs: ['centred', 'input_scale'], outputs: ['h0'] },
   ];
   const initializers: (OnnxTensor & { name: string })[] = [
+    ...before.initializers,
+    ...after.initializers,
     { name: 'input_mean', dataType: 'float', dims: [F], values: spec.inputMean },
     { name: 'input_scale', dataType: 'float', dims: [F], values: spec.inputScale },
   ];
   const last = spec.layers.length - 1;
   let input = 'h0';
   for (const [i, l] of spec.layers.entries()) {
-    const linear = i === last ? (spec.skip ? 'deep' : spec.residualOf ? 'net' : 'forecast') : `z${i + 1}`;
+    const linear = i === last ? (spec.skip ? 'deep' : transformed ? 'net' : 'forecast') : `z${i + 1}`;
     nodes.push({
       opType: 'Gemm',
       name: `dense${i + 1}`,
@@ -224,7 +250,7 @@ export function mlpToOnnx(spec: MlpSpec): Uint8Array {
         opType: 'Add',
         name: 'add_skip',
         inputs: ['deep', 'shortcut'],
-        outputs: [spec.residualOf ? 'net' : 'forecast'],
+        outputs: [transformed ? 'net' : 'forecast'],
       },
     );
     initializers.push({ name: 'w_skip', dataType: 'float', dims: [F, nOut], values: spec.skip.weights });
@@ -247,6 +273,7 @@ export function mlpToOnnx(spec: MlpSpec): Uint8Array {
       values: Array.from(spec.residualOf),
     });
   }
+  nodes.push(...after.nodes);
   return buildModel({
     graph: {
       name: spec.label,
@@ -266,7 +293,7 @@ export function mlpToOnnx(spec: MlpSpec): Uint8Array {
         .join(','),
       activation: 'relu',
       skip: spec.skip ? 'linear' : 'none',
-      transform: spec.residualOf ? 'seasonal_residual' : 'none',
+      transform: transformName(spec),
       epochs: String(spec.training.epochs),
       best_epoch: String(spec.training.bestEpoch),
     },
@@ -283,8 +310,9 @@ export function predictMlp(spec: MlpSpec, features: Float64Array, nRows: number)
       length: features.length,
     });
   }
+  const norm = spec.windowNorm ? normaliseWindows(spec.windowNorm, spec, features, nRows) : undefined;
   const h0 = new Float64Array(nRows * F);
-  standardise(spec, features, nRows, h0);
+  standardise(spec, norm ? norm.x : features, nRows, h0);
   let h = h0;
   const last = spec.layers.length - 1;
   for (const [i, l] of spec.layers.entries()) {
@@ -297,5 +325,5 @@ export function predictMlp(spec: MlpSpec, features: Float64Array, nRows: number)
     for (let r = 0; r < nRows; r++)
       for (let o = 0; o < nOut; o++) h[r * nOut + o]! += features[r * F + spec.residualOf[o]!]!;
   }
-  return h;
+  return norm ? invertWindowNorm(h, norm, spec, nRows) : h;
 }

@@ -8,6 +8,20 @@ export interface ModelIO {
   nTargets: number;
 }
 
+/**
+ * `window_norm`: per window and target, `m` = mean of the last `seasonSteps` target lags and
+ * `s = sqrt(var + eps²)` of the same lags; the learner sees the target lags as `(x − m) / s` (other features
+ * unchanged) and its output `p` is served as `m + s · p`. Computed inside the exported graph.
+ */
+export interface WindowNorm {
+  seasonSteps: number;
+  lookback: number;
+  /** Index of the first target-lag feature (each target's `lookback` lags follow one another). */
+  targetLagOffset: number;
+  /** Per target, the floor of the scale, in the target scaler's space. */
+  eps: number[];
+}
+
 /** Repeats the value one season back: forecast step h of target t reads lag feature
  * `targetLagOffset + t * lookback + lookback - seasonSteps + (h mod seasonSteps)`. */
 export interface SeasonalNaiveSpec extends ModelIO {
@@ -60,6 +74,8 @@ export interface GbdtSpec extends ModelIO {
    * `[horizon * nTargets]`. Absent: the trees predict the output itself.
    */
   residualOf?: Int32Array;
+  /** `window_norm`: the trees see normalised lags and fit `(y − m) / s` (see {@link WindowNorm}). */
+  windowNorm?: WindowNorm;
 }
 
 /** One dense layer of an MLP: `out = in · weights + bias`, `weights` row-major `[inputs, outputs]`. */
@@ -89,6 +105,8 @@ export interface MlpSpec extends ModelIO {
   skip?: DenseLayer;
   /** As {@link GbdtSpec.residualOf}: the lag feature each output is added to; absent, the net predicts y itself. */
   residualOf?: Int32Array;
+  /** As {@link GbdtSpec.windowNorm}; `inputMean`/`inputScale` then standardise the normalised features. */
+  windowNorm?: WindowNorm;
   /** What training did, recorded in the ONNX metadata: epochs run and the epoch whose weights were kept. */
   training: { epochs: number; bestEpoch: number; validationMae: number | null };
 }

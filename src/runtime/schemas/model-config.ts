@@ -18,10 +18,12 @@ const season = z.union([
 
 /**
  * Target transforms of the GBDT: `seasonal_residual` learns y − y[one season back] (the seasonal naive) and
- * adds the naive back in the exported graph, so the trees follow level shifts they never saw; `none` learns y;
- * `auto` (the default) is `seasonal_residual` when the lookback covers the season, else `none`.
+ * adds the naive back in the exported graph, so the trees follow level shifts they never saw; `window_norm`
+ * standardises each window by the mean and std of its last season of target lags (features and target) and
+ * undoes it in the graph; `none` learns y; `auto` (the default) is `seasonal_residual` when the lookback covers
+ * the season, else `none`.
  */
-export const GBDT_TRANSFORMS = ['auto', 'none', 'seasonal_residual'] as const;
+export const GBDT_TRANSFORMS = ['auto', 'none', 'seasonal_residual', 'window_norm'] as const;
 
 /** twiga's `SEASONALNAIVEConfig`: repeat the value one season back. */
 export const SeasonalNaiveConfig = z
@@ -77,15 +79,16 @@ export const GbdtConfig = z
     threads: z.int().min(1).optional(),
     /** Target transform (see {@link GBDT_TRANSFORMS}). */
     transform: z.enum(GBDT_TRANSFORMS).default('auto'),
-    /** Season of the `seasonal_residual` transform. */
+    /** Season of the `seasonal_residual` and `window_norm` transforms. */
     season: season.default('1D'),
     label,
   })
   .strict();
 
 /**
- * Target transforms of the MLP: `seasonal_residual` learns y − y[one season back] and adds the lag back in the
- * exported graph; `none` learns y; `auto` (the default) is `seasonal_residual` when the lookback covers the season.
+ * Target transforms of the MLP, as the GBDT's: `seasonal_residual` learns y − y[one season back] and adds the lag
+ * back in the exported graph; `window_norm` normalises each window by its last season's mean and std; `none` learns
+ * y; `auto` (the default) is `seasonal_residual` when the lookback covers the season.
  */
 export const MLP_TRANSFORMS = GBDT_TRANSFORMS;
 
@@ -122,7 +125,7 @@ export const MlpConfig = z
     seed: z.int().default(42),
     /** Target transform (see {@link MLP_TRANSFORMS}). */
     transform: z.enum(MLP_TRANSFORMS).default('auto'),
-    /** Season of the `seasonal_residual` transform. */
+    /** Season of the `seasonal_residual` and `window_norm` transforms. */
     season: season.default('1D'),
     label,
   })

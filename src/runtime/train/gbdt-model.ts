@@ -3,12 +3,12 @@
 import { ConfigError, DataError } from '../errors.js';
 import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { seasonalNaiveIndices } from '../models/seasonal-naive.js';
-import type { GbdtSpec } from '../models/spec.js';
+import type { GbdtSpec, SeasonalNaiveSpec } from '../models/spec.js';
 import type { GbdtConfig } from '../schemas/model-config.js';
 import type { TrainingBackend } from './backend.js';
 import { type GbdtFit, type GbdtParams, predictGbdt, trainGbdt } from './gbdt/index.js';
 import type { TrainingWindows } from './index.js';
-import { transformedData } from './residual-data.js';
+import { type TargetTransform, transformedData, transformFields, type WindowRows } from './residual-data.js';
 import { seasonalNaiveSpec } from './seasonal-naive.js';
 import { type Params, type SearchSpace, type TpeResult, tpe } from './tpe.js';
 import { windowMatrix } from './window-matrix.js';
@@ -64,25 +64,43 @@ function validationMae(spec: GbdtSpec, x: Float64Array, y: Float64Array, n: numb
   return sum / pred.length;
 }
 
+/** `window_norm`'s scale floor, relative to the target's training std (in the target scaler's space). */
+export const WINDOW_NORM_EPS = 1e-3;
+
 /**
- * The lag feature each output's residual is taken over, for `seasonal_residual` (and for `auto` when the lookback
- * covers the season); `undefined` for `none`.
- * @throws ConfigError when `seasonal_residual` is asked for a season the lookback does not cover.
+ * The target transform a config asks for: `seasonal_residual` (also `auto` when the lookback covers the season),
+ * `window_norm` (its scale floor from the training rows `train`), or `undefined` for `none`.
+ * @throws ConfigError when `seasonal_residual` or `window_norm` is asked for a season the lookback does not cover.
  */
-export function residualIndices(
+export function targetTransform(
   config: Pick<GbdtConfig, 'transform' | 'season'>,
   label: string,
   p: FittedPipeline,
-): Int32Array | undefined {
+  train: WindowRows,
+): TargetTransform | undefined {
   if (config.transform === 'none') return undefined;
+  let naive: SeasonalNaiveSpec;
   try {
-    return seasonalNaiveIndices(
-      seasonalNaiveSpec(p, { name: 'seasonal_naive', season: config.season }, label),
-    );
+    naive = seasonalNaiveSpec(p, { name: 'seasonal_naive', season: config.season }, label);
   } catch (error) {
     if (config.transform === 'auto' && error instanceof ConfigError) return undefined;
     throw error;
   }
+  if (config.transform !== 'window_norm')
+    return { kind: 'seasonal_residual', residualOf: seasonalNaiveIndices(naive) };
+  const { seasonSteps, lookback, targetLagOffset, nTargets, nFeatures: F } = naive;
+  // The series' own scale: the std of each target's most recent lag over the training windows.
+  const eps = Array.from({ length: nTargets }, (_, t) => {
+    const col = targetLagOffset + t * lookback + lookback - 1;
+    let sum = 0;
+    let sq = 0;
+    for (let r = 0; r < train.n; r++) sum += train.x[r * F + col]!;
+    const mean = sum / Math.max(1, train.n);
+    for (let r = 0; r < train.n; r++) sq += (train.x[r * F + col]! - mean) ** 2;
+    const std = Math.sqrt(sq / Math.max(1, train.n));
+    return WINDOW_NORM_EPS * (std > 0 ? std : 1);
+  });
+  return { kind: 'window_norm', windowNorm: { seasonSteps, lookback, targetLagOffset, eps } };
 }
 
 export async function trainGbdtModel(
@@ -99,15 +117,14 @@ export async function trainGbdtModel(
   const train = windowMatrix(p, f, fitOrigins);
   const valid = windowMatrix(p, f, windows.validation);
   if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
-  const F = p.layout.nFeatures;
-  const O = p.config.horizon * p.config.target.length;
-  const residualOf = residualIndices(config, label, p);
+  const io = { nFeatures: p.layout.nFeatures, horizon: p.config.horizon, nTargets: p.config.target.length };
+  const chosen = targetTransform(config, label, p, train);
   // One data object per transform: the trainer caches its bins per object, so tuning bins each once.
-  const dataFor = (residual: Int32Array | undefined) => transformedData(train, valid, F, O, residual);
-  const datasets = new Map<Int32Array | undefined, ReturnType<typeof dataFor>>();
-  const data = (residual: Int32Array | undefined) => {
-    if (!datasets.has(residual)) datasets.set(residual, dataFor(residual));
-    return datasets.get(residual)!;
+  const dataFor = (transform: TargetTransform | undefined) => transformedData(train, valid, io, transform);
+  const datasets = new Map<TargetTransform | undefined, ReturnType<typeof dataFor>>();
+  const data = (transform: TargetTransform | undefined) => {
+    if (!datasets.has(transform)) datasets.set(transform, dataFor(transform));
+    return datasets.get(transform)!;
   };
   const layout = {
     label,
@@ -116,10 +133,10 @@ export async function trainGbdtModel(
     ...(backend ? { backend } : {}),
   };
   const base = paramsOf(config);
-  // The trees fit the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
-  const fitWith = async (params: Partial<GbdtParams>, residual = residualOf) => {
-    const fit = await trainGbdt(data(residual), params, layout);
-    if (residual) fit.spec = { ...fit.spec, residualOf: residual };
+  // The trees fit the transformed target; the spec undoes the transform, so its predictions are the targets'.
+  const fitWith = async (params: Partial<GbdtParams>, transform = chosen) => {
+    const fit = await trainGbdt(data(transform), params, layout);
+    fit.spec = { ...fit.spec, ...transformFields(transform) };
     return fit;
   };
 
@@ -140,7 +157,7 @@ export async function trainGbdtModel(
   // Keep each trial's model: the best one is the result, with no refit.
   const fits: GbdtFit[] = [];
   // With `auto` and a season the lookback covers, the transform is a knob too (1 = seasonal_residual).
-  const tuneTransform = config.transform === 'auto' && residualOf !== undefined;
+  const tuneTransform = config.transform === 'auto' && chosen !== undefined;
   const space: SearchSpace = tuneTransform ? { ...GBDT_SEARCH_SPACE, ...TRANSFORM_KNOB } : GBDT_SEARCH_SPACE;
   const configured = Object.fromEntries(
     Object.keys(GBDT_SEARCH_SPACE).map((k) => [k, base[k as keyof GbdtParams] as number]),
@@ -152,7 +169,7 @@ export async function trainGbdtModel(
     // The configured parameters go first, so tuning can only match or beat them.
     enqueue: [tuneTransform ? { ...configured, seasonalResidual: 1 } : configured],
     objective: async ({ seasonalResidual, ...params }) => {
-      const fit = await fitWith({ ...base, ...params }, seasonalResidual === 0 ? undefined : residualOf);
+      const fit = await fitWith({ ...base, ...params }, seasonalResidual === 0 ? undefined : chosen);
       fits.push(fit);
       return validationMae(fit.spec, valid.x, valid.y, valid.n);
     },

@@ -5,10 +5,10 @@ import type { FittedPipeline, PreparedFrame } from '../features/pipeline.js';
 import { predictMlp } from '../models/mlp.js';
 import type { MlpSpec } from '../models/spec.js';
 import type { MlpConfig } from '../schemas/model-config.js';
-import { residualIndices, TRANSFORM_KNOB, type TuningRecord } from './gbdt-model.js';
+import { TRANSFORM_KNOB, type TuningRecord, targetTransform } from './gbdt-model.js';
 import type { TrainingWindows } from './index.js';
 import { type MlpData, type MlpParams, trainMlp } from './mlp.js';
-import { transformedData } from './residual-data.js';
+import { type TargetTransform, transformedData, transformFields } from './residual-data.js';
 import { type SearchSpace, tpe } from './tpe.js';
 import { windowMatrix } from './window-matrix.js';
 
@@ -74,21 +74,20 @@ export async function trainMlpModel(
   const train = windowMatrix(p, f, windows.fit);
   const valid = windowMatrix(p, f, windows.validation);
   if (train.n === 0) throw new DataError(`${label}: no complete training windows`, { model: label });
-  const F = p.layout.nFeatures;
-  const O = p.config.horizon * p.config.target.length;
-  const residualOf = residualIndices(config, label, p);
+  const io = { nFeatures: p.layout.nFeatures, horizon: p.config.horizon, nTargets: p.config.target.length };
+  const chosen = targetTransform(config, label, p, train);
   // One data object per transform (tuning may try both): built once each.
-  const datasets = new Map<Int32Array | undefined, MlpData>();
-  const data = (residual: Int32Array | undefined): MlpData => {
-    if (!datasets.has(residual)) datasets.set(residual, transformedData(train, valid, F, O, residual));
-    return datasets.get(residual)!;
+  const datasets = new Map<TargetTransform | undefined, MlpData>();
+  const data = (transform: TargetTransform | undefined): MlpData => {
+    if (!datasets.has(transform)) datasets.set(transform, transformedData(train, valid, io, transform));
+    return datasets.get(transform)!;
   };
   const layout = { label, horizon: p.config.horizon, nTargets: p.config.target.length };
-  // The net fits the residual; the spec adds the seasonal lag back, so its predictions are the targets'.
-  const fitWith = (params: MlpParams, residual = residualOf): MlpSpec => {
-    const spec = trainMlp(data(residual), params, layout).spec;
-    return residual ? { ...spec, residualOf: residual } : spec;
-  };
+  // The net fits the transformed target; the spec undoes the transform, so its predictions are the targets'.
+  const fitWith = (params: MlpParams, transform = chosen): MlpSpec => ({
+    ...trainMlp(data(transform), params, layout).spec,
+    ...transformFields(transform),
+  });
   const base = paramsOf(config);
   const common = { windows: train.n, skipped: train.skipped.length };
   if (!tuning) return { spec: fitWith(base), ...common };
@@ -105,7 +104,7 @@ export async function trainMlpModel(
     weightDecay: base.weightDecay,
   };
   // With `auto` and a season the lookback covers, the transform is a knob too (1 = seasonal_residual), as for GBDT.
-  const tuneTransform = config.transform === 'auto' && residualOf !== undefined;
+  const tuneTransform = config.transform === 'auto' && chosen !== undefined;
   const result = await tpe({
     space: tuneTransform ? { ...MLP_SEARCH_SPACE, ...TRANSFORM_KNOB } : MLP_SEARCH_SPACE,
     seed: tuning.seed,
@@ -119,7 +118,7 @@ export async function trainMlpModel(
         learningRate: learningRate!,
         weightDecay: weightDecay!,
       };
-      const spec = fitWith(params, seasonalResidual === 0 ? undefined : residualOf);
+      const spec = fitWith(params, seasonalResidual === 0 ? undefined : chosen);
       specs.push(spec);
       return validationMae(spec, valid.x, valid.y, valid.n);
     },

@@ -1,7 +1,7 @@
 /** Random models of every kind we export, and random inputs, for the engine parity tests and the engine bench. */
 
 import { exportModel } from '../../../src/runtime/models/export.js';
-import type { GbdtSpec } from '../../../src/runtime/models/spec.js';
+import type { GbdtSpec, MlpSpec, WindowNorm } from '../../../src/runtime/models/spec.js';
 import { mulberry32 } from '../../../src/runtime/synthetic.js';
 
 /**
@@ -65,6 +65,61 @@ export function randomFeatures(nRows: number, nFeatures: number, seed: number, n
   );
 }
 
+/**
+ * Windows of a level-shifting daily series: `nTargets` blocks of `lookback` lags from `offset`, the other features
+ * standard-normal-ish. Float32 values (the graph's input).
+ */
+export function windowFeatures(
+  nRows: number,
+  nFeatures: number,
+  w: { lookback: number; targetLagOffset: number; nTargets: number },
+  seed: number,
+): Float32Array {
+  const rand = mulberry32(seed);
+  const x = randomFeatures(nRows, nFeatures, seed + 1);
+  for (let r = 0; r < nRows; r++)
+    for (let t = 0; t < w.nTargets; t++) {
+      const level = (rand() - 0.5) * 6;
+      const amp = 0.1 + rand();
+      for (let k = 0; k < w.lookback; k++)
+        x[r * nFeatures + w.targetLagOffset + t * w.lookback + k] =
+          level + amp * Math.sin((2 * Math.PI * k) / 24) + (rand() - 0.5) * 0.2;
+    }
+  return x;
+}
+
+/** A random MLP (one hidden layer, shortcut) over `nFeatures`, for engine parity. */
+export function randomMlpSpec(o: {
+  nFeatures: number;
+  hidden: number;
+  horizon: number;
+  nTargets: number;
+  seed: number;
+  /** The linear shortcut; lean and ORT differ with it once nFeatures passes MLAS's K block (see the note). */
+  skip: boolean;
+}): MlpSpec {
+  const rand = mulberry32(o.seed);
+  const nOut = o.horizon * o.nTargets;
+  const dense = (inputs: number, outputs: number, bias = true) => ({
+    inputs,
+    outputs,
+    weights: Float64Array.from({ length: inputs * outputs }, () => (rand() - 0.5) * 0.3),
+    bias: Float64Array.from({ length: outputs }, () => (bias ? rand() - 0.5 : 0)),
+  });
+  return {
+    kind: 'mlp',
+    label: 'random_mlp',
+    nFeatures: o.nFeatures,
+    horizon: o.horizon,
+    nTargets: o.nTargets,
+    inputMean: Float64Array.from({ length: o.nFeatures }, () => (rand() - 0.5) * 0.2),
+    inputScale: Float64Array.from({ length: o.nFeatures }, () => 0.5 + rand()),
+    layers: [dense(o.nFeatures, o.hidden), dense(o.hidden, nOut)],
+    ...(o.skip ? { skip: dense(o.nFeatures, nOut, false) } : {}),
+    training: { epochs: 1, bestEpoch: 1, validationMae: null },
+  };
+}
+
 /** A parity case: ONNX bytes and a batch of inputs. */
 export interface ParityCase {
   name: string;
@@ -112,6 +167,16 @@ export function exportedCases(): ParityCase[] {
     nFeatures: 3 + 2 * 48 + 5,
   });
   const sF = 3 + 2 * 48 + 5;
+  // window_norm: one day of a one-week lookback; two targets of a two-week lookback and a one-week season
+  // (2 · 168 season lags: more than MLAS's K block, and the variance's fused Add), lags after 3 other features.
+  const day: WindowNorm = { seasonSteps: 24, lookback: 168, targetLagOffset: 0, eps: [1e-3] };
+  const week: WindowNorm = { seasonSteps: 168, lookback: 336, targetLagOffset: 3, eps: [1e-3, 2e-3] };
+  const dayF = 168 + 24 * 4;
+  const weekF = 3 + 2 * 336 + 5;
+  const normGbdt = (w: WindowNorm, F: number, nTargets: number, seed: number) => ({
+    ...randomGbdtSpec({ trees: 60, depth: 5, nFeatures: F, horizon: 24, nTargets, seed }),
+    windowNorm: w,
+  });
   return [
     linearCase('linear day-ahead', 170, 24, 1, 300, 11),
     linearCase('linear odd outputs', 33, 7, 1, 50, 12),
@@ -132,6 +197,41 @@ export function exportedCases(): ParityCase[] {
       features: randomFeatures(999, 9, 22, 0.2),
       nRows: 999,
       nFeatures: 9,
+    },
+    {
+      name: 'gbdt window_norm, one day of a week',
+      bytes: exportModel(normGbdt(day, dayF, 1, 7)),
+      features: windowFeatures(300, dayF, { ...day, nTargets: 1 }, 23),
+      nRows: 300,
+      nFeatures: dayF,
+    },
+    {
+      name: 'gbdt window_norm, two targets, one week of two',
+      bytes: exportModel(normGbdt(week, weekF, 2, 8)),
+      features: windowFeatures(50, weekF, { ...week, nTargets: 2 }, 24),
+      nRows: 50,
+      nFeatures: weekF,
+    },
+    {
+      name: 'mlp window_norm, two targets, one week of two',
+      bytes: exportModel({
+        ...randomMlpSpec({ nFeatures: weekF, hidden: 32, horizon: 24, nTargets: 2, seed: 9, skip: false }),
+        windowNorm: week,
+      }),
+      features: windowFeatures(50, weekF, { ...week, nTargets: 2 }, 25),
+      nRows: 50,
+      nFeatures: weekF,
+    },
+    {
+      // The shortcut's MatMul + Add with 200 inputs (within one MLAS K block).
+      name: 'mlp window_norm with shortcut, one day of four',
+      bytes: exportModel({
+        ...randomMlpSpec({ nFeatures: 200, hidden: 16, horizon: 24, nTargets: 1, seed: 10, skip: true }),
+        windowNorm: { ...day, lookback: 104 },
+      }),
+      features: windowFeatures(100, 200, { ...day, lookback: 104, nTargets: 1 }, 26),
+      nRows: 100,
+      nFeatures: 200,
     },
     {
       name: 'seasonal naive',
