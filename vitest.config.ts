@@ -16,7 +16,7 @@ const WORKERD_TESTS = 'test/edge/workerd/**';
 const SLOW_FIRST = [
   'test/node/mlp-figures.test.ts',
   'test/node/conformal-pjme.test.ts',
-  'test/node/gbdt-pjme.test.ts',
+  'test/node/window-norm-figures.test.ts',
   'test/node/fleet/etth1-panel.test.ts',
   'test/node/docs.test.ts',
   'test/fuzz/crash.test.ts',
