@@ -1,7 +1,7 @@
 /**
  * The retraining loop's platform-free parts: queue message, instance id, tasks, fit, run record, hand-off,
  * the job runner's side of a hand-off (leases, job results, one job's run, reading the records back), and
- * the MLflow tracking of a run record. Every platform capability (store, engine, training backend, fetch,
+ * the MLflow tracking of a run record. Every platform capability (store, engine, training backend, HTTP client,
  * sleep) is passed in by the caller.
  */
 export * from './check-drift.js';
